@@ -1,0 +1,45 @@
+# Two commands do everything on a fresh machine:
+#   make report   set up, then run the 2021-T1 reports on the sample data
+#   make test     set up, then run every test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PERIOD ?= 2021-T1
+DATA   ?= data/sample
+OUT    ?= outputs
+JOBS   ?= 2
+
+.PHONY: setup report metrics test test-fast sample notebooks-sync bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,bench,dask]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+report: setup
+	$(BIN)/regionanalytics run --period $(PERIOD) --data $(DATA) --out $(OUT) --jobs $(JOBS)
+
+metrics: setup
+	$(BIN)/regionanalytics metrics --period $(PERIOD) --data $(DATA)
+
+test: setup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 -m "not slow and not browser"
+
+sample: setup
+	$(BIN)/python scripts/make_sample.py data/sample
+
+notebooks-sync: setup
+	$(BIN)/jupytext --sync notebooks/*.py
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .cache outputs/*/

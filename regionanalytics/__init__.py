@@ -1,0 +1,46 @@
+"""regionanalytics: tertial follow-up reports for a Swedish region.
+
+Load a data folder, compute metrics on tidy DataFrames, format the Swedish way::
+
+    >>> import regionanalytics as ra
+    >>> data = ra.load_region("data/sample")
+    >>> deviation = ra.metrics.budget_deviation(data.finance, "2021-T1", by=["division"])
+
+Submodules are imported lazily so ``import regionanalytics`` stays fast.
+"""
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "load_region": ("data", "load_region"),
+    "validate": ("data", "validate"),
+    "RegionData": ("data", "RegionData"),
+    "read_table": ("loaders", "read_table"),
+    "Period": ("periods", "Period"),
+    "key_metrics": ("summary", "key_metrics"),
+    "metrics": ("metrics", None),
+    "formatting": ("formatting", None),
+    "labels": ("labels", None),
+    "charts": ("charts", None),
+    "narrative": ("narrative", None),
+    "report": ("report", None),
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'regionanalytics' has no attribute {name!r}")
+    module_name, attr = _LAZY[name]
+    module = importlib.import_module(f".{module_name}", __name__)
+    value = module if attr is None else getattr(module, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

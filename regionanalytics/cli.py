@@ -1,0 +1,90 @@
+"""The ``regionanalytics`` command: validate a data folder, print metrics, run reports."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .exceptions import RegionAnalyticsError
+
+
+def _cmd_validate(args) -> int:
+    from .data import validate
+
+    report = validate(args.data_dir)
+    if report.ok:
+        print(f"OK: {args.data_dir}")
+        for table, rows in report.rows.items():
+            print(f"  {table:<13} {rows:>9} rows  ({report.files[table].name})")
+        for table in report.missing:
+            print(f"  {table:<13} {'absent':>9}       (its report sections will be empty)")
+        return 0
+    print(f"{len(report.problems)} problem(s) in {args.data_dir}:", file=sys.stderr)
+    for problem in report.problems:
+        print(f"  - {problem}", file=sys.stderr)
+    return 1
+
+
+def _cmd_metrics(args) -> int:
+    from .data import load_region
+    from .summary import key_metrics
+
+    rows = key_metrics(load_region(args.data), args.period)
+    if args.format == "json":
+        print(rows.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        rows.assign(value=rows["value"].round(4)).to_csv(sys.stdout, index=False)
+    return 0
+
+
+def _cmd_run(args) -> int:
+    from .runner import run_batch
+
+    result = run_batch(period=args.period, data_dir=args.data, out_dir=args.out,
+                       divisions=args.division or None, jobs=args.jobs, force=args.force,
+                       scheduler=getattr(args, "scheduler", None), timeout=args.timeout)
+    return 0 if result.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="regionanalytics",
+        description="Tertial follow-up reports for a Swedish region from its finance and HR exports.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a data folder against the data contract")
+    p.add_argument("data_dir", type=Path)
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("metrics", help="print the key metrics per division and for the region")
+    p.add_argument("--period", required=True, help="2021-T1, 2021-T2, 2021-T3, 2021 or 2021-04")
+    p.add_argument("--data", type=Path, default=Path("data/sample"), help="data folder")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.set_defaults(func=_cmd_metrics)
+
+    p = sub.add_parser("run", help="execute and render the reports of a period")
+    p.add_argument("--period", required=True)
+    p.add_argument("--division", action="append", metavar="NAME",
+                   help="only this division (repeat for several); default all")
+    p.add_argument("--data", type=Path, default=Path("data/sample"))
+    p.add_argument("--out", type=Path, default=Path("outputs"))
+    p.add_argument("--jobs", type=int, default=2, help="reports executed in parallel")
+    p.add_argument("--force", action="store_true", help="re-run reports that are up to date")
+    p.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may run")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address to spread reports over a cluster")
+    p.set_defaults(func=_cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except RegionAnalyticsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""A region's data set: every table of the contract, read and validated together."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .exceptions import DataValidationError, Problem
+from .loaders import ROW, empty_table, find_table_file, read_raw
+from .schema import TABLES
+from .validation import check_region, check_table
+
+#: Tables without which no report can be made.
+REQUIRED_TABLES = ("finance", "employees")
+
+
+@dataclass
+class RegionData:
+    """The tables of one data folder as tidy DataFrames (see the README's data contract).
+
+    Tables absent from the folder are empty frames with the contract's columns;
+    ``missing`` names them.
+    """
+
+    finance: pd.DataFrame
+    forecast: pd.DataFrame
+    employees: pd.DataFrame
+    absence: pd.DataFrame
+    production: pd.DataFrame
+    goals: pd.DataFrame
+    action_plans: pd.DataFrame
+    source: Path | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def divisions(self) -> list[str]:
+        """The divisions of the region, as the finance table names them."""
+        return sorted(self.finance["division"].dropna().unique())
+
+    @property
+    def months(self) -> list[str]:
+        """Months with closed actuals in the finance table."""
+        return sorted(self.finance.loc[self.finance["actual"].notna(), "month"].unique())
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in TABLES}
+
+
+@dataclass
+class ValidationReport:
+    """What :func:`validate` read and every problem it found."""
+
+    problems: list[Problem]
+    rows: dict[str, int]
+    files: dict[str, Path]
+    missing: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _read_all(data_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Path], list[str], list[Problem]]:
+    frames, files, missing, problems = {}, {}, [], []
+    for table in TABLES:
+        path = find_table_file(data_dir, table)
+        if path is None:
+            missing.append(table)
+            if table in REQUIRED_TABLES:
+                problems.append(Problem(str(data_dir), None, None, None,
+                                        f"a '{table}' table ({table}.csv, .csv.gz, .xlsx or .parquet)"))
+            continue
+        files[table] = path
+        frame, found = read_raw(path, table)
+        problems += found
+        if frame is not None:
+            problems += check_table(frame, TABLES[table], path.name, frame.attrs.get("unreadable"))
+            frames[table] = frame
+    names = {t: p.name for t, p in files.items()}
+    problems += check_region(frames, names)
+    return frames, files, missing, problems
+
+
+def validate(data_dir: str | Path) -> ValidationReport:
+    """Read every table of ``data_dir`` and report all problems (raises nothing).
+
+    Examples
+    --------
+    >>> report = validate("data/sample")
+    >>> report.ok
+    True
+    """
+    data_dir = Path(data_dir)
+    frames, files, missing, problems = _read_all(data_dir)
+    rows = {t: len(f) for t, f in frames.items()}
+    return ValidationReport(problems, rows, files, missing)
+
+
+def load_region(data_dir: str | Path) -> RegionData:
+    """Load and validate every table of a data folder.
+
+    Raises :class:`~regionanalytics.exceptions.DataValidationError` listing every
+    problem when any table breaks the contract. Input files are only read.
+
+    Examples
+    --------
+    >>> data = load_region("data/sample")
+    >>> data.divisions[:2]
+    ['Folktandvård', 'Länssjukvård']
+    """
+    data_dir = Path(data_dir)
+    frames, files, missing, problems = _read_all(data_dir)
+    if problems:
+        raise DataValidationError(problems)
+    tables = {t: (frames[t].drop(columns=ROW) if t in frames else empty_table(t)) for t in TABLES}
+    for frame in tables.values():
+        frame.attrs.clear()
+    return RegionData(**tables, source=data_dir, files=files, missing=missing)

@@ -1,0 +1,68 @@
+"""Every error regionanalytics raises, in one place.
+
+Each error is written for the analyst who meets it: it says which file, row and
+column, what was found, what was expected and what to do next.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file.
+
+    ``row`` is the row number as a spreadsheet program shows it (the header is
+    row 1 unless the file has title lines above it); ``None`` when the problem
+    concerns the whole file or a whole column.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        found = f"found {self.value!r}, " if self.value is not None else ""
+        return f"{', '.join(where)}: {found}expected {self.expected}"
+
+
+class RegionAnalyticsError(Exception):
+    """Base class of every error raised by regionanalytics."""
+
+
+class DataValidationError(RegionAnalyticsError):
+    """Input data broke the data contract; ``problems`` lists every finding."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        shown = "\n".join(f"  - {p}" for p in self.problems[:50])
+        more = len(self.problems) - 50
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(
+            f"{len(self.problems)} problem(s) in the input data:\n{shown}{tail}\n"
+            "Correct the export (or ask for a new one) and run again; "
+            "`regionanalytics validate DATA_DIR` lists every problem."
+        )
+
+
+class MissingTableError(RegionAnalyticsError):
+    """A table the caller needs is not in the data folder."""
+
+
+class PeriodError(RegionAnalyticsError, ValueError):
+    """A period string cannot be parsed, or the data does not cover the period."""
+
+
+class ParameterError(RegionAnalyticsError, ValueError):
+    """A report parameter is unknown, malformed or unsafe."""
+
+
+class ReportError(RegionAnalyticsError):
+    """One or more reports of a batch run failed."""

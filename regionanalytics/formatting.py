@@ -1,0 +1,73 @@
+"""Swedish number formats, as the Swedish CLDR locale writes them.
+
+Numbers use a non-breaking space as thousands separator, a decimal comma and a
+real minus sign (U+2212); rounding is half away from zero, as in a report.
+Babel supplies the locale data; this module only fixes rounding and the minus.
+
+>>> fmt_mnkr(-7_000).replace(NBSP, " ")
+'−7,0 mnkr'
+>>> fmt_number(1234.5, 1)
+'1\\xa0234,5'
+>>> fmt_pct(5.25).replace(NBSP, " "), fmt_pp(-1).replace(NBSP, " ")
+('5,3 %', '−1,0 procentenheter')
+"""
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_decimal, get_minus_sign_symbol
+
+LOCALE = "sv_SE"
+MINUS = get_minus_sign_symbol(LOCALE)  # U+2212
+NBSP = "\u00a0"
+#: Shown in place of a value that is missing or suppressed.
+MISSING = "–"
+#: Shown in place of a sick-leave figure of a group too small to show.
+SUPPRESSED = "*"
+
+
+def _round(value: float, decimals: int) -> Decimal:
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def fmt_number(value, decimals: int = 1, sign: bool = False) -> str:
+    """Format a number the Swedish way; ``sign=True`` writes ``+`` before positive numbers."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    rounded = _round(value, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # never "−0,0"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    text = format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=True)
+    text = text.replace("-", MINUS)
+    if sign and rounded > 0:
+        text = "+" + text
+    return text
+
+
+def fmt_mnkr(tkr, decimals: int = 1, sign: bool = False) -> str:
+    """An amount given in tkr, written in mnkr: ``fmt_mnkr(-7000) == '−7,0 mnkr'``."""
+    if tkr is None or (isinstance(tkr, float) and math.isnan(tkr)):
+        return MISSING
+    return f"{fmt_number(tkr / 1000, decimals, sign)}{NBSP}mnkr"
+
+
+def fmt_pct(value, decimals: int = 1, sign: bool = False) -> str:
+    """A percentage given as a percent number: ``fmt_pct(5.3) == '5,3 %'``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    return f"{fmt_number(value, decimals, sign)}{NBSP}%"
+
+
+def fmt_pp(value, decimals: int = 1) -> str:
+    """A change in percentage points: ``fmt_pp(-1) == '−1,0 procentenheter'``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    unit = "procentenhet" if abs(float(_round(value, decimals))) == 1 and decimals == 0 else "procentenheter"
+    return f"{fmt_number(value, decimals, sign=True)}{NBSP}{unit}"
+
+
+def fmt_int(value, sign: bool = False) -> str:
+    """A whole number: ``fmt_int(7012) == '7\\xa0012'``."""
+    return fmt_number(value, 0, sign)

@@ -1,0 +1,374 @@
+"""Read the region's exports as real systems write them.
+
+CSV (``.csv``, ``.csv.gz``) with ``;``, ``,`` or tab as delimiter, in UTF-8,
+UTF-8 with BOM or Windows-1252; decimal comma or point; spaces or non-breaking
+spaces as thousands separators; a minus written ``-``, ``−`` or ``–``; Swedish or
+English header names; title lines above the header (as Excel exports write
+them). Excel workbooks (``.xlsx``): the first sheet that holds the table.
+Parquet files (or folders of them) for large tables.
+
+Every problem is collected, not just the first, and reported with file, row,
+column, the value found and what was expected. Files are only ever read.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import zlib
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import DataValidationError, MissingTableError, Problem
+from .schema import SUFFIXES, TABLES, Column, Table, header_lookup
+
+ROW = "_row"  # internal column: the row number as a spreadsheet shows it
+MAX_PER_COLUMN = 20  # problems listed per column and kind before summarising
+_HEADER_SCAN_LINES = 15
+
+
+def _norm_header(text: str) -> str:
+    text = str(text).replace("\ufeff", "").replace("_", " ")
+    text = re.sub(r"\(.*?\)", "", text)  # "Utfall (tkr)" -> "Utfall"
+    return " ".join(text.split()).strip().strip('"').casefold()
+
+
+def find_table_file(data_dir: str | Path, table: str) -> Path | None:
+    """The file (or parquet folder) holding ``table`` in ``data_dir``, if any."""
+    data_dir = Path(data_dir)
+    for suffix in SUFFIXES:
+        candidate = data_dir / f"{table}{suffix}"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+# --------------------------------------------------------------------------- raw reading
+
+def _decode(data: bytes) -> tuple[str | None, str | None]:
+    """Text and encoding name, or None and an explanation."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return None, "text in UTF-8 or Windows-1252 (cp1252); the file is in neither"
+
+
+def _read_bytes(path: Path) -> tuple[bytes | None, str | None]:
+    raw = path.read_bytes()
+    if path.suffix == ".gz" or raw[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(raw), None
+        except (EOFError, OSError, zlib.error) as exc:
+            return None, f"a complete gzip file; it is truncated or damaged ({exc})"
+    return raw, None
+
+
+def _find_header(rows: list[list[str]], lookup: dict[str, str]) -> tuple[int, int]:
+    """Index of the row that best matches the table's header, and how many columns matched."""
+    best, best_n = -1, 0
+    for i, cells in enumerate(rows[:_HEADER_SCAN_LINES]):
+        n = len({lookup[c] for c in map(_norm_header, cells) if c in lookup})
+        if n > best_n:
+            best, best_n = i, n
+    return best, best_n
+
+
+def _csv_frame(text: str, spec: Table, name: str) -> tuple[pd.DataFrame | None, int, list[Problem]]:
+    lookup = header_lookup(spec)
+    lookup = {_norm_header(k): v for k, v in lookup.items()}
+    head_lines = text.splitlines()[:_HEADER_SCAN_LINES]
+    best = (-1, 0, ";")
+    for sep in (";", ",", "\t"):
+        rows = list(csv.reader(head_lines, delimiter=sep))
+        i, n = _find_header(rows, lookup)
+        if n > best[1]:
+            best = (i, n, sep)
+    header_idx, matched, sep = best
+    if matched < 2:
+        return None, 0, [Problem(name, None, None, None,
+                                 _expected_header(spec) + "; no such header row was found in "
+                                 f"the first {_HEADER_SCAN_LINES} lines (wrong delimiter, or not this table?)")]
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, skiprows=header_idx, header=0, dtype=str,
+                         keep_default_na=False, skip_blank_lines=False, engine="c")
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        row = header_idx + int(m.group(1)) if m else None
+        return None, 0, [Problem(name, row, None, None,
+                                 f"the same number of fields on every line as in the header ({exc})")]
+    first_row = header_idx + 2
+    return df, first_row, []
+
+
+def _excel_frame(path: Path, spec: Table, name: str) -> tuple[pd.DataFrame | None, int, list[Problem]]:
+    lookup = {_norm_header(k): v for k, v in header_lookup(spec).items()}
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        return None, 0, [Problem(name, None, None, None, f"a readable .xlsx workbook ({exc})")]
+    best = (None, -1, 0)
+    for sheet, frame in sheets.items():
+        rows = frame.head(_HEADER_SCAN_LINES).astype(str).values.tolist()
+        i, n = _find_header(rows, lookup)
+        if n > best[2]:
+            best = (sheet, i, n)
+    sheet, header_idx, matched = best
+    if matched < 2:
+        return None, 0, [Problem(name, None, None, None,
+                                 _expected_header(spec) + " on one of the workbook's sheets")]
+    frame = sheets[sheet]
+    header = [str(c) for c in frame.iloc[header_idx].tolist()]
+    body = frame.iloc[header_idx + 1:].reset_index(drop=True)
+    body.columns = header
+    body = body.apply(lambda col: col.map(_excel_cell))
+    return body, header_idx + 2, []
+
+
+def _excel_cell(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, (datetime, date, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _expected_header(spec: Table) -> str:
+    return "a header row with the columns " + ", ".join(spec.column_names)
+
+
+# --------------------------------------------------------------------------- parsing cells
+
+_MINUS = "[\u2212\u2013]"
+_SPACES = "[\\s\u00a0\u202f\u2009']"
+_PLAIN_NUMBER = r"^-?\d+(?:[.,]\d+)?$"
+_MONTH = r"^(\d{4})-?(\d{1,2})(?:-\d{1,2})?(?:[ T]00:00(?::00)?)?$"
+_DATE = r"^(\d{4})-?(\d{2})-?(\d{2})(?:[ T]00:00(?::00)?)?$"
+_TRUE = {"ja", "j", "true", "sant", "1", "yes", "x"}
+_FALSE = {"nej", "n", "false", "falskt", "0", "no"}
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Cells as stripped strings ('' for empty), keeping pandas' fast string dtype."""
+    if pd.api.types.is_string_dtype(values) and values.dtype != object:
+        return values.fillna("").str.strip()
+    return values.astype(object).where(values.notna(), "").astype(str).str.strip()
+
+
+def parse_number(values: pd.Series) -> pd.Series:
+    """Numbers as Swedish exports write them; unreadable cells become NaN.
+
+    >>> parse_number(pd.Series(["1 234,5", "−7", "12\\u00a0345,6", "3.5", "1.234,5", ""])).tolist()
+    [1234.5, -7.0, 12345.6, 3.5, 1234.5, nan]
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype("float64")
+    s = _as_text(values)
+    # the common case, "1234,5" or "1234.5", in one vectorised pass
+    plain = s.str.match(_PLAIN_NUMBER)
+    out = pd.to_numeric(s.where(plain, None).str.replace(",", ".", regex=False), errors="coerce")
+    out = out.astype("float64")
+    rest = ~plain & (s != "")
+    if rest.any():
+        r = s[rest].str.replace(_SPACES, "", regex=True).str.replace(_MINUS, "-", regex=True)
+        last_comma, last_dot = r.str.rfind(","), r.str.rfind(".")
+        comma_decimal = last_comma > last_dot
+        r = r.where(~comma_decimal, r.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+        r = r.where(comma_decimal, r.str.replace(",", "", regex=False))
+        out[rest] = pd.to_numeric(r.where(r != "", None), errors="coerce").astype("float64")
+    return out
+
+
+def _parse_month(text: pd.Series) -> pd.Series:
+    plain = text.str.match(r"^\d{4}-(0[1-9]|1[0-2])$")
+    out = text.where(plain, None).astype(object)
+    rest = ~plain & (text != "")
+    if rest.any():
+        parts = text[rest].str.extract(_MONTH)
+        year, month = pd.to_numeric(parts[0]), pd.to_numeric(parts[1])
+        ok = year.notna() & month.between(1, 12)
+        fixed = year.astype("Int64").astype(str) + "-" + month.astype("Int64").astype(str).str.zfill(2)
+        out[rest] = fixed.where(ok, None).astype(object)
+    return out
+
+
+def _parse_date(text: pd.Series) -> pd.Series:
+    plain = text.str.match(r"^\d{4}-\d{2}-\d{2}$")
+    out = pd.to_datetime(text.where(plain, None), format="%Y-%m-%d", errors="coerce")
+    rest = ~plain & (text != "")
+    if rest.any():
+        parts = text[rest].str.extract(_DATE)
+        joined = parts[0] + "-" + parts[1] + "-" + parts[2]
+        out[rest] = pd.to_datetime(joined, format="%Y-%m-%d", errors="coerce")
+    return out
+
+
+def _parse_column(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
+    """Typed values and a mask of cells that were present but unreadable."""
+    typed = pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_datetime64_any_dtype(raw)
+    if col.kind == "number":
+        parsed = parse_number(raw)
+        blank = raw.isna() if typed else _as_text(raw) == ""
+        return parsed, ~blank & parsed.isna()
+    if col.kind == "date" and pd.api.types.is_datetime64_any_dtype(raw):
+        return raw, pd.Series(False, index=raw.index)
+    text = _as_text(raw.astype(str).where(raw.notna(), "")) if typed else _as_text(raw)
+    blank = text == ""
+    if col.kind == "month":
+        parsed = _parse_month(text)
+    elif col.kind == "date":
+        parsed = _parse_date(text)
+    elif col.kind == "bool":
+        low = text.str.casefold()
+        parsed = pd.Series(np.where(low.isin(_TRUE), True, np.where(low.isin(_FALSE), False, None)),
+                           index=raw.index, dtype=object)
+    elif col.kind == "category":
+        mapping = {a.casefold(): v for a, v in col.value_aliases.items()}
+        mapping.update({v.casefold(): v for v in col.allowed})
+        parsed = text.str.casefold().map(mapping).astype(object)
+    else:  # text: collapse runs of white space (exports pad names)
+        needs = text.str.contains(r"\s\s|[\u00a0\t]", regex=True)
+        cleaned = text.where(~needs, text.str.replace(r"\s+", " ", regex=True))
+        parsed = cleaned.astype(object).where(~blank, None)
+    bad = ~blank & pd.Series(parsed, index=raw.index).isna()
+    return parsed, bad
+
+
+# --------------------------------------------------------------------------- public
+
+def read_raw(path: str | Path, table: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read one file into typed columns plus the internal row-number column.
+
+    Returns the frame (``None`` when the file cannot be read at all) and every
+    problem found while reading and parsing. Table-level checks (ranges,
+    duplicates, gaps) are in :mod:`regionanalytics.validation`.
+    """
+    path = Path(path)
+    spec = TABLES[table]
+    name = path.name
+    if path.is_dir() or path.suffix == ".parquet":
+        frame, first_row, problems = pd.read_parquet(path), 2, []
+    elif path.suffix == ".xlsx":
+        frame, first_row, problems = _excel_frame(path, spec, name)
+    else:
+        data, err = _read_bytes(path)
+        if err:
+            return None, [Problem(name, None, None, None, err)]
+        text, enc_err = _decode(data)
+        if text is None:
+            return None, [Problem(name, None, None, None, enc_err)]
+        if not text.strip():
+            return None, [Problem(name, None, None, None, _expected_header(spec) +
+                                  "; the file is empty")]
+        frame, first_row, problems = _csv_frame(text, spec, name)
+    if frame is None:
+        return None, problems
+
+    lookup = {_norm_header(k): v for k, v in header_lookup(spec).items()}
+    renames, written = {}, {}
+    for original in frame.columns:
+        canonical = lookup.get(_norm_header(original))
+        if canonical and canonical not in renames.values():
+            renames[original] = canonical
+            written[canonical] = str(original)
+    frame = frame[list(renames)].rename(columns=renames)
+    frame[ROW] = np.arange(first_row, first_row + len(frame))
+    # blank lines (e.g. a trailing empty line) are not data
+    data_cols = [c for c in frame.columns if c != ROW]
+    if len(frame) and data_cols:
+        empty = frame[data_cols].apply(
+            lambda c: c.isna() | c.astype(str).str.strip().eq("")).all(axis=1)
+        frame = frame[~empty]
+
+    missing = [c for c in spec.columns if c.name not in frame.columns and c.required]
+    for col in missing:
+        aliases = ", ".join(col.aliases) if col.aliases else "none"
+        problems.append(Problem(name, first_row - 1, col.name, None,
+                                f"a column '{col.name}' (also accepted: {aliases}); "
+                                f"the header has {', '.join(map(str, written.values()))}"))
+    if len(frame) == 0:
+        problems.append(Problem(name, None, None, None, "at least one data row below the header"))
+
+    out = pd.DataFrame({ROW: frame[ROW].to_numpy()}, index=frame.index)
+    unreadable = pd.DataFrame(index=frame.index)
+    for col in spec.columns:
+        label = written.get(col.name, col.name)
+        if col.name not in frame.columns:
+            out[col.name] = pd.Series(np.nan if col.kind == "number" else None,
+                                      index=frame.index, dtype="float64" if col.kind == "number" else object)
+            continue
+        parsed, bad = _parse_column(frame[col.name], col)
+        out[col.name] = parsed
+        unreadable[col.name] = bad
+        problems += cell_problems(name, out[ROW], frame[col.name], bad, label, col.expected)
+    out = out.reset_index(drop=True)
+    out.attrs["unreadable"] = unreadable.reset_index(drop=True)
+    return out, problems
+
+
+def cell_problems(name: str, rows: pd.Series, values: pd.Series, mask: pd.Series,
+                  column: str, expected: str) -> list[Problem]:
+    """One problem per flagged cell (the first few), then a count of the rest."""
+    mask = pd.Series(mask, index=values.index).fillna(False).astype(bool)
+    if not mask.any():
+        return []
+    idx = mask[mask].index
+    problems = [Problem(name, int(rows.loc[i]), column, _shown(values.loc[i]), expected)
+                for i in idx[:MAX_PER_COLUMN]]
+    if len(idx) > MAX_PER_COLUMN:
+        problems.append(Problem(name, None, column, None,
+                                f"{expected} (and {len(idx) - MAX_PER_COLUMN} more rows like these)"))
+    return problems
+
+
+def _shown(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def read_table(path: str | Path, table: str) -> pd.DataFrame:
+    """Read and validate one table file; raise :class:`DataValidationError` on any problem.
+
+    Examples
+    --------
+    >>> df = read_table("data/sample/finance.csv", "finance")
+    >>> list(df.columns)
+    ['month', 'division', 'unit', 'account', 'actual', 'budget']
+    """
+    from .validation import check_table
+
+    frame, problems = read_raw(path, table)
+    if frame is not None:
+        problems += check_table(frame, TABLES[table], Path(path).name,
+                                frame.attrs.get("unreadable"))
+    if problems:
+        raise DataValidationError(problems)
+    return frame.drop(columns=ROW)
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """A table with the contract's columns and no rows."""
+    spec = TABLES[table]
+    return pd.DataFrame({c.name: pd.Series(dtype="float64" if c.kind == "number" else object)
+                         for c in spec.columns})
+
+
+def table_path(data_dir: str | Path, table: str) -> Path:
+    """Like :func:`find_table_file` but raise :class:`MissingTableError` when absent."""
+    path = find_table_file(data_dir, table)
+    if path is None:
+        raise MissingTableError(
+            f"No '{table}' table in {data_dir}: expected one of "
+            + ", ".join(f"{table}{s}" for s in SUFFIXES)
+        )
+    return path

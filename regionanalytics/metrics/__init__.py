@@ -1,0 +1,18 @@
+"""Metric functions: tidy DataFrame in, tidy DataFrame out, grouping by ``by=``.
+
+``by=["division"]`` gives one row per division, ``by=["division", "unit"]`` per
+unit, ``by=[]`` the region total: the same function for every level.
+"""
+from .economy import (action_plan_fulfilment, budget_deviation, forecast_deviation,
+                      monthly_result, require_period)
+from .goals import goal_fulfilment
+from .production import production_change
+from .sick_leave import key_figures as sick_leave_key_figures
+from .sick_leave import person_months, sick_leave
+from .staffing import headcount, worked_hours
+
+__all__ = [
+    "action_plan_fulfilment", "budget_deviation", "forecast_deviation", "monthly_result",
+    "require_period", "goal_fulfilment", "production_change", "sick_leave",
+    "sick_leave_key_figures", "person_months", "headcount", "worked_hours",
+]

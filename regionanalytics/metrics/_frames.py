@@ -1,0 +1,74 @@
+"""Shared mechanics of the metric functions: grouping and year-on-year alignment."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import ParameterError
+
+
+def as_by(by: str | Sequence[str] | None) -> list[str]:
+    """Normalise a ``by=`` argument to a list (``None`` or ``[]`` means the whole region)."""
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+def check_by(df: pd.DataFrame, by: list[str], table: str) -> None:
+    unknown = [b for b in by if b not in df.columns]
+    if unknown:
+        raise ParameterError(
+            f"Cannot group the {table} table by {unknown}: it has the columns {list(df.columns)}."
+        )
+
+
+def group_sum(df: pd.DataFrame, by: list[str], columns: list[str]) -> pd.DataFrame:
+    """Sum ``columns`` per group (NaN where a group has no values); ``by=[]`` gives one total row."""
+    if by:
+        return (df.groupby(by, dropna=False, sort=True)[columns]
+                .sum(min_count=1).reset_index())
+    return pd.DataFrame([{c: df[c].sum(min_count=1) for c in columns}])
+
+
+def group_nunique(df: pd.DataFrame, by: list[str], column: str, name: str) -> pd.DataFrame:
+    """Distinct values of ``column`` per group; ``by=[]`` gives one total row."""
+    if by:
+        return df.groupby(by, dropna=False, sort=True)[column].nunique().rename(name).reset_index()
+    return pd.DataFrame([{name: df[column].nunique()}])
+
+
+def shift_month(months: pd.Series, years: int) -> pd.Series:
+    """Move ``YYYY-MM`` strings by whole years."""
+    return (months.str[:4].astype(int) + years).astype(str) + months.str[4:]
+
+
+def join_previous(current: pd.DataFrame, previous: pd.DataFrame, by: list[str],
+                  suffix: str = "_prev_year") -> pd.DataFrame:
+    """Attach the previous year's columns to ``current`` by group.
+
+    A ``month`` among the keys is matched with the same month a year earlier.
+    Groups only in the previous year are kept (their current values are NaN).
+    """
+    previous = previous.copy()
+    if "month" in by:
+        previous["month"] = shift_month(previous["month"], 1)
+    previous = previous.rename(columns={c: c + suffix for c in previous.columns if c not in by})
+    if not by:
+        return pd.concat([current.reset_index(drop=True), previous.reset_index(drop=True)], axis=1)
+    return current.merge(previous, on=by, how="outer").sort_values(by).reset_index(drop=True)
+
+
+def pct(numerator, denominator):
+    """100 × numerator / denominator, NaN where the denominator is 0 or missing."""
+    num = np.asarray(numerator, dtype="float64")
+    den = np.asarray(denominator, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((den != 0) & ~np.isnan(den), 100.0 * num / den, np.nan)
+
+
+def in_months(df: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    return df[df["month"].isin(months)]

@@ -1,0 +1,152 @@
+"""Economy: result against budget, full-year forecast, economic action plan.
+
+Amounts are in tkr as in the data (revenue positive, cost negative); a positive
+deviation is better than budget.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from ..exceptions import PeriodError
+from ..periods import Period
+from ._frames import as_by, check_by, group_sum, in_months, join_previous, pct
+
+
+def closed_months(finance: pd.DataFrame) -> list[str]:
+    """Months that have actuals."""
+    return sorted(finance.loc[finance["actual"].notna(), "month"].unique())
+
+
+def require_period(finance: pd.DataFrame, period: Period) -> None:
+    """Raise :class:`PeriodError` unless the finance data has actuals for the whole period."""
+    closed = set(closed_months(finance))
+    absent = [m for m in period.months if m not in closed]
+    if absent:
+        last = max(closed) if closed else "no month"
+        raise PeriodError(
+            f"The finance data has actuals up to {last}; period {period.label} needs "
+            f"{period.months[0]} to {period.end_month} ({', '.join(absent)} missing). "
+            "Choose an earlier period or load a newer export."
+        )
+
+
+def budget_deviation(finance: pd.DataFrame, period: str | Period,
+                     by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """Result against the period budget and against the same span last year.
+
+    Parameters
+    ----------
+    finance : DataFrame
+        The finance table (month, division, unit, account, actual, budget).
+    period : str or Period
+        E.g. ``"2021-T1"``: January–April 2021.
+    by : list of str
+        Grouping columns; ``[]`` gives the region total.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``result``, ``budget``, ``budget_deviation`` (result −
+        budget), ``result_prev_year`` and ``change`` (result − result_prev_year), tkr.
+
+    Examples
+    --------
+    >>> from regionanalytics import load_region
+    >>> data = load_region("data/sample")
+    >>> df = budget_deviation(data.finance, "2021-T1", by=[])
+    >>> round(df.loc[0, "result"] / 1000)
+    1
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    check_by(finance, by, "finance")
+    require_period(finance, period)
+    current = group_sum(in_months(finance, period.months), by, ["actual", "budget"])
+    current = current.rename(columns={"actual": "result"})
+    previous = group_sum(in_months(finance, period.previous_year().months), by, ["actual"])
+    previous = previous.rename(columns={"actual": "result"})
+    out = join_previous(current, previous, by)[by + ["result", "budget", "result_prev_year"]]
+    out["budget_deviation"] = out["result"] - out["budget"]
+    out["change"] = out["result"] - out["result_prev_year"]
+    return out[by + ["result", "budget", "budget_deviation", "result_prev_year", "change"]]
+
+
+def monthly_result(finance: pd.DataFrame, period: str | Period,
+                   by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """Cumulative result and budget month by month through the period (tkr).
+
+    Returns ``by`` columns, ``month``, ``result``, ``budget``, ``result_cum``,
+    ``budget_cum``.
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    require_period(finance, period)
+    rows = group_sum(in_months(finance, period.months), by + ["month"], ["actual", "budget"])
+    rows = rows.rename(columns={"actual": "result"}).sort_values(by + ["month"])
+    grouped = rows.groupby(by, sort=False) if by else rows.groupby(lambda _: 0)
+    rows["result_cum"] = grouped["result"].cumsum()
+    rows["budget_cum"] = grouped["budget"].cumsum()
+    return rows.reset_index(drop=True)
+
+
+def forecast_deviation(forecast: pd.DataFrame, finance: pd.DataFrame, period: str | Period,
+                       by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """The latest full-year forecast against the annual budget.
+
+    For every unit the latest forecast made in the period's year up to the
+    period's last month is used; units are then summed to ``by``.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``forecast``, ``forecast_month`` (latest month used),
+        ``annual_budget`` (all 12 months), ``forecast_deviation`` (forecast −
+        annual budget), ``result_prev_full_year`` and ``forecast_vs_prev_year``, tkr.
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    check_by(forecast, by, "forecast")
+    made = forecast[(forecast["month"].str[:4] == str(period.year))
+                    & (forecast["month"] <= period.end_month)]
+    latest = made.sort_values("month").groupby(["division", "unit"], sort=False).tail(1)
+    fc = group_sum(latest, by, ["forecast"])
+    fc_month = (latest.groupby(by)["month"].max().rename("forecast_month").reset_index() if by
+                else pd.DataFrame([{"forecast_month": latest["month"].max() if len(latest) else None}]))
+    budget = group_sum(in_months(finance, period.year_months), by, ["budget"])
+    budget = budget.rename(columns={"budget": "annual_budget"})
+    prev_months = Period(period.year - 1, 12, 3).months
+    prev = in_months(finance, prev_months)
+    prev_closed = prev["month"][prev["actual"].notna()].nunique() == 12
+    prev_result = group_sum(prev, by, ["actual"]).rename(columns={"actual": "result_prev_full_year"})
+    if not prev_closed:
+        prev_result["result_prev_full_year"] = float("nan")
+    if by:
+        out = (budget.merge(fc, on=by, how="outer").merge(fc_month, on=by, how="left")
+               .merge(prev_result, on=by, how="left"))
+    else:
+        out = pd.concat([budget, fc, fc_month, prev_result], axis=1)
+    out["forecast_deviation"] = out["forecast"] - out["annual_budget"]
+    out["forecast_vs_prev_year"] = out["forecast"] - out["result_prev_full_year"]
+    return out[by + ["forecast", "forecast_month", "annual_budget", "forecast_deviation",
+                     "result_prev_full_year", "forecast_vs_prev_year"]]
+
+
+def action_plan_fulfilment(action_plans: pd.DataFrame, period: str | Period,
+                           by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """Savings achieved against savings planned in the economic action plan, to date.
+
+    Returns ``by`` columns, ``planned``, ``achieved`` (to date, tkr),
+    ``action_plan_pct`` (achieved / planned × 100) and ``planned_full_year``
+    (the year's savings task, tkr).
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    check_by(action_plans, by, "action_plans")
+    to_date = group_sum(in_months(action_plans, period.months), by, ["planned", "achieved"])
+    year = group_sum(in_months(action_plans, period.year_months), by, ["planned"])
+    year = year.rename(columns={"planned": "planned_full_year"})
+    out = to_date.merge(year, on=by, how="outer") if by else pd.concat([to_date, year], axis=1)
+    out["action_plan_pct"] = pct(out["achieved"], out["planned"])
+    return out[by + ["planned", "achieved", "action_plan_pct", "planned_full_year"]]

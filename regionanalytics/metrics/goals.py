@@ -1,0 +1,84 @@
+"""Goal fulfilment (måluppfyllelse) per scorecard perspective.
+
+Each indicator is met, partly met or not met: its given ``assessment`` where the
+data has one, else ``outcome`` against ``target`` (respecting
+``higher_is_better``). Indicators roll up to their group: all met gives
+*uppfyllt*, none met *ej uppfyllt*, anything else *delvis uppfyllt*.
+Perspectives come from the data, so every region's scorecard works.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import PeriodError
+from ..periods import Period
+from ._frames import as_by, check_by
+
+MET, PARTLY, NOT_MET = "uppfyllt", "delvis", "ej"
+
+
+def indicator_assessment(goals: pd.DataFrame) -> pd.Series:
+    """Assessment of every indicator row: given, or computed from target and outcome."""
+    higher = goals["higher_is_better"].fillna(True).astype(bool)
+    known = goals["target"].notna() & goals["outcome"].notna()
+    met = np.where(higher, goals["outcome"] >= goals["target"], goals["outcome"] <= goals["target"])
+    computed = pd.Series(np.where(known, np.where(met, MET, NOT_MET), None), index=goals.index)
+    return goals["assessment"].where(goals["assessment"].notna(), computed)
+
+
+def goals_period(goals: pd.DataFrame, period: Period) -> str | None:
+    """The goals period that reports on ``period``: its own, or the latest earlier one that year."""
+    candidates = []
+    for text in goals["period"].dropna().unique():
+        try:
+            p = Period.parse(text)
+        except PeriodError:
+            continue
+        if p.year == period.year and p.last_month <= period.last_month:
+            candidates.append((p.last_month, text))
+    return max(candidates)[1] if candidates else None
+
+
+def roll_up(assessments: pd.Series) -> str | None:
+    """All met → uppfyllt, none met → ej, otherwise delvis; None if nothing is assessed."""
+    values = assessments.dropna()
+    if values.empty:
+        return None
+    if (values == MET).all():
+        return MET
+    if (values == NOT_MET).all():
+        return NOT_MET
+    return PARTLY
+
+
+def goal_fulfilment(goals: pd.DataFrame, period: str | Period,
+                    by: str | Sequence[str] | None = ("division", "perspective")) -> pd.DataFrame:
+    """Roll-up of indicator assessments per group (default: division × perspective).
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``assessment`` (uppfyllt, delvis, ej or None),
+        ``indicators``, ``met``, ``partly``, ``not_met``, ``goals_period``.
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    check_by(goals, by, "goals")
+    chosen = goals_period(goals, period)
+    rows = goals[goals["period"] == chosen].copy()
+    rows["_assessment"] = indicator_assessment(rows)
+    keys = by if by else [lambda _: 0]
+    grouped = rows.groupby(keys, sort=True)["_assessment"]
+    out = pd.DataFrame({
+        "assessment": grouped.apply(roll_up),
+        "indicators": grouped.size(),
+        "met": grouped.apply(lambda s: int((s == MET).sum())),
+        "partly": grouped.apply(lambda s: int((s == PARTLY).sum())),
+        "not_met": grouped.apply(lambda s: int((s == NOT_MET).sum())),
+    })
+    out = out.reset_index(drop=not by)
+    out["goals_period"] = chosen
+    return out[by + ["assessment", "indicators", "met", "partly", "not_met", "goals_period"]]

@@ -1,0 +1,33 @@
+"""Production (visits, digital visits, bed days, operations, ...) against last year."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from ..periods import Period
+from ._frames import as_by, check_by, group_sum, in_months, join_previous, pct
+
+
+def production_change(production: pd.DataFrame, period: str | Period,
+                      by: str | Sequence[str] | None = ("division", "measure")) -> pd.DataFrame:
+    """Production volume of the period against the same span last year.
+
+    Keep ``"measure"`` in ``by``: different measures do not add up. Add
+    ``"month"`` for month-by-month comparison (each month against the same
+    month a year earlier).
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``value``, ``value_prev_year``, ``change``, ``change_pct``.
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    check_by(production, by, "production")
+    current = group_sum(in_months(production, period.months), by, ["value"])
+    previous = group_sum(in_months(production, period.previous_year().months), by, ["value"])
+    out = join_previous(current, previous, by)
+    out["change"] = out["value"] - out["value_prev_year"]
+    out["change_pct"] = pct(out["change"], out["value_prev_year"])
+    return out[by + ["value", "value_prev_year", "change", "change_pct"]]

@@ -1,0 +1,234 @@
+"""Sick leave (sjukfrånvaro) with the breakdowns the law requires.
+
+Definitions (see also docs/assumptions.md):
+
+* Sick hours come from spells: each Swedish working day of a spell counts the
+  person's scheduled hours per working day of that month
+  (``scheduled_hours / working days of the month``) times the spell's extent.
+* Hours count where the person is employed that month (people move between
+  divisions) and only for monthly-paid staff (tillsvidare and visstid).
+* The rate is sick hours over scheduled hours of monthly-paid staff, in percent.
+* Long-term sick leave: spells of 60 or more consecutive calendar days, where
+  touching or overlapping spells of one person merge and length counts across
+  month and year boundaries. Its share is long-term sick hours over all sick
+  hours, in percent.
+* The seven key figures of the mandatory report: total, long-term share,
+  women, men, 29 or younger, 30–49, 50 or older (age = the year's number minus
+  birth year).
+* A figure for a group of ten or fewer employees (distinct persons in the
+  group during the period) is suppressed: no value, ``suppressed`` is True.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..periods import Period
+from ..privacy import suppress
+from ..workdays import WorkdayCalendar, working_days_per_month
+from ._frames import as_by, check_by, group_nunique, group_sum, join_previous, pct
+from .staffing import monthly_paid
+
+#: A merged spell of at least this many calendar days is long-term sick leave.
+LONG_TERM_DAYS = 60
+
+#: Age groups of the mandatory report: code -> (lowest age, highest age).
+AGE_GROUPS = {"29_or_younger": (0, 29), "30_49": (30, 49), "50_or_older": (50, 200)}
+
+#: The seven key figures: code -> (column to filter, value) or None for all staff.
+KEY_FIGURES = {
+    "total": None,
+    "long_term_share": None,
+    "women": ("gender", "K"),
+    "men": ("gender", "M"),
+    "age_29_or_younger": ("age_group", "29_or_younger"),
+    "age_30_49": ("age_group", "30_49"),
+    "age_50_or_older": ("age_group", "50_or_older"),
+}
+
+
+def age_group(year: int, birth_year: pd.Series) -> pd.Series:
+    """Age-group code of the mandatory report for ages reached in ``year``."""
+    age = year - birth_year
+    bins = [-np.inf, 29, 49, np.inf]
+    return pd.cut(age, bins=bins, labels=list(AGE_GROUPS)).astype(object)
+
+
+def merge_spells(absence: pd.DataFrame) -> pd.DataFrame:
+    """Add ``episode_days``: the length of the merged spell each spell belongs to.
+
+    Spells of one person that overlap or touch (the next starts the day after
+    the previous ends) form one episode.
+
+    >>> spells = pd.DataFrame({"person_id": ["a", "a", "a"],
+    ...     "start": pd.to_datetime(["2021-01-01", "2021-01-31", "2021-03-10"]),
+    ...     "end": pd.to_datetime(["2021-01-30", "2021-03-01", "2021-03-12"]),
+    ...     "extent": [1.0, 0.5, 1.0]})
+    >>> merge_spells(spells)["episode_days"].tolist()
+    [60, 60, 3]
+    """
+    spells = absence.sort_values(["person_id", "start", "end"]).reset_index(drop=True)
+    if spells.empty:
+        return spells.assign(episode=pd.Series(dtype="int64"), episode_days=pd.Series(dtype="int64"))
+    end_ns = spells["end"].to_numpy("datetime64[D]").astype(np.int64)
+    start_ns = spells["start"].to_numpy("datetime64[D]").astype(np.int64)
+    person = spells["person_id"].to_numpy()
+    new_person = np.r_[True, person[1:] != person[:-1]]
+    # running max of end within a person, up to the previous spell
+    reach = pd.Series(end_ns).groupby(np.cumsum(new_person)).cummax().to_numpy()
+    prev_reach = np.r_[np.iinfo(np.int64).min, reach[:-1]]
+    new_episode = new_person | (start_ns > prev_reach + 1)
+    episode = np.cumsum(new_episode)
+    first = pd.Series(start_ns).groupby(episode).transform("min").to_numpy()
+    last = pd.Series(end_ns).groupby(episode).transform("max").to_numpy()
+    return spells.assign(episode=episode, episode_days=last - first + 1)
+
+
+def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Scheduled and sick hours per person and month of monthly-paid staff.
+
+    This is person-level health data: use it for analysis, never show it in a report.
+
+    Returns
+    -------
+    DataFrame
+        The employee columns of each monthly-paid person-month in ``months``,
+        ``age_group``, ``sick_hours`` and ``long_term_hours``.
+    """
+    staff = monthly_paid(employees)
+    staff = staff[staff["month"].isin(months)].copy()
+    staff["age_group"] = age_group(staff["month"].str[:4].astype(int), staff["birth_year"])
+    staff["sick_hours"] = 0.0
+    staff["long_term_hours"] = 0.0
+    if staff.empty or absence.empty:
+        return staff.reset_index(drop=True)
+
+    first = pd.Timestamp(min(months) + "-01")
+    last = pd.Timestamp(max(months) + "-01") + pd.offsets.MonthEnd(0)
+    spells = merge_spells(absence.dropna(subset=["person_id", "start", "end", "extent"]))
+    spells = spells[(spells["end"] >= first) & (spells["start"] <= last)
+                    & spells["person_id"].isin(set(staff["person_id"]))]
+    if spells.empty:
+        return staff.reset_index(drop=True)
+    start = spells["start"].clip(lower=first).to_numpy("datetime64[D]")
+    end = spells["end"].clip(upper=last).to_numpy("datetime64[D]")
+    m0 = start.astype("datetime64[M]")
+    n = (end.astype("datetime64[M]") - m0).astype(np.int64) + 1
+    idx = np.repeat(np.arange(len(spells)), n)
+    offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    month = m0[idx] + offset.astype("timedelta64[M]")
+    piece_start = np.maximum(start[idx], month.astype("datetime64[D]"))
+    piece_end = np.minimum(end[idx], (month + 1).astype("datetime64[D]") - 1)
+    cal = WorkdayCalendar(first, last)
+    days = cal.count(piece_start, piece_end) * spells["extent"].to_numpy()[idx]
+    long = spells["episode_days"].to_numpy()[idx] >= LONG_TERM_DAYS
+    pieces = pd.DataFrame({
+        "person_id": spells["person_id"].to_numpy()[idx],
+        "month": np.datetime_as_string(month, unit="M"),
+        "sick_days": days,
+        "long_days": np.where(long, days, 0.0),
+    })
+    pieces = pieces.groupby(["person_id", "month"], sort=False).sum().reset_index()
+    staff = staff.drop(columns=["sick_hours", "long_term_hours"]).merge(
+        pieces, on=["person_id", "month"], how="left")
+    per_day = staff["scheduled_hours"] / staff["month"].map(working_days_per_month(months))
+    staff["sick_hours"] = staff["sick_days"].fillna(0.0) * per_day
+    staff["long_term_hours"] = staff["long_days"].fillna(0.0) * per_day
+    return staff.drop(columns=["sick_days", "long_days"])
+
+
+_RATE_COLUMNS = ["sick_hours", "sick_leave_pct", "long_term_hours", "long_term_sick_share_pct"]
+
+
+def _rates(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    sums = group_sum(rows, by, ["scheduled_hours", "sick_hours", "long_term_hours"])
+    persons = group_nunique(rows, by, "person_id", "persons")
+    out = sums.merge(persons, on=by) if by else pd.concat([sums, persons], axis=1)
+    out["sick_leave_pct"] = pct(out["sick_hours"], out["scheduled_hours"])
+    out["long_term_sick_share_pct"] = pct(out["long_term_hours"], out["sick_hours"])
+    return out
+
+
+def sick_leave(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Period,
+               by: str | Sequence[str] | None = ("division",),
+               suppress_small: bool = True) -> pd.DataFrame:
+    """Sick leave in percent of scheduled hours, against the same span last year.
+
+    Parameters
+    ----------
+    employees, absence : DataFrame
+        The employees and absence tables.
+    period : str or Period
+    by : list of str
+        Any employee column, ``"age_group"`` or ``"month"``; ``[]`` for the region.
+    suppress_small : bool
+        Blank the figures of groups of ten or fewer persons (default). Turn off
+        only for analysis that is never shown.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``persons``, ``scheduled_hours``, ``sick_hours``,
+        ``sick_leave_pct``, ``long_term_hours``, ``long_term_sick_share_pct``,
+        the same with ``_prev_year``, ``sick_leave_change_pp`` (procentenheter)
+        and ``suppressed``.
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    derived = {"age_group", "month"}
+    check_by(employees, [b for b in by if b not in derived], "employees")
+    current = _rates(person_months(employees, absence, period.months), by)
+    previous = _rates(person_months(employees, absence, period.previous_year().months), by)
+    if suppress_small:
+        current = suppress(current, "persons", _RATE_COLUMNS)
+        previous = suppress(previous, "persons", _RATE_COLUMNS)
+    out = join_previous(current, previous, by)
+    out["sick_leave_change_pp"] = out["sick_leave_pct"] - out["sick_leave_pct_prev_year"]
+    if suppress_small:
+        out["suppressed"] = out["suppressed"].fillna(True).astype(bool)
+        out["suppressed_prev_year"] = out["suppressed_prev_year"].fillna(True).astype(bool)
+    else:
+        out["suppressed"] = False
+        out["suppressed_prev_year"] = False
+    out["persons"] = out["persons"].fillna(0).astype("int64")
+    cols = ["persons", "scheduled_hours", "sick_hours", "sick_leave_pct", "long_term_hours",
+            "long_term_sick_share_pct", "persons_prev_year", "sick_leave_pct_prev_year",
+            "long_term_sick_share_pct_prev_year", "sick_leave_change_pp", "suppressed",
+            "suppressed_prev_year"]
+    return out[by + cols]
+
+
+def key_figures(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Period,
+                by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """The seven key figures of the mandatory sick-leave report, small groups suppressed.
+
+    Returns
+    -------
+    DataFrame
+        Tidy rows: ``by`` columns, ``figure`` (total, long_term_share, women,
+        men, age_29_or_younger, age_30_49, age_50_or_older), ``persons``,
+        ``value`` (percent), ``value_prev_year``, ``change_pp``, ``suppressed``.
+    """
+    by = as_by(by)
+    frames = []
+    for figure, split in KEY_FIGURES.items():
+        if split is None:
+            df = sick_leave(employees, absence, period, by=by)
+        else:
+            column, value = split
+            df = sick_leave(employees, absence, period, by=by + [column])
+            df = df[df[column] == value].drop(columns=column)
+        if figure == "long_term_share":
+            value_cols = ("long_term_sick_share_pct", "long_term_sick_share_pct_prev_year")
+        else:
+            value_cols = ("sick_leave_pct", "sick_leave_pct_prev_year")
+        part = df[by + ["persons", "suppressed"]].copy()
+        part["value"] = df[value_cols[0]].to_numpy()
+        part["value_prev_year"] = df[value_cols[1]].to_numpy()
+        part["change_pp"] = part["value"] - part["value_prev_year"]
+        part.insert(len(by), "figure", figure)
+        frames.append(part)
+    out = pd.concat(frames, ignore_index=True)
+    return out[by + ["figure", "persons", "value", "value_prev_year", "change_pp", "suppressed"]]

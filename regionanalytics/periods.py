@@ -1,0 +1,143 @@
+"""Reporting periods: tertials, full years and months, always year to date.
+
+A period is written the way the region writes it:
+
+============  =====================================  ====================
+written       span (cumulative, year to date)        Swedish label
+============  =====================================  ====================
+``2021-T1``   January–April 2021                     per april 2021
+``2021-T2``   January–August 2021                    per augusti 2021
+``2021-T3``   January–December 2021 (also ``2021``)  helår 2021
+``2021-04``   January–April 2021                     per april 2021
+============  =====================================  ====================
+
+Comparisons are always with the same span of the previous year.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .exceptions import PeriodError
+
+#: Last month of each tertial.
+TERTIAL_END = {1: 4, 2: 8, 3: 12}
+
+MONTH_NAMES_SV = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)
+
+_PATTERN = re.compile(r"^\s*(\d{4})(?:-(?:T([123])|(\d{2})))?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A year-to-date reporting period: January up to and including ``last_month``.
+
+    Examples
+    --------
+    >>> p = Period.parse("2021-T1")
+    >>> p.months[0], p.months[-1]
+    ('2021-01', '2021-04')
+    >>> p.previous_year().label
+    '2020-T1'
+    >>> p.label_sv
+    'per april 2021'
+    """
+
+    year: int
+    last_month: int
+    tertial: int | None = None
+
+    @classmethod
+    def parse(cls, text: "str | Period") -> "Period":
+        """Parse ``2021-T1``, ``2021-T2``, ``2021-T3``, ``2021`` or ``2021-04``."""
+        if isinstance(text, Period):
+            return text
+        match = _PATTERN.match(str(text))
+        if not match:
+            raise PeriodError(
+                f"Cannot read the period {text!r}: expected YYYY-T1, YYYY-T2, YYYY-T3, "
+                "YYYY (full year) or YYYY-MM (year to date to that month)."
+            )
+        year, tertial, month = match.groups()
+        year = int(year)
+        if tertial:
+            return cls(year, TERTIAL_END[int(tertial)], int(tertial))
+        if month:
+            m = int(month)
+            if not 1 <= m <= 12:
+                raise PeriodError(f"Cannot read the period {text!r}: month {m} is not 01–12.")
+            return cls(year, m, None)
+        return cls(year, 12, 3)
+
+    @property
+    def label(self) -> str:
+        """Canonical text form, e.g. ``2021-T1`` or ``2021-05``."""
+        if self.tertial:
+            return f"{self.year}-T{self.tertial}"
+        return f"{self.year}-{self.last_month:02d}"
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def months(self) -> list[str]:
+        """The months of the span as ``YYYY-MM`` strings."""
+        return [f"{self.year}-{m:02d}" for m in range(1, self.last_month + 1)]
+
+    @property
+    def end_month(self) -> str:
+        return f"{self.year}-{self.last_month:02d}"
+
+    @property
+    def year_months(self) -> list[str]:
+        """All twelve months of the period's year (the annual budget's span)."""
+        return [f"{self.year}-{m:02d}" for m in range(1, 13)]
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return pd.Timestamp(self.year, 1, 1)
+
+    @property
+    def end(self) -> pd.Timestamp:
+        return pd.Timestamp(self.year, self.last_month, 1) + pd.offsets.MonthEnd(0)
+
+    @property
+    def previous_year_end_month(self) -> str:
+        """December of the previous year: the base of changes "since the turn of the year"."""
+        return f"{self.year - 1}-12"
+
+    def previous_year(self) -> "Period":
+        """The same span one year earlier."""
+        return Period(self.year - 1, self.last_month, self.tertial)
+
+    @property
+    def is_full_year(self) -> bool:
+        return self.last_month == 12
+
+    @property
+    def label_sv(self) -> str:
+        """Swedish phrase: ``per april 2021`` or ``helår 2021``."""
+        if self.is_full_year:
+            return f"helår {self.year}"
+        return f"per {MONTH_NAMES_SV[self.last_month - 1]} {self.year}"
+
+    @property
+    def title_sv(self) -> str:
+        """Swedish report title: ``Delårsrapport per april 2021`` or ``Årsrapport 2021``."""
+        if self.is_full_year:
+            return f"Årsrapport {self.year}"
+        return f"Delårsrapport {self.label_sv}"
+
+
+def month_span(first: str, last: str) -> list[str]:
+    """Every ``YYYY-MM`` from ``first`` to ``last`` inclusive.
+
+    >>> month_span("2020-11", "2021-02")
+    ['2020-11', '2020-12', '2021-01', '2021-02']
+    """
+    return [str(p) for p in pd.period_range(first, last, freq="M")]

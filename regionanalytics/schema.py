@@ -1,0 +1,202 @@
+"""The data contract: tables, columns, types, keys and Swedish header aliases.
+
+This module is the single source of truth for what an input file must hold.
+Loaders, validation, the README's contract table and the tests all read it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Kinds of column and how a cell of that kind is written in an export.
+KIND_EXPECTED = {
+    "month": "a month written YYYY-MM (e.g. 2021-04)",
+    "date": "a date written YYYY-MM-DD",
+    "text": "a non-empty text",
+    "number": "a number (decimal comma or point; space as thousands separator)",
+    "category": "one of the allowed values",
+    "bool": "ja/nej (or true/false, 1/0)",
+}
+
+EMPLOYMENT_FORMS = ("tillsvidare", "visstid", "timavlönad")
+#: Employment forms that are monthly paid; staffing and sick-leave figures count these.
+MONTHLY_PAID = ("tillsvidare", "visstid")
+GENDERS = ("K", "M")
+ASSESSMENTS = ("uppfyllt", "delvis", "ej")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+    allowed: tuple[str, ...] = ()
+    #: Synonyms of allowed values as exports write them, casefolded.
+    value_aliases: dict[str, str] = field(default_factory=dict)
+    min: float | None = None
+    max: float | None = None
+    min_exclusive: bool = False
+    integer: bool = False
+
+    @property
+    def expected(self) -> str:
+        if self.kind == "category":
+            return "one of " + ", ".join(self.allowed)
+        text = KIND_EXPECTED[self.kind]
+        if self.kind == "number":
+            if self.integer:
+                text = "a whole number"
+            if self.min is not None and self.max is not None:
+                low = ">" if self.min_exclusive else ">="
+                text += f" {low} {self.min:g} and <= {self.max:g}"
+            elif self.min is not None:
+                text += f" {'>' if self.min_exclusive else '>='} {self.min:g}"
+        return text
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    #: Whether every month between the first and the last must be present.
+    contiguous_months: bool = False
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+_MONTH = Column("month", "month", ("månad", "manad", "period", "år-månad", "ar-manad"))
+_DIVISION = Column("division", "text", ("division", "förvaltning", "divisionsnamn"))
+_UNIT = Column("unit", "text", ("verksamhet", "verksamhetsområde", "enhet", "vo"))
+
+_EMPLOYMENT_ALIASES = {
+    "tillsvidareanställd": "tillsvidare", "tillsvidareanställning": "tillsvidare",
+    "tv": "tillsvidare", "visstidsanställd": "visstid", "visstidsanställning": "visstid",
+    "vikariat": "visstid", "vikarie": "visstid", "timavlönade": "timavlönad",
+    "timanställd": "timavlönad", "timavlonad": "timavlönad",
+}
+_GENDER_ALIASES = {"kvinna": "K", "k": "K", "man": "M", "m": "M"}
+_ASSESSMENT_ALIASES = {
+    "uppfyllt": "uppfyllt", "uppfylld": "uppfyllt", "ja": "uppfyllt",
+    "delvis uppfyllt": "delvis", "delvis": "delvis",
+    "ej uppfyllt": "ej", "ej": "ej", "inte uppfyllt": "ej", "nej": "ej",
+}
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "finance",
+            "Actual and budget per month, unit and account (tkr; revenue +, cost −).",
+            (
+                _MONTH, _DIVISION, _UNIT,
+                Column("account", "text", ("konto", "kontonamn", "kontogrupp")),
+                Column("actual", "number", ("utfall", "utfall tkr"), required=False),
+                Column("budget", "number", ("budget", "budget tkr")),
+            ),
+            key=("month", "division", "unit", "account"),
+            contiguous_months=True,
+        ),
+        Table(
+            "forecast",
+            "Full-year result forecasts per unit, by the month they were made (tkr).",
+            (
+                _MONTH, _DIVISION, _UNIT,
+                Column("forecast", "number", ("prognos", "helårsprognos", "årsprognos")),
+            ),
+            key=("month", "division", "unit"),
+        ),
+        Table(
+            "employees",
+            "One row per person and month employed (pseudonymous person ids).",
+            (
+                _MONTH,
+                Column("person_id", "text", ("person-id", "personid", "person", "anställningsid")),
+                _DIVISION, _UNIT,
+                Column("employment", "category", ("anställningsform",),
+                       allowed=EMPLOYMENT_FORMS, value_aliases=_EMPLOYMENT_ALIASES),
+                Column("gender", "category", ("kön", "kon"), allowed=GENDERS,
+                       value_aliases=_GENDER_ALIASES),
+                Column("birth_year", "number", ("födelseår", "fodelsear"),
+                       min=1900, integer=True),
+                Column("employment_rate", "number", ("sysselsättningsgrad", "syssgrad"),
+                       min=0, max=1, min_exclusive=True),
+                Column("scheduled_hours", "number", ("schemalagd tid", "schemalagda timmar",
+                                                     "planerad tid"), min=0),
+                Column("worked_hours", "number", ("arbetad tid", "arbetade timmar"), min=0),
+            ),
+            key=("month", "person_id"),
+            contiguous_months=True,
+        ),
+        Table(
+            "absence",
+            "Sick-leave spells per person, dates inclusive; extent 0–1 (partial sick leave).",
+            (
+                Column("person_id", "text", ("person-id", "personid", "person", "anställningsid")),
+                Column("start", "date", ("från", "fr.o.m.", "from", "startdatum", "fom")),
+                Column("end", "date", ("till", "t.o.m.", "tom", "slutdatum")),
+                Column("extent", "number", ("omfattning", "sjukskrivningsgrad", "grad"),
+                       min=0, max=1, min_exclusive=True),
+            ),
+            key=("person_id", "start"),
+        ),
+        Table(
+            "production",
+            "Production volumes per month, unit and measure.",
+            (
+                _MONTH, _DIVISION, _UNIT,
+                Column("measure", "text", ("mått", "matt", "produktionsmått")),
+                Column("value", "number", ("värde", "varde", "antal"), min=0),
+            ),
+            key=("month", "division", "unit", "measure"),
+        ),
+        Table(
+            "goals",
+            "Scorecard (styrkort) indicators per period, division and perspective.",
+            (
+                Column("period", "text", ("period", "tertial")),
+                _DIVISION,
+                Column("perspective", "text", ("perspektiv",)),
+                Column("goal", "text", ("mål", "mal", "målformulering")),
+                Column("indicator", "text", ("indikator", "mätetal", "matetal")),
+                Column("target", "number", ("målvärde", "malvarde"), required=False),
+                Column("outcome", "number", ("utfall",), required=False),
+                Column("higher_is_better", "bool", ("högre är bättre", "hogre ar battre"),
+                       required=False),
+                Column("assessment", "category", ("bedömning", "bedomning", "måluppfyllelse"),
+                       required=False, allowed=ASSESSMENTS, value_aliases=_ASSESSMENT_ALIASES),
+            ),
+            key=("period", "division", "perspective", "goal", "indicator"),
+        ),
+        Table(
+            "action_plans",
+            "Economic action plan: planned and achieved savings per month (tkr).",
+            (
+                _MONTH, _DIVISION,
+                Column("planned", "number", ("planerat", "planerad besparing"), min=0),
+                Column("achieved", "number", ("uppnått", "genomfört", "utfall"),
+                       required=False, min=0),
+            ),
+            key=("month", "division"),
+        ),
+    )
+}
+
+#: File endings a table may be stored with, in the order they are looked for.
+SUFFIXES = (".parquet", ".csv", ".csv.gz", ".xlsx")
+
+
+def header_lookup(table: Table) -> dict[str, str]:
+    """Map every accepted header spelling (casefolded) to the column name."""
+    lookup: dict[str, str] = {}
+    for col in table.columns:
+        lookup[col.name.casefold()] = col.name
+        for alias in col.aliases:
+            lookup[alias.casefold()] = col.name
+    return lookup

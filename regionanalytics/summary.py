@@ -1,0 +1,112 @@
+"""The key metrics of a period per division plus the region total, as tidy rows.
+
+This is what ``regionanalytics metrics`` prints, what the batch runner writes
+to ``summary.csv`` and ``summary.xlsx``, and what the index page shows.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import metrics
+from .data import RegionData
+from .periods import Period
+
+#: The division name of the region-total rows.
+REGION = "Region"
+
+#: Key metric names, in the order they are reported, with their unit.
+KEY_METRICS = {
+    "result": "tkr",
+    "budget": "tkr",
+    "budget_deviation": "tkr",
+    "result_prev_year": "tkr",
+    "result_change": "tkr",
+    "annual_budget": "tkr",
+    "forecast": "tkr",
+    "forecast_deviation": "tkr",
+    "result_prev_full_year": "tkr",
+    "forecast_vs_prev_year": "tkr",
+    "headcount": "persons",
+    "headcount_start": "persons",
+    "headcount_change": "persons",
+    "headcount_change_pct": "percent",
+    "headcount_change_tillsvidare": "persons",
+    "headcount_change_visstid": "persons",
+    "worked_hours": "hours",
+    "worked_hours_prev_year": "hours",
+    "worked_hours_change_pct": "percent",
+    "fte": "årsarbetare",
+    "fte_prev_year": "årsarbetare",
+    "sick_leave_pct": "percent",
+    "sick_leave_pct_prev_year": "percent",
+    "sick_leave_change_pp": "procentenheter",
+    "long_term_sick_share_pct": "percent",
+    "action_plan_pct": "percent",
+    "action_plan_planned_full_year": "tkr",
+}
+
+
+def _division_and_region(func, *args) -> pd.DataFrame:
+    per_division = func(*args, by=["division"])
+    region = func(*args, by=[])
+    region.insert(0, "division", REGION)
+    return pd.concat([per_division, region], ignore_index=True)
+
+
+def _headcount_change_of(form: str):
+    """A ``by=``-style function: the headcount change of one employment form."""
+    def change(employees: pd.DataFrame, period: Period, by: list[str]) -> pd.DataFrame:
+        df = metrics.headcount(employees[employees["employment"] == form], period, by=by)
+        return df[by + ["headcount_change"]].rename(
+            columns={"headcount_change": f"headcount_change_{form}"})
+    return change
+
+
+def key_metrics_wide(data: RegionData, period: str | Period) -> pd.DataFrame:
+    """The key metrics as one row per division plus a ``Region`` row."""
+    period = Period.parse(period)
+    frames = [
+        _division_and_region(metrics.budget_deviation, data.finance, period)
+        .rename(columns={"change": "result_change"}),
+        _division_and_region(metrics.forecast_deviation, data.forecast, data.finance, period)
+        .drop(columns="forecast_month"),
+        _division_and_region(metrics.headcount, data.employees, period),
+        _division_and_region(_headcount_change_of("tillsvidare"), data.employees, period),
+        _division_and_region(_headcount_change_of("visstid"), data.employees, period),
+        _division_and_region(metrics.worked_hours, data.employees, period),
+        _division_and_region(metrics.sick_leave, data.employees, data.absence, period),
+        _division_and_region(metrics.action_plan_fulfilment, data.action_plans, period)
+        .rename(columns={"planned_full_year": "action_plan_planned_full_year"}),
+    ]
+    wide = frames[0]
+    for frame in frames[1:]:
+        wide = wide.merge(frame, on="division", how="outer", suffixes=("", "_dup"))
+    order = {d: i for i, d in enumerate(sorted(set(wide["division"]) - {REGION}))}
+    order[REGION] = len(order)
+    wide = wide.sort_values("division", key=lambda s: s.map(order)).reset_index(drop=True)
+    for col in KEY_METRICS:
+        if col not in wide:
+            wide[col] = float("nan")
+    return wide[["division"] + list(KEY_METRICS)]
+
+
+def key_metrics(data: RegionData, period: str | Period) -> pd.DataFrame:
+    """The key metrics as tidy rows ``division, metric, value``.
+
+    Amounts are in tkr and percentages are percent numbers; a suppressed
+    sick-leave figure has no value.
+
+    Examples
+    --------
+    >>> from regionanalytics import load_region
+    >>> rows = key_metrics(load_region("data/sample"), "2021-T1")
+    >>> list(rows.columns)
+    ['division', 'metric', 'value']
+    """
+    wide = key_metrics_wide(data, period)
+    long = wide.melt(id_vars="division", var_name="metric", value_name="value")
+    order = {m: i for i, m in enumerate(KEY_METRICS)}
+    divisions = {d: i for i, d in enumerate(wide["division"])}
+    long = long.sort_values(["division", "metric"],
+                            key=lambda s: s.map(divisions) if s.name == "division" else s.map(order))
+    return long.reset_index(drop=True)
