@@ -73,10 +73,10 @@ def _read_all(data_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Path],
                                         f"a '{table}' table ({table}.csv, .csv.gz, .xlsx or .parquet)"))
             continue
         files[table] = path
-        frame, found = read_raw(path, table)
+        frame, found, unreadable = read_raw(path, table)
         problems += found
         if frame is not None:
-            problems += check_table(frame, TABLES[table], path.name, frame.attrs.get("unreadable"))
+            problems += check_table(frame, TABLES[table], path.name, unreadable)
             frames[table] = frame
     names = {t: p.name for t, p in files.items()}
     problems += check_region(frames, names)
@@ -98,11 +98,13 @@ def validate(data_dir: str | Path) -> ValidationReport:
     return ValidationReport(problems, rows, files, missing)
 
 
-def load_region(data_dir: str | Path) -> RegionData:
+def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     """Load and validate every table of a data folder.
 
     Raises :class:`~regionanalytics.exceptions.DataValidationError` listing every
     problem when any table breaks the contract. Input files are only read.
+    With ``cache=True`` validated tables are kept as parquet (see
+    :mod:`regionanalytics.cache`) and byte-identical files load from there.
 
     Examples
     --------
@@ -110,11 +112,20 @@ def load_region(data_dir: str | Path) -> RegionData:
     >>> data.divisions[:2]
     ['Folktandvård', 'Länssjukvård']
     """
+    from . import cache as _cache
+
     data_dir = Path(data_dir)
+    files = {t: p for t in TABLES if (p := find_table_file(data_dir, t)) is not None}
+    digests = _cache.fingerprint(files) if cache else {}
+    cached = _cache.read(digests) if cache and set(files) >= set(REQUIRED_TABLES) else None
+    if cached is not None:
+        missing = [t for t in TABLES if t not in files]
+        tables = {t: cached.get(t, empty_table(t)) for t in TABLES}
+        return RegionData(**tables, source=data_dir, files=files, missing=missing)
     frames, files, missing, problems = _read_all(data_dir)
     if problems:
         raise DataValidationError(problems)
     tables = {t: (frames[t].drop(columns=ROW) if t in frames else empty_table(t)) for t in TABLES}
-    for frame in tables.values():
-        frame.attrs.clear()
+    if cache:
+        _cache.write(digests, {t: tables[t] for t in files})
     return RegionData(**tables, source=data_dir, files=files, missing=missing)

@@ -19,6 +19,7 @@ import re
 import zlib
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -243,11 +244,20 @@ def _parse_column(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
 
 # --------------------------------------------------------------------------- public
 
-def read_raw(path: str | Path, table: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+class RawTable(NamedTuple):
+    """What :func:`read_raw` found in one file."""
+
+    frame: pd.DataFrame | None
+    problems: list[Problem]
+    #: True where a cell was present but could not be read (already reported).
+    unreadable: pd.DataFrame | None = None
+
+
+def read_raw(path: str | Path, table: str) -> RawTable:
     """Read one file into typed columns plus the internal row-number column.
 
-    Returns the frame (``None`` when the file cannot be read at all) and every
-    problem found while reading and parsing. Table-level checks (ranges,
+    Returns the frame (``None`` when the file cannot be read at all), every
+    problem found while reading and parsing, and the mask of unreadable cells. Table-level checks (ranges,
     duplicates, gaps) are in :mod:`regionanalytics.validation`.
     """
     path = Path(path)
@@ -260,16 +270,17 @@ def read_raw(path: str | Path, table: str) -> tuple[pd.DataFrame | None, list[Pr
     else:
         data, err = _read_bytes(path)
         if err:
-            return None, [Problem(name, None, None, None, err)]
+            return RawTable(None, [Problem(name, None, None, None, err)])
         text, enc_err = _decode(data)
         if text is None:
-            return None, [Problem(name, None, None, None, enc_err)]
+            return RawTable(None, [Problem(name, None, None, None, enc_err)])
         if not text.strip():
-            return None, [Problem(name, None, None, None, _expected_header(spec) +
-                                  "; the file is empty")]
+            return RawTable(None, [Problem(name, None, None, None, _expected_header(spec) +
+                                           "; the file is empty")])
         frame, first_row, problems = _csv_frame(text, spec, name)
     if frame is None:
-        return None, problems
+        return RawTable(None, problems)
+    header = [str(c) for c in frame.columns]
 
     lookup = {_norm_header(k): v for k, v in header_lookup(spec).items()}
     renames, written = {}, {}
@@ -287,12 +298,12 @@ def read_raw(path: str | Path, table: str) -> tuple[pd.DataFrame | None, list[Pr
             lambda c: c.isna() | c.astype(str).str.strip().eq("")).all(axis=1)
         frame = frame[~empty]
 
-    missing = [c for c in spec.columns if c.name not in frame.columns and c.required]
+    missing = [c for c in spec.columns if c.name not in frame.columns and c.in_header]
     for col in missing:
         aliases = ", ".join(col.aliases) if col.aliases else "none"
         problems.append(Problem(name, first_row - 1, col.name, None,
                                 f"a column '{col.name}' (also accepted: {aliases}); "
-                                f"the header has {', '.join(map(str, written.values()))}"))
+                                f"the header has {', '.join(header)}"))
     if len(frame) == 0:
         problems.append(Problem(name, None, None, None, "at least one data row below the header"))
 
@@ -308,9 +319,7 @@ def read_raw(path: str | Path, table: str) -> tuple[pd.DataFrame | None, list[Pr
         out[col.name] = parsed
         unreadable[col.name] = bad
         problems += cell_problems(name, out[ROW], frame[col.name], bad, label, col.expected)
-    out = out.reset_index(drop=True)
-    out.attrs["unreadable"] = unreadable.reset_index(drop=True)
-    return out, problems
+    return RawTable(out.reset_index(drop=True), problems, unreadable.reset_index(drop=True))
 
 
 def cell_problems(name: str, rows: pd.Series, values: pd.Series, mask: pd.Series,
@@ -347,10 +356,9 @@ def read_table(path: str | Path, table: str) -> pd.DataFrame:
     """
     from .validation import check_table
 
-    frame, problems = read_raw(path, table)
+    frame, problems, unreadable = read_raw(path, table)
     if frame is not None:
-        problems += check_table(frame, TABLES[table], Path(path).name,
-                                frame.attrs.get("unreadable"))
+        problems += check_table(frame, TABLES[table], Path(path).name, unreadable)
     if problems:
         raise DataValidationError(problems)
     return frame.drop(columns=ROW)

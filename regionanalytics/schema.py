@@ -37,6 +37,8 @@ class Column:
     max: float | None = None
     min_exclusive: bool = False
     integer: bool = False
+    #: Whether the header must have the column (``required`` is about its cells).
+    in_header: bool = True
 
     @property
     def expected(self) -> str:
@@ -170,7 +172,8 @@ TABLES: dict[str, Table] = {
                 Column("higher_is_better", "bool", ("högre är bättre", "hogre ar battre"),
                        required=False),
                 Column("assessment", "category", ("bedömning", "bedomning", "måluppfyllelse"),
-                       required=False, allowed=ASSESSMENTS, value_aliases=_ASSESSMENT_ALIASES),
+                       required=False, allowed=ASSESSMENTS, value_aliases=_ASSESSMENT_ALIASES,
+                       in_header=False),
             ),
             key=("period", "division", "perspective", "goal", "indicator"),
         ),

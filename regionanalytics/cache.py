@@ -1,0 +1,81 @@
+"""A cache of parsed, validated tables as parquet, keyed on the source files' content.
+
+Parsing Swedish CSV exports is the slow part of loading. Once a data folder has
+been read and validated, its tables are written as parquet under the cache
+folder (``$REGIONANALYTICS_CACHE``, default ``~/.cache/regionanalytics``); the
+next load of byte-identical files reads the parquet instead. The data folder
+itself is never written to.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+
+_FORMAT = 1  # bump when the parsed representation changes
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("REGIONANALYTICS_CACHE", Path.home() / ".cache" / "regionanalytics"))
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file (or of every file in a parquet folder, in name order)."""
+    h = hashlib.sha256()
+    paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for p in paths:
+        with open(p, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def fingerprint(files: dict[str, Path]) -> dict[str, str]:
+    """The content digest of every table file: what a run manifest records."""
+    return {table: file_digest(path) for table, path in sorted(files.items())}
+
+
+def _key(digests: dict[str, str]) -> str:
+    from .schema import TABLES
+
+    spec = repr([(t.name, t.columns) for t in TABLES.values()])
+    payload = json.dumps([digests, __version__, _FORMAT, spec], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def read(digests: dict[str, str]) -> dict[str, pd.DataFrame] | None:
+    """The cached tables for these files, or None."""
+    folder = cache_dir() / _key(digests)
+    if not (folder / "complete").exists():
+        return None
+    try:
+        return {t: pd.read_parquet(folder / f"{t}.parquet") for t in digests}
+    except Exception:  # a damaged cache is only a slower load
+        return None
+
+
+def write(digests: dict[str, str], tables: dict[str, pd.DataFrame]) -> None:
+    """Store validated tables; silently skipped where the cache folder is not writable."""
+    try:
+        root = cache_dir()
+        root.mkdir(parents=True, exist_ok=True)
+        final = root / _key(digests)
+        if (final / "complete").exists():
+            return
+        tmp = Path(tempfile.mkdtemp(dir=root, prefix=".tmp-"))
+        for table in digests:
+            tables[table].to_parquet(tmp / f"{table}.parquet", index=False)
+        (tmp / "complete").write_text("ok")
+        try:
+            os.replace(tmp, final)
+        except OSError:  # another process stored it first
+            import shutil
+            shutil.rmtree(tmp, ignore_errors=True)
+    except OSError:
+        pass

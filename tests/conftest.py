@@ -1,0 +1,54 @@
+"""Shared fixtures: the sample region (loaded once) and builders of tiny tables."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+
+
+@pytest.fixture(scope="session")
+def sample():
+    from regionanalytics import load_region
+
+    return load_region(SAMPLE)
+
+
+def employees_frame(rows) -> pd.DataFrame:
+    """Employees table from tuples (month, person, division, unit, employment, gender,
+    birth_year, scheduled_hours[, worked_hours])."""
+    out = []
+    for r in rows:
+        month, person, division, unit, employment, gender, birth, scheduled, *rest = r
+        out.append({"month": month, "person_id": person, "division": division, "unit": unit,
+                    "employment": employment, "gender": gender, "birth_year": float(birth),
+                    "employment_rate": 1.0, "scheduled_hours": float(scheduled),
+                    "worked_hours": float(rest[0]) if rest else float(scheduled)})
+    return pd.DataFrame(out)
+
+
+def absence_frame(rows) -> pd.DataFrame:
+    """Absence table from tuples (person, start, end, extent)."""
+    df = pd.DataFrame(rows, columns=["person_id", "start", "end", "extent"])
+    df["start"] = pd.to_datetime(df["start"])
+    df["end"] = pd.to_datetime(df["end"])
+    df["extent"] = df["extent"].astype(float)
+    return df
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory):
+    """Parsed-table cache of this test session only (kernels started by tests inherit it)."""
+    import os
+
+    folder = tmp_path_factory.mktemp("ra-cache")
+    old = os.environ.get("REGIONANALYTICS_CACHE")
+    os.environ["REGIONANALYTICS_CACHE"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("REGIONANALYTICS_CACHE", None)
+    else:
+        os.environ["REGIONANALYTICS_CACHE"] = old

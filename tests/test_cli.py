@@ -1,0 +1,52 @@
+import io
+import json
+import shutil
+from contextlib import redirect_stderr, redirect_stdout
+
+import pandas as pd
+
+from regionanalytics.cli import main
+
+from .conftest import SAMPLE
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_validate_ok():
+    code, out, _ = run("validate", str(SAMPLE))
+    assert code == 0 and "employees" in out and "167" in out
+
+
+def test_validate_reports_every_problem(tmp_path):
+    shutil.copytree(SAMPLE, tmp_path / "data")
+    path = tmp_path / "data" / "absence.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",1.7"   # extent above 1 on row 2
+    lines[3] = ",".join(["P999999"] + lines[3].split(",")[1:])  # unknown person on row 4
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _, err = run("validate", str(tmp_path / "data"))
+    assert code == 1
+    assert "absence.csv, row 2, column 'extent': found '1.7'" in err
+    assert "absence.csv, row 4, column 'person_id': found 'P999999'" in err
+
+
+def test_metrics_csv_and_json():
+    code, out, _ = run("metrics", "--period", "2021-T1", "--data", str(SAMPLE))
+    assert code == 0
+    rows = pd.read_csv(io.StringIO(out))
+    assert list(rows.columns) == ["division", "metric", "value"]
+    value = rows.set_index(["division", "metric"])["value"]
+    assert value[("Länsteknik", "headcount")] == 131
+    assert value[("Region", "result")] == 1000.0
+    code, out, _ = run("metrics", "--period", "2021-T1", "--data", str(SAMPLE), "--format", "json")
+    assert code == 0 and {"division", "metric", "value"} <= set(json.loads(out)[0])
+
+
+def test_period_outside_data_is_a_clear_error():
+    code, _, err = run("metrics", "--period", "2022-T1", "--data", str(SAMPLE))
+    assert code == 1 and "actuals up to 2021-12" in err
