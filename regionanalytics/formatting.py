@@ -71,3 +71,13 @@ def fmt_pp(value, decimals: int = 1) -> str:
 def fmt_int(value, sign: bool = False) -> str:
     """A whole number: ``fmt_int(7012) == '7\\xa0012'``."""
     return fmt_number(value, 0, sign)
+
+
+def fmt_mnkr_text(tkr, sign: bool = False) -> str:
+    """An amount for running text, as the reference report writes it: whole mnkr
+    without decimals (``7 mnkr``), otherwise one decimal (``12,6 mnkr``)."""
+    if tkr is None or (isinstance(tkr, float) and math.isnan(tkr)):
+        return MISSING
+    one = _round(tkr / 1000, 1)
+    decimals = 0 if one == one.to_integral_value() else 1
+    return f"{fmt_number(float(one), decimals, sign)}{NBSP}mnkr"

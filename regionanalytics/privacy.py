@@ -30,3 +30,23 @@ def suppress(df: pd.DataFrame, persons: str, columns: list[str], flag: str = "su
         out[column] = out[column].astype("float64").where(~small)
     out[flag] = small | (out[flag].to_numpy(dtype=bool) if flag in out else False)
     return out
+
+
+def protect_partition(parts: pd.DataFrame, columns: list[str], persons: str = "persons",
+                      flag: str = "suppressed") -> pd.DataFrame:
+    """Secondary suppression within parts that make up a shown total.
+
+    When exactly one part of a partition is suppressed, its figure could be
+    worked out from the total and the other parts; the smallest other part is
+    then suppressed too. ``parts`` holds the rows of one partition only.
+    """
+    out = parts.copy()
+    flagged = out[flag].to_numpy(dtype=bool)
+    if flagged.sum() == 1 and len(out) > 1:
+        others = out.loc[~flagged, persons]
+        victim = others.idxmin()
+        for column in columns:
+            out[column] = out[column].astype("float64")
+            out.loc[victim, column] = np.nan
+        out.loc[victim, flag] = True
+    return out

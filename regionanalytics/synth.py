@@ -304,8 +304,7 @@ def _calibrate_sick_leave(rng, employees: pd.DataFrame, absence: pd.DataFrame) -
                 rate = sick_leave(emp, mine, period, by=[], suppress_small=False)["sick_leave_pct"][0]
                 if abs(rate - target) <= 0.02:  # rounds as printed, and so does the change
                     break
-                inside = mine.index[(mine["start"] >= lo) & (mine["end"] <= hi)
-                                    & (mine["end"] - mine["start"] < pd.Timedelta(days=10))]
+                inside = mine.index[(mine["start"] >= lo) & (mine["start"] <= hi)]
                 if rate > target and len(inside):
                     mine = mine.drop(rng.choice(inside))
                 else:

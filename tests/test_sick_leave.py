@@ -143,9 +143,19 @@ def test_key_figures_split_by_gender_and_age():
     assert kf.loc["long_term_share", "value"] == 0
 
 
-def test_key_figures_suppress_small_subgroups():
+def test_key_figures_suppress_small_subgroups_and_their_complement():
     rows = [("2021-04", f"W{i}", "D", "u", "tillsvidare", "K", 1980, 160) for i in range(15)]
     rows += [("2021-04", f"M{i}", "D", "u", "tillsvidare", "M", 1980, 160) for i in range(5)]
     kf = key_figures(employees_frame(rows), absence_frame([]), "2021-04", by=[]).set_index("figure")
-    assert not kf.loc["women", "suppressed"]
     assert kf.loc["men", "suppressed"] and np.isnan(kf.loc["men", "value"])
+    assert kf.loc["total", "value"] == 0 and not kf.loc["total", "suppressed"]
+
+
+def test_lone_small_part_of_a_total_is_protected_by_suppressing_another():
+    # 15 women and 5 men: men are suppressed, so women (total − men) must be too
+    rows = [("2021-04", f"W{i}", "D", "u", "tillsvidare", "K", 1980, 160) for i in range(15)]
+    rows += [("2021-04", f"M{i}", "D", "u", "tillsvidare", "M", 1980, 160) for i in range(5)]
+    kf = key_figures(employees_frame(rows), absence_frame([]), "2021-04", by=[]).set_index("figure")
+    assert kf.loc["men", "suppressed"] and kf.loc["women", "suppressed"]
+    assert np.isnan(kf.loc["women", "value"])
+    assert not kf.loc["total", "suppressed"]

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..periods import Period
-from ..privacy import suppress
+from ..privacy import protect_partition, suppress
 from ..workdays import WorkdayCalendar, working_days_per_month
 from ._frames import as_by, check_by, group_nunique, group_sum, join_previous, pct
 from .staffing import monthly_paid
@@ -47,6 +47,9 @@ KEY_FIGURES = {
     "age_30_49": ("age_group", "30_49"),
     "age_50_or_older": ("age_group", "50_or_older"),
 }
+
+#: Figures that together make up the total (secondary suppression applies within each).
+PARTITIONS = (("women", "men"), ("age_29_or_younger", "age_30_49", "age_50_or_older"))
 
 
 def age_group(year: int, birth_year: pd.Series) -> pd.Series:
@@ -231,4 +234,12 @@ def key_figures(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Pe
         part.insert(len(by), "figure", figure)
         frames.append(part)
     out = pd.concat(frames, ignore_index=True)
+    # women + men and the three age groups each make up the total: a lone
+    # suppressed part could be worked out from the others, so protect it
+    for partition in PARTITIONS:
+        rows = out[out["figure"].isin(partition)]
+        groups = rows.groupby(by, sort=False, dropna=False) if by else [(None, rows)]
+        for _, part in groups:
+            out.loc[part.index] = protect_partition(part, ["value", "value_prev_year", "change_pp"])
+    out["suppressed"] = out["suppressed"].astype(bool)
     return out[by + ["figure", "persons", "value", "value_prev_year", "change_pp", "suppressed"]]

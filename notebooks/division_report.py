@@ -1,0 +1,83 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+period: str = "2021-T1"  # tertial (2021-T1, 2021-T2, 2021-T3), year (2021) or month (2021-04); year to date
+division: str = "Länsteknik"  # division name exactly as in the finance table
+data_dir: str = "../data/sample"  # folder with the region's exports (see the README's data contract)
+
+# %%
+from regionanalytics.report import DivisionReport
+
+report = DivisionReport.open(period=period, division=division, data_dir=data_dir)
+report.header()
+
+# %% [markdown]
+# ## Sammanfattning
+
+# %%
+report.summary()
+
+# %% [markdown]
+# ## Ekonomi
+#
+# Resultat mot periodbudget och mot samma period föregående år, per verksamhet.
+# Positiv avvikelse är bättre än budget.
+
+# %%
+report.economy_table()
+
+# %%
+report.result_chart()
+
+# %%
+report.forecast_table()
+
+# %%
+report.action_plan()
+
+# %% [markdown]
+# ## Medarbetare
+#
+# Månadsanställda (tillsvidare- och visstidsanställda) i periodens sista månad,
+# jämfört med december föregående år.
+
+# %%
+report.staff_table()
+
+# %% [markdown]
+# ### Sjukfrånvaro
+
+# %%
+report.sick_leave_chart()
+
+# %%
+report.sick_leave_table()
+
+# %%
+report.sick_leave_by_unit()
+
+# %% [markdown]
+# ## Produktion
+
+# %%
+report.production_table()
+
+# %% [markdown]
+# ## Måluppfyllelse
+
+# %%
+report.scorecard()
+
+# %%
+report.record()

@@ -1,0 +1,60 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Explore the region's data
+#
+# A starting point for your own questions. Every metric takes the table(s), a
+# period and `by=` (any grouping; `by=[]` is the region total) and returns a
+# tidy DataFrame you can filter, sort, plot or export.
+
+# %%
+import regionanalytics as ra
+from regionanalytics import metrics
+
+data = ra.load_region("../data/sample")
+data.divisions
+
+# %% [markdown]
+# ## The key metrics, one row per division
+
+# %%
+ra.summary.key_metrics_wide(data, "2021-T1")
+
+# %% [markdown]
+# ## Result against budget by unit, for one division
+
+# %%
+units = metrics.budget_deviation(data.finance, "2021-T1", by=["division", "unit"])
+units[units["division"] == "Länssjukvård"].sort_values("budget_deviation")
+
+# %% [markdown]
+# ## Sick leave by division and gender (groups of ten or fewer are suppressed)
+
+# %%
+metrics.sick_leave(data.employees, data.absence, "2021-T1", by=["division", "gender"])
+
+# %% [markdown]
+# ## Production month by month against last year
+
+# %%
+lsv = data.production[data.production["division"] == "Länssjukvård"]
+metrics.production_change(lsv, "2021-T1", by=["measure", "month"])
+
+# %% [markdown]
+# ## Swedish formats for your own text
+
+# %%
+from regionanalytics.formatting import fmt_mnkr, fmt_pp
+
+fmt_mnkr(-7000), fmt_pp(-1.0)

@@ -1,0 +1,157 @@
+"""Charts with one look: a seaborn theme, Swedish labels and number formats.
+
+Every chart reads in grey print: series differ by lightness, line style and
+marker, not by hue alone. Functions take tidy metric frames (as returned by
+:mod:`regionanalytics.metrics`) and return a matplotlib Figure.
+"""
+from __future__ import annotations
+
+import matplotlib
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.ticker import FuncFormatter
+
+from . import labels
+from .formatting import fmt_number
+from .periods import MONTH_NAMES_SV
+
+DARK, MID, LIGHT = "#1b3a5c", "#5b86b0", "#b9cde0"
+POSITIVE, NEGATIVE = "#1b3a5c", "#b9cde0"
+#: Sequential palette for the goal heatmap: ej (light) → uppfyllt (dark).
+GOAL_COLOURS = ["#e8e8e8", "#8fa9c4", "#1b3a5c"]
+
+
+def set_theme() -> None:
+    """Apply the package's chart theme (call once; the report module does)."""
+    sns.set_theme(context="notebook", style="whitegrid", font_scale=0.95, rc={
+        "figure.figsize": (8, 3.6), "figure.dpi": 100, "savefig.dpi": 100,
+        "axes.spines.top": False, "axes.spines.right": False,
+        "axes.titleweight": "bold", "axes.titlelocation": "left",
+        "legend.frameon": False, "axes.formatter.use_locale": False,
+    })
+
+
+def _sv_axis(ax, axis: str = "y", decimals: int = 0, suffix: str = "") -> None:
+    fmt = FuncFormatter(lambda v, _: fmt_number(v, decimals) + suffix)
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _month_labels(months) -> list[str]:
+    return [MONTH_NAMES_SV[int(m[5:]) - 1][:3] for m in months]
+
+
+def cumulative_result(monthly: pd.DataFrame, title: str = "Ackumulerat resultat mot budget") -> plt.Figure:
+    """Cumulative result and budget by month (from ``metrics.monthly_result``), in mnkr."""
+    fig, ax = plt.subplots()
+    x = np.arange(len(monthly))
+    ax.plot(x, monthly["result_cum"] / 1000, color=DARK, marker="o", lw=2, label="Resultat")
+    ax.plot(x, monthly["budget_cum"] / 1000, color=MID, marker="s", lw=2, ls="--", label="Budget")
+    ax.axhline(0, color="#555555", lw=0.8)
+    ax.set_xticks(x, _month_labels(monthly["month"]))
+    ax.set_ylabel("mnkr")
+    _sv_axis(ax, decimals=1)
+    ax.set_title(title)
+    ax.legend(loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def deviation_by_group(df: pd.DataFrame, column: str = "budget_deviation", by: str = "division",
+                       title: str = "Avvikelse mot budget per division") -> plt.Figure:
+    """Horizontal bars of an amount (tkr, shown in mnkr); dark better, light and hatched worse."""
+    data = df.sort_values(column)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.2))
+    values = data[column] / 1000
+    bars = ax.barh(data[by].astype(str), values, color=[POSITIVE if v >= 0 else NEGATIVE for v in values],
+                   edgecolor=DARK)
+    for bar, v in zip(bars, values):
+        if v < 0:
+            bar.set_hatch("//")
+        ax.annotate(fmt_number(v, 1, sign=True), (v, bar.get_y() + bar.get_height() / 2),
+                    xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
+                    ha="left" if v >= 0 else "right", va="center", fontsize=9)
+    ax.axvline(0, color="#555555", lw=0.8)
+    ax.set_xlabel("mnkr")
+    _sv_axis(ax, "x", decimals=0)
+    ax.margins(x=0.2)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def sick_leave_by_month(df: pd.DataFrame, year: int, title: str = "Sjukfrånvaro per månad") -> plt.Figure:
+    """Sick leave per month against the same month last year (from ``metrics.sick_leave``
+    with ``by=[..., "month"]``). Suppressed months are left out of the lines."""
+    fig, ax = plt.subplots()
+    months = df["month"].tolist()
+    x = np.arange(len(months))
+    ax.plot(x, df["sick_leave_pct"], color=DARK, marker="o", lw=2, label=str(year))
+    ax.plot(x, df["sick_leave_pct_prev_year"], color=MID, marker="s", lw=2, ls="--", label=str(year - 1))
+    ax.set_xticks(x, _month_labels(months))
+    ax.set_ylabel("procent av schemalagd tid")
+    _sv_axis(ax, decimals=1)
+    ax.set_ylim(bottom=0)
+    ax.set_title(title)
+    ax.legend(loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def sick_leave_by_group(df: pd.DataFrame, by: str = "division",
+                        title: str = "Sjukfrånvaro per division") -> plt.Figure:
+    """Bars of this year's and last year's sick leave per group (suppressed groups show no bar)."""
+    data = df[[by, "sick_leave_pct", "sick_leave_pct_prev_year"]].copy()
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(data) + 1.2))
+    y = np.arange(len(data))
+    ax.barh(y - 0.2, data["sick_leave_pct"], height=0.4, color=DARK, label="I år")
+    ax.barh(y + 0.2, data["sick_leave_pct_prev_year"], height=0.4, color=LIGHT, edgecolor=DARK,
+            hatch="..", label="Föregående år")
+    ax.set_yticks(y, data[by].astype(str))
+    ax.invert_yaxis()
+    ax.set_xlabel("procent")
+    _sv_axis(ax, "x", decimals=1)
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def goal_heatmap(df: pd.DataFrame, title: str = "Måluppfyllelse per division och perspektiv") -> plt.Figure:
+    """Division × perspective grid of assessments (from ``metrics.goal_fulfilment``)."""
+    grid = df.pivot(index="division", columns="perspective", values="assessment")
+    perspectives = [p for p in ("medborgare", "verksamhet", "medarbetare", "ekonomi", "samhälle")
+                    if p in grid.columns] + [p for p in grid.columns if p not in
+                                            ("medborgare", "verksamhet", "medarbetare", "ekonomi", "samhälle")]
+    grid = grid[perspectives]
+    scores = grid.apply(lambda col: col.map(labels.ASSESSMENT_SCORE)).astype(float)
+    text = grid.apply(lambda col: col.map(lambda a: labels.ASSESSMENT.get(a, "Ej bedömt")))
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(grid) + 1.5))
+    cmap = matplotlib.colors.ListedColormap(GOAL_COLOURS)
+    sns.heatmap(scores, ax=ax, cmap=cmap, vmin=-0.5, vmax=2.5, cbar=False, linewidths=1,
+                linecolor="white", annot=text.to_numpy(), fmt="",
+                annot_kws={"fontsize": 8})
+    for t, s in zip(ax.texts, scores.to_numpy().ravel()):
+        t.set_color("white" if s == 2 else "black")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def production_by_month(df: pd.DataFrame, measure: str, year: int) -> plt.Figure:
+    """One measure per month against the same month last year (``production_change`` by month)."""
+    fig, ax = plt.subplots()
+    x = np.arange(len(df))
+    ax.bar(x - 0.2, df["value"], width=0.4, color=DARK, label=str(year))
+    ax.bar(x + 0.2, df["value_prev_year"], width=0.4, color=LIGHT, edgecolor=DARK, hatch="..",
+           label=str(year - 1))
+    ax.set_xticks(x, _month_labels(df["month"]))
+    _sv_axis(ax, decimals=0)
+    ax.set_title(measure)
+    ax.legend(loc="best")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,75 @@
+"""The index page of a batch: every report with its status and headline figures."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment
+
+from .formatting import fmt_int, fmt_mnkr, fmt_pct, fmt_pp
+from .periods import Period
+from .summary import REGION
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8">
+<title>{{ title }}</title>
+<style>
+body { font-family: "Segoe UI", Arial, sans-serif; max-width: 64rem; margin: 0 auto; padding: 1rem 2rem; }
+table { border-collapse: collapse; font-size: 0.9rem; }
+th { border-bottom: 2px solid #1b3a5c; padding: 0.3rem 0.6rem; text-align: right; }
+th:first-child, td.txt { text-align: left; }
+td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; white-space: nowrap; }
+td.failed { color: #8b0000; font-weight: bold; }
+p.note { font-size: 0.8rem; color: #444; }
+</style></head>
+<body>
+<h1>{{ title }}</h1>
+<p><b>Period:</b> {{ period_sv }} ({{ period }}). <b>Datakälla:</b> {{ source }}. <b>Framtagen:</b> {{ when }}.</p>
+<table>
+<thead><tr><th>Rapport</th><th>Status</th><th>Resultat</th><th>Avvikelse mot budget</th>
+<th>Prognos mot budget</th><th>Sjukfrånvaro</th><th>Förändring sjukfrånvaro</th>
+<th>Förändring anställda</th></tr></thead>
+<tbody>
+{% for r in rows %}<tr>
+<td class="txt">{% if r.link %}<a href="{{ r.link }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}</td>
+<td class="txt{% if r.failed %} failed{% endif %}">{{ r.status }}</td>
+<td>{{ r.result }}</td><td>{{ r.deviation }}</td><td>{{ r.forecast }}</td>
+<td>{{ r.sick }}</td><td>{{ r.sick_pp }}</td><td>{{ r.headcount }}</td>
+</tr>{% endfor %}
+</tbody></table>
+<p class="note">Belopp i mnkr, ackumulerat från januari. Sjukfrånvaro i procent av schemalagd tid
+för månadsanställda; uppgiften visas inte för grupper med tio eller färre anställda.
+Sammanställning för vidare bearbetning: <a href="summary.xlsx">summary.xlsx</a>,
+<a href="summary.csv">summary.csv</a>; körningens logg: <a href="manifest.json">manifest.json</a>.</p>
+{% if failed %}<p class="note">Misslyckade rapporter finns som <code>.error.ipynb</code> för felsökning:
+{% for r in failed %}{{ r.title }}: {{ r.error }}{% if not loop.last %}; {% endif %}{% endfor %}</p>{% endif %}
+</body></html>
+"""
+
+_STATUS = {"ok": "Klar", "skipped": "Oförändrad", "failed": "Misslyckades"}
+
+
+def write_index(out: Path, period: Period, data_dir: Path, reports, summary) -> None:
+    """Write ``out/index.html`` (atomically); all text is HTML-escaped."""
+    from .runner import atomic_write
+
+    values = {(d, m): v for d, m, v in summary.itertuples(index=False)}
+    rows = []
+    for r in reports:
+        division = REGION if r.slug == "region" else r.title.removeprefix("Division ")
+        get = lambda m: values.get((division, m))
+        ok = r.status in ("ok", "skipped")
+        rows.append({
+            "title": r.title, "link": r.html if ok else None, "status": _STATUS[r.status],
+            "failed": not ok, "result": fmt_mnkr(get("result"), sign=True),
+            "deviation": fmt_mnkr(get("budget_deviation"), sign=True),
+            "forecast": fmt_mnkr(get("forecast_deviation"), sign=True),
+            "sick": fmt_pct(get("sick_leave_pct")), "sick_pp": fmt_pp(get("sick_leave_change_pp")),
+            "headcount": fmt_int(get("headcount_change"), sign=True) if get("headcount_change") is not None else "–",
+        })
+    env = Environment(autoescape=True)
+    page = env.from_string(_TEMPLATE).render(
+        title=f"{period.title_sv} – rapporter", period=period.label, period_sv=period.label_sv,
+        source=str(data_dir), when=datetime.now().strftime("%Y-%m-%d %H:%M"), rows=rows,
+        failed=[r for r in reports if r.status == "failed"])
+    atomic_write(out / "index.html", page)

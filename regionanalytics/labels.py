@@ -1,0 +1,86 @@
+"""Swedish labels: the one place where the reports' words are defined.
+
+Code speaks English (``budget_deviation``); reports speak Swedish
+("Avvikelse mot budget"). Every table header, chart axis and narrative term
+comes from here.
+"""
+from __future__ import annotations
+
+METRICS = {
+    "result": "Resultat",
+    "budget": "Periodbudget",
+    "budget_deviation": "Avvikelse mot budget",
+    "result_prev_year": "Resultat föregående år",
+    "result_change": "Förändring mot föregående år",
+    "change": "Förändring mot föregående år",
+    "annual_budget": "Årsbudget",
+    "forecast": "Helårsprognos",
+    "forecast_deviation": "Prognos mot budget",
+    "result_prev_full_year": "Resultat helår föregående år",
+    "forecast_vs_prev_year": "Prognos mot föregående år",
+    "headcount": "Antal månadsanställda",
+    "headcount_start": "Antal vid årsskiftet",
+    "headcount_change": "Förändring sedan årsskiftet",
+    "headcount_change_pct": "Förändring sedan årsskiftet (%)",
+    "headcount_change_tillsvidare": "Förändring tillsvidareanställda",
+    "headcount_change_visstid": "Förändring visstidsanställda",
+    "headcount_prev_year": "Antal föregående år",
+    "worked_hours": "Arbetad tid (timmar)",
+    "worked_hours_prev_year": "Arbetad tid föregående år",
+    "worked_hours_change_pct": "Förändring arbetad tid (%)",
+    "fte": "Årsarbetare",
+    "fte_prev_year": "Årsarbetare föregående år",
+    "sick_leave_pct": "Sjukfrånvaro (%)",
+    "sick_leave_pct_prev_year": "Sjukfrånvaro föregående år (%)",
+    "sick_leave_change_pp": "Förändring (procentenheter)",
+    "long_term_sick_share_pct": "Andel långtidssjukfrånvaro (%)",
+    "action_plan_pct": "Handlingsplan genomförd (%)",
+    "action_plan_planned_full_year": "Besparingsuppdrag helår",
+    "value": "Utfall",
+    "value_prev_year": "Utfall föregående år",
+    "change_pct": "Förändring (%)",
+    "persons": "Antal personer",
+}
+
+#: Units shown after a metric's label in tables.
+AMOUNT_UNIT = "mnkr"
+
+DIMENSIONS = {
+    "division": "Division",
+    "unit": "Verksamhet",
+    "account": "Konto",
+    "measure": "Mått",
+    "perspective": "Perspektiv",
+    "employment": "Anställningsform",
+    "gender": "Kön",
+    "age_group": "Åldersgrupp",
+    "month": "Månad",
+    "figure": "Nyckeltal",
+}
+
+EMPLOYMENT = {"tillsvidare": "Tillsvidareanställda", "visstid": "Visstidsanställda",
+              "timavlönad": "Timavlönade"}
+GENDER = {"K": "Kvinnor", "M": "Män"}
+AGE_GROUPS = {"29_or_younger": "29 år eller yngre", "30_49": "30–49 år", "50_or_older": "50 år eller äldre"}
+SICK_LEAVE_FIGURES = {
+    "total": "Total sjukfrånvaro",
+    "long_term_share": "Andel långtidssjukfrånvaro (60 dagar eller mer)",
+    "women": "Kvinnor",
+    "men": "Män",
+    "age_29_or_younger": "29 år eller yngre",
+    "age_30_49": "30–49 år",
+    "age_50_or_older": "50 år eller äldre",
+}
+ASSESSMENT = {"uppfyllt": "Uppfyllt", "delvis": "Delvis uppfyllt", "ej": "Ej uppfyllt", None: "Ej bedömt"}
+#: Numeric score of an assessment, for heatmaps (higher is better).
+ASSESSMENT_SCORE = {"uppfyllt": 2, "delvis": 1, "ej": 0}
+
+REGION = "Regionen totalt"
+SUPPRESSED_NOTE = ("* Uppgiften visas inte: gruppen har tio eller färre anställda "
+                   "(sjukfrånvaro är hälsouppgifter).")
+
+
+def metric(name: str, unit: str | None = None) -> str:
+    """The Swedish label of a metric, with its unit in parentheses when given."""
+    text = METRICS.get(name, DIMENSIONS.get(name, name))
+    return f"{text} ({unit})" if unit else text

@@ -1,0 +1,40 @@
+"""Executed notebook -> one self-contained HTML file that can be mailed.
+
+Code is removed (not collapsed), the parameters and injected-parameters cells
+are dropped, images are embedded, and nothing is fetched from the internet:
+the template (``templates/report``) leaves out require.js, MathJax and the
+widget and mermaid scripts that nbconvert's default templates load from CDNs.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+
+TEMPLATES = Path(__file__).parent / "templates"
+_REMOTE = re.compile(r"""<(script|link|img|iframe)[^>]+(src|href)\s*=\s*["']?(https?:)?//""", re.I)
+
+
+def html_exporter():
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="report")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    remove = TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}, enabled=True)
+    exporter.register_preprocessor(remove, enabled=True)
+    return exporter
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """Render an executed notebook as a standalone, code-free HTML page."""
+    nb = nbformat.from_dict(nb)
+    nb.metadata["title"] = title
+    body, _ = html_exporter().from_notebook_node(nb)
+    if _REMOTE.search(body):  # a guard: a shared report must open on a closed network
+        raise RuntimeError("rendered report refers to a remote resource: " + _REMOTE.search(body).group(0))
+    return body

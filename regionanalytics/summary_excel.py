@@ -1,0 +1,56 @@
+"""The summary as a formatted Excel workbook, for analysts who paste figures into the report."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from . import labels
+from .summary import KEY_METRICS
+
+#: Excel number formats per unit (Excel shows them with the reader's locale separators).
+_FORMATS = {"tkr": "#,##0.0", "percent": "0.0", "procentenheter": "+0.0;-0.0;0.0", "persons": "#,##0",
+            "hours": "#,##0", "årsarbetare": "#,##0.0"}
+
+
+def summary_workbook(rows: pd.DataFrame) -> bytes:
+    """One sheet per view: ``Nyckeltal`` (metrics × divisions, amounts in mnkr) and
+    ``Data`` (the tidy rows, as in summary.csv)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wide = rows.pivot(index="metric", columns="division", values="value")
+    divisions = list(dict.fromkeys(rows["division"]))
+    metrics = [m for m in KEY_METRICS if m in wide.index]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Nyckeltal"
+    ws.append(["Nyckeltal", "Enhet"] + divisions)
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1B3A5C")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for metric in metrics:
+        unit = KEY_METRICS[metric]
+        scale, shown_unit = (1000, "mnkr") if unit == "tkr" else (1, unit)
+        values = [None if pd.isna(wide.at[metric, d]) else float(wide.at[metric, d]) / scale
+                  for d in divisions]
+        ws.append([labels.metric(metric), shown_unit] + values)
+        fmt = _FORMATS.get(unit, "0.0")
+        for cell in ws[ws.max_row][2:]:
+            cell.number_format = fmt
+    ws.column_dimensions["A"].width = 38
+    ws.column_dimensions["B"].width = 14
+    for i in range(len(divisions)):
+        ws.column_dimensions[get_column_letter(i + 3)].width = 16
+    ws.freeze_panes = "C2"
+    ws.cell(row=ws.max_row + 2, column=1,
+            value="Tomma celler: uppgiften saknas eller visas inte (sjukfrånvaro för grupper om tio eller färre).")
+    data = wb.create_sheet("Data")
+    data.append(["division", "metric", "value"])
+    for rec in rows.itertuples(index=False):
+        data.append([rec.division, rec.metric, None if pd.isna(rec.value) else float(rec.value)])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,116 @@
+"""The report notebooks: stored clean, paired with their text form, and correct when run."""
+import json
+from pathlib import Path
+
+import jupytext
+import nbformat
+import papermill as pm
+import pytest
+
+from regionanalytics.render import notebook_to_html
+from regionanalytics.report import figures_from_notebook
+
+from .conftest import ROOT, SAMPLE
+
+NOTEBOOKS = ROOT / "notebooks"
+PAIRS = sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", PAIRS, ids=lambda p: p.name)
+def test_stored_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, f"{path.name} carries outputs"
+
+
+@pytest.mark.parametrize("path", PAIRS, ids=lambda p: p.name)
+def test_paired_text_form_in_step(path):
+    script = path.with_suffix(".py")
+    assert script.exists(), f"{path.name} has no paired {script.name}"
+    a, b = jupytext.read(path), jupytext.read(script)
+    strip = lambda nb: [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", []))) for c in nb.cells]
+    assert strip(a) == strip(b), f"{path.name} and {script.name} differ: run `make notebooks-sync`"
+
+
+@pytest.mark.parametrize("name", ["division_report.ipynb", "region_overview.ipynb"])
+def test_parameters_cell_documents_its_parameters(name):
+    params = pm.inspect_notebook(str(NOTEBOOKS / name))
+    assert params["period"]["inferred_type_name"] == "str"
+    assert all(p["help"] for p in params.values())
+
+
+def visible_text(html):
+    """The page's text without styles, scripts and tags."""
+    import re
+
+    html = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S | re.I)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def _run(tmp_path, name, **parameters):
+    out = tmp_path / name
+    pm.execute_notebook(str(NOTEBOOKS / name), str(out), parameters=parameters, cwd=str(NOTEBOOKS),
+                        kernel_name="python3", progress_bar=False, start_timeout=180)
+    return nbformat.read(out, as_version=4)
+
+
+@pytest.fixture(scope="module")
+def lansteknik(tmp_path_factory):
+    return _run(tmp_path_factory.mktemp("nb"), "division_report.ipynb", period="2021-T1",
+                division="Länsteknik", data_dir=str(SAMPLE))
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("kernels")
+def test_division_report_records_the_reference_figures(lansteknik):
+    figures = figures_from_notebook(lansteknik)
+    assert figures["division"] == "Länsteknik" and figures["period"] == "2021-T1"
+    assert figures["headcount"] == 131 and figures["headcount_change"] == -6
+    assert round(figures["sick_leave_pct"], 1) == 5.3
+    assert round(figures["budget_deviation"] / 1000) == 3
+    assert round(figures["forecast_deviation"] / 1000) == 8
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("kernels")
+def test_division_report_html_has_narrative_tables_and_no_code(lansteknik):
+    html = notebook_to_html(lansteknik, "Division Länsteknik")
+    assert "Divisionen redovisar per april ett överskott med 3\u00a0mnkr mot budget." in html
+    assert "Sjukfrånvaron ligger på 5,3 procent, vilket är en minskning med 1,0\u00a0procentenhet" in html
+    assert "131 månadsanställda" in html
+    assert html.count("data:image/png;base64") >= 2
+    text = visible_text(html)
+    assert "DivisionReport" not in text and "import " not in text      # no code
+    assert "injected" not in text.lower() and "data_dir" not in text   # no parameters cell
+    assert "Traceback" not in text and "Error" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("kernels")
+def test_region_overview(tmp_path):
+    nb = _run(tmp_path, "region_overview.ipynb", period="2021-T1", data_dir=str(SAMPLE))
+    html = notebook_to_html(nb, "Regionen")
+    assert ("Divisionerna visar ett positivt periodresultat med +1\u00a0mnkr vilket är 63\u00a0mnkr "
+            "bättre än föregående år.") in html
+    assert html.count("data:image/png;base64") >= 3  # deviation chart, heatmap, sick leave
+    figures = figures_from_notebook(nb)
+    assert round(figures["result"] / 1000) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("kernels")
+def test_bad_parameter_stops_in_first_cell(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as exc:
+        _run(tmp_path, "division_report.ipynb", period="2021-T1", division="Länstekniq",
+             data_dir=str(SAMPLE))
+    assert exc.value.ename == "ParameterError"
+    assert "'Länstekniq' is not a division" in exc.value.evalue and "Länsteknik" in exc.value.evalue
+    nb = nbformat.read(tmp_path / "division_report.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+            and "parameters" not in c.metadata.get("tags", [])]
+    assert code[0].outputs and code[0].outputs[-1]["output_type"] == "error"
+    with pytest.raises(pm.PapermillExecutionError) as exc:
+        _run(tmp_path, "division_report.ipynb", period="2023-T1", division="Länsteknik",
+             data_dir=str(SAMPLE))
+    assert "actuals up to 2021-12" in exc.value.evalue
