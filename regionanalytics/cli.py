@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True)
     p.add_argument("--division", action="append", metavar="NAME",
                    help="only this division (repeat for several); default all")
-    p.add_argument("--data", type=Path, default=Path("data/sample"))
+    p.add_argument("--data", default="data/sample", help="data folder")
     p.add_argument("--out", type=Path, default=Path("outputs"))
     p.add_argument("--jobs", type=int, default=2, help="reports executed in parallel")
     p.add_argument("--force", action="store_true", help="re-run reports that are up to date")

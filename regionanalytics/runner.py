@@ -296,8 +296,8 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     from .report import check_period
     from .summary import key_metrics
 
+    check_parameters({"period": period, "data_dir": data_dir if isinstance(data_dir, str) else os.fspath(data_dir)})
     data_dir = Path(data_dir)
-    check_parameters({"period": period, "data_dir": str(data_dir)})
     data = load_region(data_dir)
     p = check_period(data, period)
     specs = plan_reports(p.label, data_dir, divisions, data.divisions)
@@ -350,11 +350,17 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
 
     order = {s.slug: i for i, s in enumerate(specs)}
     batch.reports.sort(key=lambda r: order.get(r.slug, 99))
-    manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started, batch.reports, [])
+    # reports of this period made by earlier runs (other divisions) stay listed
+    carried = [ReportResult(slug=slug, **{k: v for k, v in entry.items() if k in ReportResult.__dataclass_fields__})
+               for slug, entry in previous.get("reports", {}).items()
+               if slug not in order and entry.get("status") in ("ok", "skipped", "failed")
+               and "title" in entry]
+    listed = batch.reports + sorted(carried, key=lambda r: r.title)
+    manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started, listed, [])
     manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     from .index import write_index
-    write_index(out, p, data_dir, batch.reports, summary)
+    write_index(out, p, data_dir, listed, summary)
     try:
         (out / ".work").rmdir()  # only when empty: leftovers of a killed run stay for inspection
     except OSError:

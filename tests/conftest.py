@@ -52,3 +52,14 @@ def _isolated_cache(tmp_path_factory):
         os.environ.pop("REGIONANALYTICS_CACHE", None)
     else:
         os.environ["REGIONANALYTICS_CACHE"] = old
+
+
+@pytest.fixture(scope="session")
+def batch_output(tmp_path_factory):
+    """One real batch run (region + two divisions), shared by the runner and browser tests."""
+    from regionanalytics.runner import run_batch
+
+    out = tmp_path_factory.mktemp("batch")
+    result = run_batch("2021-T1", SAMPLE, out, divisions=["Länsteknik", "Service"], jobs=2,
+                       progress=False)
+    return result, out / "2021-T1"

@@ -1,0 +1,139 @@
+"""The batch runner with real kernels: outputs, skipping, isolation of failures, interruption."""
+import hashlib
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import redirect_stderr, redirect_stdout
+
+import pandas as pd
+import pytest
+
+from regionanalytics.cli import main
+from regionanalytics.exceptions import ParameterError
+from regionanalytics.runner import run_batch
+
+from .conftest import ROOT, SAMPLE
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]
+
+
+def test_outputs_of_a_run(batch_output):
+    result, out = batch_output
+    assert result.ok and [r.status for r in result.reports] == ["ok", "ok", "ok"]
+    for name in ("region", "division-lansteknik", "division-service"):
+        assert (out / f"{name}.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+        assert (out / f"{name}.ipynb").exists()
+    for name in ("index.html", "summary.csv", "summary.xlsx", "manifest.json"):
+        assert (out / name).exists()
+    assert not list(out.glob(".*part")) and not (out / ".work").exists()
+
+
+def test_summary_csv_is_the_metrics_command(batch_output):
+    _, out = batch_output
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(["metrics", "--period", "2021-T1", "--data", str(SAMPLE)]) == 0
+    expected = pd.read_csv(io.StringIO(buf.getvalue()))
+    pd.testing.assert_frame_equal(pd.read_csv(out / "summary.csv"), expected)
+    sheet = pd.read_excel(out / "summary.xlsx", sheet_name="Nyckeltal")
+    row = sheet[sheet["Nyckeltal"] == "Antal månadsanställda"].iloc[0]
+    assert row["Länsteknik"] == 131
+
+
+def test_manifest_records_parameters_fingerprint_versions_and_status(batch_output):
+    _, out = batch_output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    digest = hashlib.sha256((SAMPLE / "finance.csv").read_bytes()).hexdigest()
+    assert manifest["data_fingerprint"]["finance"] == digest
+    assert manifest["parameters"]["period"] == "2021-T1"
+    assert set(manifest["notebook_versions"]) == {"division_report.ipynb", "region_overview.ipynb"}
+    assert {r["status"] for r in manifest["reports"].values()} == {"ok"}
+    assert all(r["seconds"] > 0 for r in manifest["reports"].values())
+
+
+def test_rerun_skips_up_to_date_reports_unless_forced(batch_output):
+    _, out = batch_output
+    before = (out / "division-service.html").stat().st_mtime_ns
+    again = run_batch("2021-T1", SAMPLE, out.parent, divisions=["Länsteknik", "Service"], progress=False)
+    assert [r.status for r in again.reports] == ["skipped"] * 3
+    assert (out / "division-service.html").stat().st_mtime_ns == before
+    forced = run_batch("2021-T1", SAMPLE, out.parent, divisions=["Service"], force=True, progress=False)
+    assert [r.status for r in forced.reports] == ["ok", "ok"]
+    assert (out / "division-service.html").stat().st_mtime_ns > before
+
+
+def test_unknown_division_and_period_refused_before_any_kernel(tmp_path):
+    started = time.perf_counter()
+    with pytest.raises(ParameterError, match="Unknown division.*'Nowhere'.*Länsteknik"):
+        run_batch("2021-T1", SAMPLE, tmp_path, divisions=["Nowhere"], progress=False)
+    with pytest.raises(ParameterError, match="2024-T1"):
+        run_batch("2024-T1", SAMPLE, tmp_path, progress=False)
+    assert not any(tmp_path.rglob("*.ipynb"))
+    assert time.perf_counter() - started < 30
+
+
+@pytest.mark.parametrize("data_dir", ["postgresql://report:Hemligt123@db.region.se/hr",
+                                      "https://data.region.se/export?token=abc123"])
+def test_parameter_that_looks_like_a_credential_is_refused(tmp_path, data_dir):
+    with pytest.raises(ParameterError, match="environment"):
+        run_batch("2021-T1", data_dir, tmp_path, progress=False)
+
+
+@pytest.fixture
+def service_without_april(tmp_path):
+    """The sample with Service's April 2021 actuals blanked: only Service's report can fail."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    path = data / "finance.csv"
+    lines = path.read_text(encoding="cp1252").splitlines()
+    fixed = []
+    for line in lines:
+        cells = line.split(";")
+        if cells[0] == "2021-04" and cells[1] == "Service":
+            cells[4] = ""
+        fixed.append(";".join(cells))
+    path.write_text("\r\n".join(fixed) + "\r\n", encoding="cp1252")
+    return data
+
+
+def test_failing_report_is_isolated_and_the_run_says_so(tmp_path, service_without_april):
+    err = io.StringIO()
+    with redirect_stderr(err):
+        code = main(["run", "--period", "2021-T1", "--data", str(service_without_april),
+                     "--out", str(tmp_path / "out"), "--division", "Service", "--division", "Länsteknik"])
+    out = tmp_path / "out" / "2021-T1"
+    assert code == 1
+    assert "Division Service: PeriodError" in err.getvalue() and "division-service.error.ipynb" in err.getvalue()
+    assert (out / "division-lansteknik.html").exists() and (out / "region.html").exists()
+    assert not (out / "division-service.html").exists()
+    error_nb = json.loads((out / "division-service.error.ipynb").read_text(encoding="utf-8"))
+    assert any(o.get("output_type") == "error" for c in error_nb["cells"] for o in c.get("outputs", []))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["reports"]["division-service"]["status"] == "failed"
+    assert "Misslyckades" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_killed_run_leaves_no_partial_report_and_the_next_run_finishes(tmp_path):
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "regionanalytics.cli", "run", "--period", "2021-T1", "--data", str(SAMPLE),
+           "--out", str(out), "--division", "Länsteknik", "--division", "Service", "--jobs", "2"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list((out / "2021-T1").glob("*.html")):
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)  # the runner, its workers and their kernels
+    proc.wait()
+    for html in (out / "2021-T1").glob("*.html"):
+        assert html.read_text(encoding="utf-8").rstrip().endswith("</html>"), html.name
+    manifest = json.loads((out / "2021-T1" / "manifest.json").read_text(encoding="utf-8"))
+    assert "finished" not in manifest
+    assert {"running", "ok"} >= {r["status"] for r in manifest["reports"].values()}
+    result = run_batch("2021-T1", SAMPLE, out, divisions=["Länsteknik", "Service"], progress=False)
+    assert result.ok and len(result.reports) == 3
+    assert all((out / "2021-T1" / f"{r.slug}.html").exists() for r in result.reports)
