@@ -59,8 +59,10 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary) -> 
         division = REGION if r.slug == "region" else r.title.removeprefix("Division ")
         get = lambda m: values.get((division, m))
         ok = r.status in ("ok", "skipped")
+        older = not ok and (out / f"{r.slug}.html").exists()
+        status = _STATUS[r.status] + (" – länken visar föregående version" if older else "")
         rows.append({
-            "title": r.title, "link": r.html if ok else None, "status": _STATUS[r.status],
+            "title": r.title, "link": r.html if ok else (f"{r.slug}.html" if older else None), "status": status,
             "failed": not ok, "result": fmt_mnkr(get("result"), sign=True),
             "deviation": fmt_mnkr(get("budget_deviation"), sign=True),
             "forecast": fmt_mnkr(get("forecast_deviation"), sign=True),

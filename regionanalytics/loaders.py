@@ -102,7 +102,7 @@ def _csv_frame(text: str, spec: Table, name: str) -> tuple[pd.DataFrame | None, 
         m = re.search(r"line (\d+)", str(exc))
         row = header_idx + int(m.group(1)) if m else None
         return None, 0, [Problem(name, row, None, None,
-                                 f"the same number of fields on every line as in the header ({exc})")]
+                                 f"the same number of fields on every line as in the header ({str(exc).strip()})")]
     first_row = header_idx + 2
     return df, first_row, []
 

@@ -28,8 +28,11 @@ def economy(row, period: Period) -> list[str]:
     out = []
     if _known(row.get("budget_deviation")):
         dev = row["budget_deviation"]
-        out.append(f"Divisionen redovisar {_when(period)} {_surplus(dev)} med "
-                   f"{fmt_mnkr_text(abs(dev))} mot budget.")
+        if round(dev / 1000, 1) == 0:
+            out.append(f"Divisionen redovisar {_when(period)} ett resultat i nivå med budget.")
+        else:
+            out.append(f"Divisionen redovisar {_when(period)} {_surplus(dev)} med "
+                       f"{fmt_mnkr_text(abs(dev))} mot budget.")
     if _known(row.get("result")) and _known(row.get("result_prev_year")):
         change = row["result"] - row["result_prev_year"]
         comparison = ("i nivå med" if round(change / 1000, 1) == 0 else
@@ -62,9 +65,12 @@ def staff(row, period: Period) -> list[str]:
         out.append(text + ".")
     if _known(row.get("worked_hours_change_pct")):
         pct = row["worked_hours_change_pct"]
-        direction = "ökat" if pct > 0 else "minskat"
-        out.append(f"Den arbetade tiden har {direction} med {fmt_number(abs(pct), 1)} procent "
-                   "jämfört med samma period föregående år.")
+        if round(pct, 1) == 0:
+            out.append("Den arbetade tiden är i nivå med samma period föregående år.")
+        else:
+            direction = "ökat" if pct > 0 else "minskat"
+            out.append(f"Den arbetade tiden har {direction} med {fmt_number(abs(pct), 1)} procent "
+                       "jämfört med samma period föregående år.")
     if _known(row.get("sick_leave_pct")):
         text = f"Sjukfrånvaron ligger på {fmt_number(row['sick_leave_pct'], 1)} procent"
         pp = row.get("sick_leave_change_pp")

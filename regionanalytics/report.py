@@ -27,7 +27,7 @@ from .data import RegionData, load_region
 from .exceptions import ParameterError
 from .formatting import SUPPRESSED, fmt_int, fmt_mnkr, fmt_number, fmt_pct, fmt_pp
 from .periods import Period
-from .summary import REGION, key_metrics_wide
+from .summary import REGION, SICK_LEAVE_FIGURES, key_metrics_wide
 
 #: MIME type of the figures a report records for the runner and the tests.
 FIGURES_MIME = "application/vnd.regionanalytics.figures+json"
@@ -286,8 +286,7 @@ class DivisionReport(_Report):
 
         units = metrics.sick_leave(self._only(self.data.employees), self.data.absence, self.period,
                                    by=["unit"])
-        units = protect_partition(units, ["sick_leave_pct", "sick_leave_pct_prev_year",
-                                          "sick_leave_change_pp", "long_term_sick_share_pct"])
+        units = protect_partition(units, SICK_LEAVE_FIGURES)
         _display(_html(html_table(units, [
             ("unit", "Verksamhet", "text"), ("sick_leave_pct", "Sjukfrånvaro (%)", "pct"),
             ("sick_leave_pct_prev_year", "Föregående år (%)", "pct"),
@@ -376,7 +375,7 @@ class RegionOverview(_Report):
         _show_figure(charts.goal_heatmap(df))
 
     def sick_leave_chart(self) -> None:
-        df = metrics.sick_leave(self.data.employees, self.data.absence, self.period, by=["division"])
+        df = self.key[self.key["division"] != REGION]
         _show_figure(charts.sick_leave_by_group(df))
 
     def record(self) -> None:

@@ -118,7 +118,8 @@ def check_parameters(parameters: dict) -> None:
                 "environment instead.")
 
 
-def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known: list[str]) -> list[ReportSpec]:
+def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known: list[str],
+                 notebooks: Path = NOTEBOOKS) -> list[ReportSpec]:
     """The reports to run; unknown divisions are refused here, before any kernel starts."""
     if divisions:
         unknown = [d for d in divisions if d not in known]
@@ -127,7 +128,9 @@ def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known
                 f"Unknown division(s): {', '.join(map(repr, unknown))}. The data has: {', '.join(known)}.")
     chosen = divisions or known
     data = str(Path(data_dir).resolve())
-    specs = [ReportSpec(REGION_SLUG, "Regionen", REGION_NOTEBOOK, {"period": period, "data_dir": data})]
+    notebooks = Path(notebooks).resolve()
+    specs = [ReportSpec(REGION_SLUG, "Regionen", str(notebooks / REGION_NOTEBOOK),
+                        {"period": period, "data_dir": data})]
     used = {REGION_SLUG}
     for division in chosen:
         slug = base = "division-" + slugify(division)
@@ -135,7 +138,7 @@ def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known
         while slug in used:
             slug, n = f"{base}-{n}", n + 1
         used.add(slug)
-        specs.append(ReportSpec(slug, f"Division {division}", DIVISION_NOTEBOOK,
+        specs.append(ReportSpec(slug, f"Division {division}", str(notebooks / DIVISION_NOTEBOOK),
                                 {"period": period, "division": division, "data_dir": data}))
     for spec in specs:
         check_parameters(spec.parameters)
@@ -170,7 +173,7 @@ def _sha(path: Path) -> str:
 
 def report_fingerprint(spec: ReportSpec, data_digests: dict) -> str:
     """What a report's outputs depend on: notebook, data, parameters, package version."""
-    payload = json.dumps([_sha(NOTEBOOKS / spec.notebook), data_digests, spec.parameters, __version__,
+    payload = json.dumps([_sha(Path(spec.notebook)), data_digests, spec.parameters, __version__,
                           _sha(Path(__file__).parent / "report.py")], sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -196,8 +199,9 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
         for attempt in (1, 2):
             try:
                 pm.execute_notebook(
-                    str(NOTEBOOKS / spec.notebook), str(partial), parameters=spec.parameters,
-                    kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False, log_output=False,
+                    spec.notebook, str(partial), parameters=spec.parameters,
+                    kernel_name="python3", cwd=str(Path(spec.notebook).parent), progress_bar=False,
+                    log_output=False,
                     execution_timeout=timeout, start_timeout=KERNEL_START_TIMEOUT,
                     report_mode=False)
                 break
@@ -285,7 +289,8 @@ def _as_completed(futures, executor):
 
 def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | Path = "outputs",
               divisions: list[str] | None = None, jobs: int = 2, force: bool = False,
-              scheduler: str | None = None, timeout: int = 600, progress: bool = True) -> BatchResult:
+              scheduler: str | None = None, timeout: int = 600, progress: bool = True,
+              notebooks: str | Path = NOTEBOOKS) -> BatchResult:
     """Produce every report of ``period``. See the module docstring.
 
     Raises :class:`ParameterError` or :class:`DataValidationError` before any
@@ -300,7 +305,7 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     data_dir = Path(data_dir)
     data = load_region(data_dir)
     p = check_period(data, period)
-    specs = plan_reports(p.label, data_dir, divisions, data.divisions)
+    specs = plan_reports(p.label, data_dir, divisions, data.divisions, Path(notebooks))
     digests = cache.fingerprint(data.files)
 
     out = Path(out_dir) / p.label
@@ -323,8 +328,9 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
             todo.append((spec, fp))
 
     started = datetime.now(timezone.utc)
+    nb_versions = {Path(s.notebook).name: _sha(Path(s.notebook)) for s in specs}
     manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started, batch.reports,
-                         [(s, "running") for s, _ in todo])
+                         [(s, "running") for s, _ in todo], nb_versions)
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
 
     if todo:
@@ -342,7 +348,7 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
                 bar.update(1)
                 running = [(s, "running") for s, _ in todo if s.slug not in {r.slug for r in batch.reports}]
                 manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started,
-                                     batch.reports, running)
+                                     batch.reports, running, nb_versions)
                 atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
             bar.close()
         finally:
@@ -356,7 +362,8 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
                if slug not in order and entry.get("status") in ("ok", "skipped", "failed")
                and "title" in entry]
     listed = batch.reports + sorted(carried, key=lambda r: r.title)
-    manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started, listed, [])
+    manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started, listed, [],
+                         nb_versions)
     manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     from .index import write_index
@@ -382,8 +389,8 @@ def _read_manifest(out: Path) -> dict:
         return {}
 
 
-def _manifest(period, data_dir, digests, jobs, scheduler, force, started, reports, running) -> dict:
-    nb_versions = {nb: _sha(NOTEBOOKS / nb) for nb in (DIVISION_NOTEBOOK, REGION_NOTEBOOK)}
+def _manifest(period, data_dir, digests, jobs, scheduler, force, started, reports, running,
+              nb_versions) -> dict:
     entries = {r.slug: {k: v for k, v in asdict(r).items() if k != "slug"} for r in reports}
     for spec, status in running:
         entries.setdefault(spec.slug, {"title": spec.title, "status": status})

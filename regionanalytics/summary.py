@@ -53,6 +53,23 @@ def _division_and_region(func, *args) -> pd.DataFrame:
     return pd.concat([per_division, region], ignore_index=True)
 
 
+def _sick_leave_rows(employees: pd.DataFrame, absence: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Sick leave per division plus the region, with the divisions protected as a partition
+    of the shown region total (a lone suppressed division could otherwise be subtracted out)."""
+    from .privacy import protect_partition
+
+    per_division = metrics.sick_leave(employees, absence, period, by=["division"])
+    per_division = protect_partition(per_division, SICK_LEAVE_FIGURES)
+    region = metrics.sick_leave(employees, absence, period, by=[])
+    region.insert(0, "division", REGION)
+    return pd.concat([per_division, region], ignore_index=True)
+
+
+#: The sick-leave columns of the key metrics (suppressed together).
+SICK_LEAVE_FIGURES = ["sick_leave_pct", "sick_leave_pct_prev_year", "sick_leave_change_pp",
+                      "long_term_sick_share_pct"]
+
+
 def _headcount_change_of(form: str):
     """A ``by=``-style function: the headcount change of one employment form."""
     def change(employees: pd.DataFrame, period: Period, by: list[str]) -> pd.DataFrame:
@@ -74,7 +91,7 @@ def key_metrics_wide(data: RegionData, period: str | Period) -> pd.DataFrame:
         _division_and_region(_headcount_change_of("tillsvidare"), data.employees, period),
         _division_and_region(_headcount_change_of("visstid"), data.employees, period),
         _division_and_region(metrics.worked_hours, data.employees, period),
-        _division_and_region(metrics.sick_leave, data.employees, data.absence, period),
+        _sick_leave_rows(data.employees, data.absence, period),
         _division_and_region(metrics.action_plan_fulfilment, data.action_plans, period)
         .rename(columns={"planned_full_year": "action_plan_planned_full_year"}),
     ]

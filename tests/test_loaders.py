@@ -49,7 +49,7 @@ DIALECTS = {
     "compact_month_and_quotes.csv": lambda: _semicolon([
         ("202101", "Länsteknik", "IT-drift", "Material och tjänster", '"-1234,5"', "-1200"),
         ("2021-1", " Länsteknik ", "IT-drift", "Regionersättning", "1300", "1300,25")]).encode("utf-8"),
-    "gzipped.csv.gz": lambda: gzip.compress(_semicolon(ROWS_SV).encode("utf-8")),
+    "gzipped.csv.gz": lambda: gzip.compress(_semicolon(ROWS_SV).encode("utf-8"), mtime=0),
 }
 
 
@@ -111,9 +111,9 @@ def test_missing_column_is_named_with_its_aliases(tmp_path):
 @pytest.mark.parametrize("content,needle", [
     (b"", "empty"),
     ("Månad;Division;Verksamhet;Konto;Utfall;Budget\n", "at least one data row"),
-    (gzip.compress(b"month;division;unit;account;actual;budget\n" * 50)[:40], "gzip"),
+    (gzip.compress(b"month;division;unit;account;actual;budget\n" * 50, mtime=0)[:40], "gzip"),
     (b"\x81\x8d\x8f\x90\x9d\xff\xfe", "UTF-8 or Windows-1252"),
-])
+], ids=["empty", "header-only", "truncated-gzip", "undecodable"])
 def test_unreadable_files(tmp_path, content, needle):
     name = "finance.csv.gz" if needle == "gzip" else "finance.csv"
     problems = _problems(tmp_path, name, content)

@@ -1,0 +1,80 @@
+"""Faults with real processes: a kernel that dies, a cell over its time limit, a full disk.
+
+In each case the other reports finish, earlier complete outputs stay intact,
+the manifest says what happened, and the next run finishes the job.
+"""
+import json
+import resource
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from regionanalytics.runner import NOTEBOOKS, run_batch
+
+from .conftest import ROOT, SAMPLE
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("faults")]
+
+
+def faulty_notebooks(tmp_path, code):
+    """A copy of the notebooks whose division report runs ``code`` for division Service."""
+    folder = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, folder)
+    path = folder / "division_report.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell(f'if division == "Service":\n    {code}'))
+    nbformat.write(nb, path)
+    return folder
+
+
+def _manifest(out):
+    return json.loads((out / "2021-T1" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_kernel_that_dies(tmp_path):
+    notebooks = faulty_notebooks(tmp_path, "import os; os._exit(1)")
+    result = run_batch("2021-T1", SAMPLE, tmp_path / "out", divisions=["Service", "Länsteknik"],
+                       notebooks=notebooks, progress=False)
+    status = {r.slug: r.status for r in result.reports}
+    assert status == {"region": "ok", "division-service": "failed", "division-lansteknik": "ok"}
+    entry = _manifest(tmp_path / "out")["reports"]["division-service"]
+    assert entry["status"] == "failed" and "died" in entry["error"].lower()
+    again = run_batch("2021-T1", SAMPLE, tmp_path / "out", divisions=["Service", "Länsteknik"], progress=False)
+    assert {r.slug: r.status for r in again.reports}["division-service"] == "ok"
+
+
+def test_cell_over_its_time_limit(tmp_path):
+    notebooks = faulty_notebooks(tmp_path, "import time; time.sleep(120)")
+    result = run_batch("2021-T1", SAMPLE, tmp_path / "out", divisions=["Service", "Länsteknik"],
+                       notebooks=notebooks, timeout=20, progress=False)
+    failed = [r for r in result.reports if r.status == "failed"]
+    assert [r.slug for r in failed] == ["division-service"]
+    assert "timed out" in failed[0].error.lower() or "timeout" in failed[0].error.lower()
+    assert (tmp_path / "out" / "2021-T1" / "division-lansteknik.html").exists()
+
+
+def test_full_disk_keeps_previous_outputs(tmp_path, batch_output):
+    _, previous = batch_output
+    out = tmp_path / "out"
+    shutil.copytree(previous, out / "2021-T1")
+    reports = lambda: {p.name: p.read_bytes() for p in (out / "2021-T1").glob("*.html") if p.name != "index.html"}
+    before = reports()
+
+    def small_disk():  # writes beyond 300 kB fail (EFBIG), like a disk that fills up mid-run
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+    cmd = [sys.executable, "-m", "regionanalytics.cli", "run", "--period", "2021-T1", "--data", str(SAMPLE),
+           "--out", str(out), "--division", "Länsteknik", "--division", "Service", "--force"]
+    proc = subprocess.run(cmd, cwd=ROOT, preexec_fn=small_disk, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1
+    assert "File too large" in proc.stderr
+    assert reports() == before  # every earlier complete report is intact
+    index = (out / "2021-T1" / "index.html").read_text(encoding="utf-8")
+    assert "Misslyckades" in index and "föregående version" in index
+    manifest = _manifest(out)
+    assert {e["status"] for e in manifest["reports"].values()} == {"failed"}
+    finished = run_batch("2021-T1", SAMPLE, out, divisions=["Länsteknik", "Service"], progress=False)
+    assert finished.ok and all(r.status == "ok" for r in finished.reports)
