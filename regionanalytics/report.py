@@ -147,6 +147,21 @@ def _sick_note(df: pd.DataFrame) -> str | None:
 
 # --------------------------------------------------------------------------- reports
 
+_KEY_METRICS: dict = {}
+
+
+def _key_metrics(data: RegionData, period: Period) -> pd.DataFrame:
+    """Key metrics of the whole region, computed once per data set and period in a kernel
+    (a warm kernel running several reports reuses them)."""
+    from . import cache
+
+    key = (tuple(sorted(cache.fingerprint(data.files).items())), period.label)
+    if key not in _KEY_METRICS:
+        _KEY_METRICS.clear()
+        _KEY_METRICS[key] = key_metrics_wide(data, period)
+    return _KEY_METRICS[key]
+
+
 @dataclass
 class _Report:
     period: Period
@@ -185,8 +200,8 @@ class DivisionReport(_Report):
         data = load_region(data_dir)
         p = check_period(data, period)
         check_division(data, division)
-        key = key_metrics_wide(data, p)
-        return cls(period=p, data=data, data_dir=str(data_dir), key=key, division=division)
+        return cls(period=p, data=data, data_dir=str(data_dir), key=_key_metrics(data, p),
+                   division=division)
 
     @property
     def _row(self) -> dict:
@@ -267,13 +282,20 @@ class DivisionReport(_Report):
 
     def sick_leave_chart(self) -> None:
         monthly = metrics.sick_leave(self._only(self.data.employees), self.data.absence, self.period,
-                                     by=["month"])
+                                     by=["month"], hours=self._hours())
         monthly = monthly[monthly["month"].isin(self.period.months)]
         _show_figure(charts.sick_leave_by_month(monthly, self.period.year))
 
+    def _hours(self):
+        """Person-month hours of the division, computed once for every sick-leave view."""
+        if getattr(self, "_hours_cache", None) is None:
+            self._hours_cache = metrics.hours_pair(self._only(self.data.employees), self.data.absence,
+                                                   self.period)
+        return self._hours_cache
+
     def sick_leave_table(self) -> None:
         kf = metrics.sick_leave_key_figures(self._only(self.data.employees), self.data.absence,
-                                            self.period, by=[])
+                                            self.period, by=[], hours=self._hours())
         kf["figure"] = kf["figure"].map(labels.SICK_LEAVE_FIGURES)
         _display(_html(html_table(kf, [
             ("figure", "Nyckeltal", "text"), ("value", "I år (%)", "pct"),
@@ -285,7 +307,7 @@ class DivisionReport(_Report):
         from .privacy import protect_partition
 
         units = metrics.sick_leave(self._only(self.data.employees), self.data.absence, self.period,
-                                   by=["unit"])
+                                   by=["unit"], hours=self._hours())
         units = protect_partition(units, SICK_LEAVE_FIGURES)
         _display(_html(html_table(units, [
             ("unit", "Verksamhet", "text"), ("sick_leave_pct", "Sjukfrånvaro (%)", "pct"),
@@ -334,7 +356,7 @@ class RegionOverview(_Report):
         charts.set_theme()
         data = load_region(data_dir)
         p = check_period(data, period)
-        return cls(period=p, data=data, data_dir=str(data_dir), key=key_metrics_wide(data, p))
+        return cls(period=p, data=data, data_dir=str(data_dir), key=_key_metrics(data, p))
 
     def header(self) -> None:
         super().header(f"{self.period.title_sv} – Regionen, sammanställning av divisionerna")

@@ -180,7 +180,54 @@ def report_fingerprint(spec: ReportSpec, data_digests: dict) -> str:
 
 # --------------------------------------------------------------------------- one report
 
-def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: str) -> ReportResult:
+_WARM: dict = {}  # per worker process: the kernel kept warm between reports
+
+
+def _warm_kernel(cwd: str):
+    """This worker's kernel, started on first use and reused for the next report.
+
+    Re-using a kernel saves its start-up and the imports (the floor of every
+    report); before each report the namespace is reset, so every report still
+    runs top to bottom from its parameters alone. A kernel that failed a report
+    is shut down and replaced.
+    """
+    from jupyter_client.manager import KernelManager
+
+    km = _WARM.get("km")
+    if km is not None and (not km.is_alive() or _WARM.get("cwd") != cwd):
+        _shutdown_warm()
+        km = None
+    if km is None:
+        km = KernelManager(kernel_name="python3")
+        km.start_kernel(cwd=cwd, stderr=open(os.devnull, "w"))  # noqa: SIM115 - kernel lifetime
+        _WARM.update(km=km, cwd=cwd)
+        import atexit
+        atexit.register(_shutdown_warm)
+    else:
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
+            kc.execute_interactive("get_ipython().run_line_magic('reset', '-f')\n"
+                                   "import matplotlib.pyplot as _plt; _plt.close('all'); del _plt",
+                                   timeout=60, store_history=False)
+        finally:
+            kc.stop_channels()
+    return km
+
+
+def _shutdown_warm() -> None:
+    km = _WARM.pop("km", None)
+    _WARM.pop("cwd", None)
+    if km is not None:
+        try:
+            km.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - a kernel that is already gone
+            pass
+
+
+def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: str,
+                   warm: bool = True) -> ReportResult:
     """Execute and render one report (runs in a worker process)."""
     import nbformat
     import papermill as pm
@@ -195,21 +242,23 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
     started = time.perf_counter()
     partial = work / f"{spec.slug}.ipynb"
     result = ReportResult(spec.slug, spec.title, "failed", fingerprint=fingerprint)
+    cwd = str(Path(spec.notebook).parent)
     try:
         for attempt in (1, 2):
             try:
+                km = _warm_kernel(cwd) if warm else None
                 pm.execute_notebook(
                     spec.notebook, str(partial), parameters=spec.parameters,
-                    kernel_name="python3", cwd=str(Path(spec.notebook).parent), progress_bar=False,
-                    log_output=False,
+                    kernel_name="python3", cwd=cwd, progress_bar=False, log_output=False,
                     execution_timeout=timeout, start_timeout=KERNEL_START_TIMEOUT,
-                    report_mode=False)
+                    report_mode=False, km=km)
                 break
             except PapermillExecutionError:
                 raise
             except Exception:
                 # a kernel that could not start (port race, slow start-up) gets one more try;
                 # a failure after cells ran is the report's own and is not retried
+                _shutdown_warm()
                 ran = partial.exists() and any(c.get("execution_count") for c in
                                                nbformat.read(partial, as_version=4).cells)
                 if attempt == 2 or ran:
@@ -222,6 +271,7 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
         result.status, result.html, result.notebook = "ok", f"{spec.slug}.html", f"{spec.slug}.ipynb"
         result.figures = figures_from_notebook(nb)
     except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
+        _shutdown_warm()  # never run the next report in a kernel left in an unknown state
         result.error = _describe(exc)
         if partial.exists():
             os.replace(partial, out / f"{spec.slug}.error.ipynb")

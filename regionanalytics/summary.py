@@ -9,6 +9,7 @@ import pandas as pd
 
 from . import metrics
 from .data import RegionData
+from .metrics.sick_leave import hours_pair
 from .periods import Period
 
 #: The division name of the region-total rows.
@@ -58,9 +59,10 @@ def _sick_leave_rows(employees: pd.DataFrame, absence: pd.DataFrame, period: Per
     of the shown region total (a lone suppressed division could otherwise be subtracted out)."""
     from .privacy import protect_partition
 
-    per_division = metrics.sick_leave(employees, absence, period, by=["division"])
+    hours = hours_pair(employees, absence, period)
+    per_division = metrics.sick_leave(employees, absence, period, by=["division"], hours=hours)
     per_division = protect_partition(per_division, SICK_LEAVE_FIGURES)
-    region = metrics.sick_leave(employees, absence, period, by=[])
+    region = metrics.sick_leave(employees, absence, period, by=[], hours=hours)
     region.insert(0, "division", REGION)
     return pd.concat([per_division, region], ignore_index=True)
 

@@ -148,9 +148,9 @@ def _goals_table(rng: np.random.Generator, plans) -> pd.DataFrame:
                                        "target", "outcome", "higher_is_better", "assessment"])
 
 
-def _employees(rng, plans, scale: int) -> pd.DataFrame:
+def _employees(rng, plans, scale: int, months: list[str]) -> pd.DataFrame:
     """Person-month rows. Headcounts in 2020-12 and 2021-04 are exact by construction."""
-    m = {month: i for i, month in enumerate(MONTHS)}
+    m = {month: i for i, month in enumerate(months)}
     dec20, jan21, apr21 = m["2020-12"], m["2021-01"], m["2021-04"]
     people = []  # (division, unit, employment, first_idx, last_idx)
     for plan in plans:
@@ -170,25 +170,25 @@ def _employees(rng, plans, scale: int) -> pd.DataFrame:
             unit_of = lambda n: rng.choice(units, size=n, p=weights)
             first_of_stayers = np.where(rng.random(stayers) < 0.08, rng.integers(0, dec20, stayers), 0)
             last_of_stayers = np.where(rng.random(stayers) < 0.06,
-                                       rng.integers(apr21 + 1, len(MONTHS), stayers), len(MONTHS) - 1)
+                                       rng.integers(apr21 + 1, len(months), stayers), len(months) - 1)
             groups = [
                 (unit_of(stayers), first_of_stayers, last_of_stayers),
                 (unit_of(leavers), rng.integers(0, dec20, leavers), rng.integers(dec20, apr21, leavers)),
-                (unit_of(joiners), rng.integers(jan21, apr21 + 1, joiners), np.full(joiners, len(MONTHS) - 1)),
+                (unit_of(joiners), rng.integers(jan21, apr21 + 1, joiners), np.full(joiners, len(months) - 1)),
             ]
             # turnover outside the counted months: 2020 temps and later hires
             temps = int(0.04 * n_dec) + 1
             t_first = rng.integers(0, dec20 - 2, temps)
             groups.append((unit_of(temps), t_first, t_first + rng.integers(0, 3, temps)))
             late = int(0.04 * n_dec) + 1
-            groups.append((unit_of(late), rng.integers(apr21 + 1, len(MONTHS), late),
-                           np.full(late, len(MONTHS) - 1)))
+            groups.append((unit_of(late), rng.integers(apr21 + 1, len(months), late),
+                           np.full(late, len(months) - 1)))
             for unit, first, last in groups:
                 for u, f, l in zip(unit, first, last):
                     people.append((plan.name, u, form, int(f), int(l)))
         if "Divisionsledning Service" in units:
             for _ in range(8):
-                people.append((plan.name, "Divisionsledning Service", "tillsvidare", 0, len(MONTHS) - 1))
+                people.append((plan.name, "Divisionsledning Service", "tillsvidare", 0, len(months) - 1))
     persons = pd.DataFrame(people, columns=["division", "unit", "employment", "first", "last"])
     n = len(persons)
     persons["person_id"] = [f"P{i:06d}" for i in rng.permutation(np.arange(100_000, 100_000 + n))]
@@ -198,7 +198,7 @@ def _employees(rng, plans, scale: int) -> pd.DataFrame:
 
     # people move between the care divisions (covid redeployment): a few in 2021
     care = persons.index[persons["division"].isin([p.name for p in plans[:3]])
-                         & (persons["first"] == 0) & (persons["last"] == len(MONTHS) - 1)]
+                         & (persons["first"] == 0) & (persons["last"] == len(months) - 1)]
     movers = rng.choice(care, size=min(len(care), 30 * scale), replace=False)
 
     span = (persons["last"] - persons["first"] + 1).to_numpy()
@@ -206,12 +206,12 @@ def _employees(rng, plans, scale: int) -> pd.DataFrame:
     offset = np.arange(len(idx)) - np.repeat(np.cumsum(span) - span, span)
     rows = persons.loc[idx].reset_index(names="pid")
     rows["month_idx"] = persons["first"].to_numpy()[idx] + offset
-    rows["month"] = np.array(MONTHS)[rows["month_idx"]]
-    move_month = {pid: rng.integers(m["2021-05"], len(MONTHS)) for pid in movers}
+    rows["month"] = np.array(months)[rows["month_idx"]]
+    move_month = {pid: rng.integers(m["2021-05"], len(months)) for pid in movers}
     targets = {plans[0].name: plans[1], plans[1].name: plans[2], plans[2].name: plans[0]}
     is_mover = rows["pid"].isin(movers)
     if is_mover.any():
-        after = rows["month_idx"] >= rows["pid"].map(move_month).fillna(len(MONTHS)).astype(int)
+        after = rows["month_idx"] >= rows["pid"].map(move_month).fillna(len(months)).astype(int)
         moved = is_mover & after
         new_div = rows.loc[moved, "division"].map(lambda d: targets[d].name)
         rows.loc[moved, "unit"] = [targets[d].units[0] for d in rows.loc[moved, "division"]]
@@ -219,15 +219,15 @@ def _employees(rng, plans, scale: int) -> pd.DataFrame:
     return rows
 
 
-def _absence(rng, staff_months: pd.DataFrame, plans) -> pd.DataFrame:
+def _absence(rng, staff_months: pd.DataFrame, plans, months: list[str]) -> pd.DataFrame:
     """Short and long spells per person, levels by division and year; no overlaps."""
     level = {(p.name, y): getattr(p, f"sick_{y}") for p in plans for y in (2020, 2021)}
     persons = staff_months.groupby("person_id").agg(
         division=("division", "first"), first=("month", "min"), last=("month", "max"))
     spells = []
-    for year in (2019, 2020, 2021):  # 2019: long spells that run into 2020
+    for year in range(int(months[0][:4]) - 1, 2022):  # the year before: long spells running in
         lo = pd.Timestamp(f"{year}-01-01")
-        rate = persons["division"].map(lambda d: level[(d, max(year, 2020))]).to_numpy() * 1.7
+        rate = persons["division"].map(lambda d: level[(d, min(max(year, 2020), 2021))]).to_numpy() * 1.7
         # about 40 % of the time off is in long spells, 60 % in short ones
         n_short = rng.poisson(rate * 0.6 * 230 / 3.0)
         n_long = rng.poisson(rate * 0.4 * 230 / 110 / 0.75, len(persons))
@@ -247,9 +247,9 @@ def _absence(rng, staff_months: pd.DataFrame, plans) -> pd.DataFrame:
     spells = pd.concat(spells, ignore_index=True)
     first = pd.to_datetime(spells["person_id"].map(persons["first"]) + "-01")
     last = pd.to_datetime(spells["person_id"].map(persons["last"]) + "-01") + pd.offsets.MonthEnd(0)
-    employed_from_start = spells["person_id"].map(persons["first"]) == MONTHS[0]
+    employed_from_start = spells["person_id"].map(persons["first"]) == months[0]
     spells = spells[((spells["start"] >= first) | employed_from_start)
-                    & (spells["start"] <= last) & (spells["end"] >= pd.Timestamp(MONTHS[0] + "-01"))]
+                    & (spells["start"] <= last) & (spells["end"] >= pd.Timestamp(months[0] + "-01"))]
     return _drop_overlaps(spells)
 
 
@@ -264,12 +264,12 @@ def _drop_overlaps(spells: pd.DataFrame) -> pd.DataFrame:
         spells = spells[~overlap].reset_index(drop=True)
 
 
-def _hours(rng, rows: pd.DataFrame, absence: pd.DataFrame, plans) -> pd.DataFrame:
+def _hours(rng, rows: pd.DataFrame, absence: pd.DataFrame, plans, months: list[str]) -> pd.DataFrame:
     from .metrics.sick_leave import person_months
 
     monthly = rows["employment"] != "timavlönad"
     rows["scheduled_hours"] = _scheduled(rows)
-    sick = person_months(rows, absence, MONTHS)[["person_id", "month", "sick_hours"]]
+    sick = person_months(rows, absence, months)[["person_id", "month", "sick_hours"]]
     rows = rows.merge(sick, on=["person_id", "month"], how="left")
     rows["sick_hours"] = rows["sick_hours"].fillna(0.0)
     month_no = rows["month"].str[5:].astype(int)
@@ -320,7 +320,7 @@ def _calibrate_sick_leave(rng, employees: pd.DataFrame, absence: pd.DataFrame) -
     return absence.sort_values(["person_id", "start"]).reset_index(drop=True)
 
 
-def _finance(rng, plans, scale: int) -> pd.DataFrame:
+def _finance(rng, plans, scale: int, months: list[str]) -> pd.DataFrame:
     rows = []
     for plan in plans:
         units = [f"{u} {k}" if k else u for k in range(scale) for u in plan.units]
@@ -328,7 +328,7 @@ def _finance(rng, plans, scale: int) -> pd.DataFrame:
         for unit, w in zip(units, weights):
             gross = plan.cost_mnkr * 1000 * scale * w / 12  # tkr per month
             balance = rng.normal(0, 0.004)  # units over- and under-funded
-            for i, month in enumerate(MONTHS):
+            for i, month in enumerate(months):
                 season = SEASON[i % 12]
                 for account, share in ACCOUNTS.items():
                     s = season if account == "Personalkostnader" else 1.0
@@ -404,7 +404,7 @@ def _forecast(rng, finance: pd.DataFrame, plans, calibrate: bool) -> pd.DataFram
     return pd.DataFrame(rows, columns=["month", "division", "unit", "forecast"])
 
 
-def _production(rng, finance: pd.DataFrame) -> pd.DataFrame:
+def _production(rng, finance: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     units = finance[["division", "unit"]].drop_duplicates()
     pandemic = {"2020-01": 1.0, "2020-02": 1.0, "2020-03": 0.82, "2020-04": 0.5,
                 "2021-01": 0.55, "2021-02": 0.56, "2021-03": 0.6, "2021-04": 0.65}
@@ -429,7 +429,7 @@ def _production(rng, finance: pd.DataFrame) -> pd.DataFrame:
                 specs.append(("Operationer", 220, None))
         for measure, level, trend in specs:
             level *= rng.uniform(0.6, 1.4)
-            for month in MONTHS:
+            for month in months:
                 if trend is None:  # operations follow the pandemic
                     factor = pandemic.get(month, 0.85 if month < "2021" else 0.9)
                 else:
@@ -454,7 +454,8 @@ def _action_plans(rng, plans) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["month", "division", "planned", "achieved"])
 
 
-def generate_region(scale: int = 1, seed: int = SEED, calibrate: bool = True) -> dict[str, pd.DataFrame]:
+def generate_region(scale: int = 1, seed: int = SEED, calibrate: bool = True,
+                    years: int = 2) -> dict[str, pd.DataFrame]:
     """Generate every table of the data contract.
 
     Parameters
@@ -465,18 +466,23 @@ def generate_region(scale: int = 1, seed: int = SEED, calibrate: bool = True) ->
         Seed of the random generator.
     calibrate : bool
         Adjust the data so the 2021-T1 figures reproduce the reference report.
+    years : int
+        Years of months, ending 2021-12 (the sample has 2: 2020–2021).
     """
+    if calibrate and years != 2:
+        raise ValueError("the calibrated sample covers exactly 2020–2021 (years=2)")
     rng = np.random.default_rng(seed)
     plans = DIVISIONS
-    rows = _employees(rng, plans, scale)
-    absence = _absence(rng, rows[rows["employment"] != "timavlönad"], plans)
+    months = month_span(f"{2022 - years}-01", "2021-12")
+    rows = _employees(rng, plans, scale, months)
+    absence = _absence(rng, rows[rows["employment"] != "timavlönad"], plans, months)
     if calibrate:
         absence = _calibrate_sick_leave(rng, rows.assign(scheduled_hours=_scheduled(rows)), absence)
-    employees = _hours(rng, rows, absence, plans)
+    employees = _hours(rng, rows, absence, plans, months)
     employees = employees[["month", "person_id", "division", "unit", "employment", "gender",
                            "birth_year", "employment_rate", "scheduled_hours", "worked_hours"]]
     employees = employees.sort_values(["month", "person_id"]).reset_index(drop=True)
-    finance = _finance(rng, plans, scale)
+    finance = _finance(rng, plans, scale, months)
     if calibrate:
         finance = _calibrate_finance(finance, plans)
     finance[["actual", "budget"]] = finance[["actual", "budget"]].round(1)
@@ -485,13 +491,13 @@ def generate_region(scale: int = 1, seed: int = SEED, calibrate: bool = True) ->
         "forecast": _forecast(rng, finance, plans, calibrate),
         "employees": employees,
         "absence": absence,
-        "production": _production(rng, finance),
+        "production": _production(rng, finance, months),
         "goals": _goals_table(rng, plans),
         "action_plans": _action_plans(rng, plans),
     }
 
 
 def _scheduled(rows: pd.DataFrame) -> pd.Series:
-    wd = working_days_per_month(MONTHS)
+    wd = working_days_per_month(sorted(rows["month"].unique()))
     return np.where(rows["employment"] != "timavlönad",
                     (rows["month"].map(wd) * 8.0 * rows["employment_rate"]).round(1), 0.0)

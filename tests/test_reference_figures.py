@@ -130,3 +130,17 @@ def test_production(sample):
     ser = ser[ser["division"] == SER].set_index("unit")["change_pct"]
     assert ser["Kostservice"] < 0 and ser["Patienthotell"] < 0
     assert ser["Bemanningsenheten"] > 0 and ser["Lokalservice"] > 0
+
+
+@pytest.mark.slow
+def test_sample_is_regenerated_byte_for_byte(tmp_path):
+    """data/sample is what scripts/make_sample.py writes from its seed."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT, SAMPLE
+
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_sample.py"), str(tmp_path)], check=True,
+                   cwd=ROOT, capture_output=True)
+    for path in SAMPLE.iterdir():
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name

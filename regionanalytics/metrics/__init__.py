@@ -8,11 +8,11 @@ from .economy import (action_plan_fulfilment, budget_deviation, forecast_deviati
 from .goals import goal_fulfilment
 from .production import production_change
 from .sick_leave import key_figures as sick_leave_key_figures
-from .sick_leave import person_months, sick_leave
+from .sick_leave import hours_pair, person_months, sick_leave
 from .staffing import headcount, worked_hours
 
 __all__ = [
     "action_plan_fulfilment", "budget_deviation", "forecast_deviation", "monthly_result",
     "require_period", "goal_fulfilment", "production_change", "sick_leave",
-    "sick_leave_key_figures", "person_months", "headcount", "worked_hours",
+    "sick_leave_key_figures", "person_months", "hours_pair", "headcount", "worked_hours",
 ]

@@ -154,9 +154,20 @@ def _rates(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out
 
 
+def hours_pair(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Period) -> tuple:
+    """Person-month hours of the period and of the same span last year (see :func:`person_months`).
+
+    Compute once and pass to :func:`sick_leave` or :func:`key_figures` as ``hours=``
+    when several groupings of the same data are needed.
+    """
+    period = Period.parse(period)
+    return (person_months(employees, absence, period.months),
+            person_months(employees, absence, period.previous_year().months))
+
+
 def sick_leave(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Period,
                by: str | Sequence[str] | None = ("division",),
-               suppress_small: bool = True) -> pd.DataFrame:
+               suppress_small: bool = True, hours: tuple | None = None) -> pd.DataFrame:
     """Sick leave in percent of scheduled hours, against the same span last year.
 
     Parameters
@@ -169,6 +180,9 @@ def sick_leave(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Per
     suppress_small : bool
         Blank the figures of groups of ten or fewer persons (default). Turn off
         only for analysis that is never shown.
+    hours : tuple, optional
+        The result of :func:`hours_pair` for these tables and period, to skip
+        recomputing it.
 
     Returns
     -------
@@ -177,13 +191,22 @@ def sick_leave(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Per
         ``sick_leave_pct``, ``long_term_hours``, ``long_term_sick_share_pct``,
         the same with ``_prev_year``, ``sick_leave_change_pp`` (procentenheter)
         and ``suppressed``.
+
+    Examples
+    --------
+    >>> from regionanalytics import load_region
+    >>> data = load_region("data/sample")
+    >>> df = sick_leave(data.employees, data.absence, "2021-T1", by=["division"])
+    >>> float(round(df.set_index("division").loc["Länsteknik", "sick_leave_pct"], 1))
+    5.3
     """
     period = Period.parse(period)
     by = as_by(by)
     derived = {"age_group", "month"}
     check_by(employees, [b for b in by if b not in derived], "employees")
-    current = _rates(person_months(employees, absence, period.months), by)
-    previous = _rates(person_months(employees, absence, period.previous_year().months), by)
+    current_pm, previous_pm = hours if hours is not None else hours_pair(employees, absence, period)
+    current = _rates(current_pm, by)
+    previous = _rates(previous_pm, by)
     if suppress_small:
         current = suppress(current, "persons", _RATE_COLUMNS)
         previous = suppress(previous, "persons", _RATE_COLUMNS)
@@ -204,7 +227,7 @@ def sick_leave(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Per
 
 
 def key_figures(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Period,
-                by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+                by: str | Sequence[str] | None = ("division",), hours: tuple | None = None) -> pd.DataFrame:
     """The seven key figures of the mandatory sick-leave report, small groups suppressed.
 
     Returns
@@ -215,13 +238,14 @@ def key_figures(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Pe
         ``value`` (percent), ``value_prev_year``, ``change_pp``, ``suppressed``.
     """
     by = as_by(by)
+    hours = hours if hours is not None else hours_pair(employees, absence, period)
     frames = []
     for figure, split in KEY_FIGURES.items():
         if split is None:
-            df = sick_leave(employees, absence, period, by=by)
+            df = sick_leave(employees, absence, period, by=by, hours=hours)
         else:
             column, value = split
-            df = sick_leave(employees, absence, period, by=by + [column])
+            df = sick_leave(employees, absence, period, by=by + [column], hours=hours)
             df = df[df[column] == value].drop(columns=column)
         if figure == "long_term_share":
             value_cols = ("long_term_sick_share_pct", "long_term_sick_share_pct_prev_year")

@@ -1,0 +1,111 @@
+"""An independent reference in DuckDB SQL: the same key figures, straight from the files.
+
+Used by the benchmark to time the package against a fast SQL engine and to
+check that both give the same numbers. Written from the metric definitions in
+the README, not from the package's code.
+"""
+from __future__ import annotations
+
+import duckdb
+import holidays
+import pandas as pd
+
+
+def _calendar(first: str, last: str) -> pd.DataFrame:
+    days = pd.date_range(first, last, freq="D")
+    years = range(days[0].year, days[-1].year + 1)
+    off = set(holidays.Sweden(years=years, include_sundays=False, categories=("public", "de_facto")))
+    work = [(d.weekday() < 5) and (d.date() not in off) for d in days]
+    return pd.DataFrame({"day": days.date, "work": work})
+
+
+def key_figures(data_dir: str, year: int, last_month: int) -> pd.DataFrame:
+    """Rows (division, metric, value) for the tertial ending in ``last_month`` of ``year``."""
+    con = duckdb.connect()
+    d = data_dir
+    months = [f"{year}-{m:02d}" for m in range(1, last_month + 1)]
+    prev = [f"{year - 1}-{m:02d}" for m in range(1, last_month + 1)]
+    end, prev_dec = months[-1], f"{year - 1}-12"
+    con.execute(f"""
+        CREATE TABLE finance AS SELECT "Månad" AS month, "Division" AS division, "Verksamhet" AS unit,
+               "Utfall"::DOUBLE AS actual, "Budget"::DOUBLE AS budget
+        FROM read_csv('{d}/finance.csv', delim=';', decimal_separator=',', header=true, encoding='latin-1');
+        CREATE TABLE forecast AS SELECT "Månad" AS month, "Division" AS division, "Verksamhet" AS unit,
+               "Prognos"::DOUBLE AS forecast
+        FROM read_csv('{d}/forecast.csv', delim=';', decimal_separator=',', header=true);
+        CREATE TABLE employees AS SELECT "Månad" AS month, "Person-id" AS person_id, "Division" AS division,
+               "Anställningsform" AS employment, "Schemalagd tid"::DOUBLE AS scheduled_hours,
+               "Arbetad tid"::DOUBLE AS worked_hours
+        FROM read_csv('{d}/employees.csv.gz', delim=';', decimal_separator=',', header=true);
+        CREATE TABLE absence AS SELECT person_id, "start"::DATE AS s, "end"::DATE AS e, extent::DOUBLE AS extent
+        FROM read_csv('{d}/absence.csv', header=true);
+    """)
+    first_month = con.execute("SELECT min(month) FROM employees").fetchone()[0]
+    con.register("cal_df", _calendar(f"{int(first_month[:4]) - 1}-01-01", f"{year}-12-31"))
+    con.execute("CREATE TABLE cal AS SELECT day::DATE AS day, work FROM cal_df")
+    m, p = tuple(months), tuple(prev)
+    sql = f"""
+    WITH econ AS (
+        SELECT division,
+               sum(actual) FILTER (WHERE month IN {m}) AS result,
+               sum(budget) FILTER (WHERE month IN {m}) AS budget,
+               sum(actual) FILTER (WHERE month IN {p}) AS result_prev_year
+        FROM finance GROUP BY division),
+    fc AS (
+        SELECT division, sum(forecast) AS forecast FROM (
+            SELECT *, row_number() OVER (PARTITION BY division, unit ORDER BY month DESC) AS rn
+            FROM forecast WHERE month LIKE '{year}-%' AND month <= '{end}') WHERE rn = 1
+        GROUP BY division),
+    ab AS (
+        SELECT division, sum(budget) AS annual_budget FROM finance WHERE month LIKE '{year}-%' GROUP BY division),
+    staff AS (SELECT * FROM employees WHERE employment IN ('tillsvidare', 'visstid')),
+    hc AS (
+        SELECT division,
+               count(DISTINCT person_id) FILTER (WHERE month = '{end}') AS headcount,
+               count(DISTINCT person_id) FILTER (WHERE month = '{prev_dec}') AS headcount_start
+        FROM staff GROUP BY division),
+    ordered AS (
+        SELECT *, max(e) OVER (PARTITION BY person_id ORDER BY s, e
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+        FROM absence),
+    episodes AS (
+        SELECT *, sum(CASE WHEN reach IS NULL OR s > reach + 1 THEN 1 ELSE 0 END)
+                  OVER (PARTITION BY person_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS ep
+        FROM ordered),
+    spells AS (
+        SELECT *, (max(e) OVER (PARTITION BY person_id, ep) - min(s) OVER (PARTITION BY person_id, ep)) + 1
+                  AS ep_days FROM episodes),
+    sickdays AS (
+        SELECT sp.person_id, strftime(c.day, '%Y-%m') AS month, sum(sp.extent) AS days,
+               sum(CASE WHEN sp.ep_days >= 60 THEN sp.extent ELSE 0 END) AS long_days
+        FROM spells sp JOIN cal c ON c.day BETWEEN sp.s AND sp.e AND c.work
+        WHERE c.day >= DATE '{year - 1}-01-01' AND c.day <= last_day(DATE '{end}-01')
+        GROUP BY ALL),
+    wd AS (SELECT strftime(day, '%Y-%m') AS month, count(*) FILTER (WHERE work) AS wdays FROM cal GROUP BY 1),
+    pm AS (
+        SELECT st.division, st.month, st.scheduled_hours,
+               coalesce(sd.days, 0) * st.scheduled_hours / wd.wdays AS sick,
+               coalesce(sd.long_days, 0) * st.scheduled_hours / wd.wdays AS long_sick
+        FROM staff st JOIN wd USING (month) LEFT JOIN sickdays sd USING (person_id, month)),
+    sick AS (
+        SELECT division,
+               100 * sum(sick) FILTER (WHERE month IN {m}) / sum(scheduled_hours) FILTER (WHERE month IN {m})
+                   AS sick_leave_pct,
+               100 * sum(sick) FILTER (WHERE month IN {p}) / sum(scheduled_hours) FILTER (WHERE month IN {p})
+                   AS sick_leave_pct_prev_year,
+               100 * sum(long_sick) FILTER (WHERE month IN {m}) / sum(sick) FILTER (WHERE month IN {m})
+                   AS long_term_sick_share_pct
+        FROM pm GROUP BY division),
+    work AS (
+        SELECT division, sum(worked_hours) FILTER (WHERE month IN {m}) AS worked_hours
+        FROM employees GROUP BY division)
+    SELECT econ.division, result, budget, result - budget AS budget_deviation, result_prev_year,
+           forecast, annual_budget, forecast - annual_budget AS forecast_deviation,
+           headcount, headcount - headcount_start AS headcount_change, worked_hours,
+           sick_leave_pct, sick_leave_pct_prev_year, long_term_sick_share_pct
+    FROM econ JOIN ab USING (division) LEFT JOIN fc USING (division) LEFT JOIN hc USING (division)
+    LEFT JOIN sick USING (division) LEFT JOIN work USING (division)
+    ORDER BY division
+    """
+    wide = con.execute(sql).df()
+    return wide.melt(id_vars="division", var_name="metric", value_name="value")

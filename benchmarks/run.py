@@ -1,0 +1,291 @@
+"""Benchmarks, side by side on the same files, reported as ratios (``make bench``).
+
+    python benchmarks/run.py [--scales 1 10] [--repeat 3] [--batch-scales 1]
+
+1. load + validate every table + all key metrics of one tertial: the package
+   against an independent DuckDB SQL reference (and both must agree);
+2. the sick-leave metric: the package against an analyst's hand-written loop
+   over spells and days in pandas;
+3. the whole tertial batch (region overview and every division, HTML included):
+   ``regionanalytics run`` against the plain route, ``papermill`` then
+   ``jupyter nbconvert`` per report, one after the other;
+4. ``import regionanalytics`` + load the sample + the first metric in a fresh
+   interpreter, as an analyst feels it in a fresh kernel.
+
+Every measured step runs in its own process, so its peak memory (max RSS) is
+its own. Results go to benchmarks/RESULTS.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "outputs" / "bench-data"
+PERIOD, YEAR, LAST = "2021-T1", 2021, 4
+
+
+# ------------------------------------------------------------------ steps (run in a child process)
+
+def step_package(data_dir: str) -> dict:
+    import regionanalytics as ra
+    from regionanalytics.summary import key_metrics
+
+    data = ra.load_region(data_dir, cache=False)
+    rows = key_metrics(data, PERIOD)
+    return {"rows": rows.to_dict("records")}
+
+
+def step_package_cached(data_dir: str) -> dict:
+    import regionanalytics as ra
+    from regionanalytics.summary import key_metrics
+
+    rows = key_metrics(ra.load_region(data_dir), PERIOD)
+    return {"rows": len(rows)}
+
+
+def step_duckdb(data_dir: str) -> dict:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from reference_duckdb import key_figures
+
+    return {"rows": key_figures(data_dir, YEAR, LAST).to_dict("records")}
+
+
+def step_sick_package(data_dir: str) -> dict:
+    import regionanalytics as ra
+    from regionanalytics import metrics
+
+    data = ra.load_region(data_dir)
+    t = time.perf_counter()
+    df = metrics.sick_leave(data.employees, data.absence, PERIOD, by=["division"], suppress_small=False)
+    seconds = time.perf_counter() - t
+    return {"inner_seconds": seconds, "values": dict(zip(df["division"], df["sick_leave_pct"]))}
+
+
+def step_sick_hand(data_dir: str) -> dict:
+    import regionanalytics as ra
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from hand_pandas import sick_leave_by_division
+
+    data = ra.load_region(data_dir)
+    t = time.perf_counter()
+    values = sick_leave_by_division(data.employees, data.absence, YEAR, LAST)
+    return {"inner_seconds": time.perf_counter() - t, "values": values}
+
+
+STEPS = {f.__name__.removeprefix("step_"): f for f in
+         (step_package, step_package_cached, step_duckdb, step_sick_package, step_sick_hand)}
+
+
+# ------------------------------------------------------------------ measuring
+
+def measure(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MiB) and stdout of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"failed: {' '.join(map(str, cmd))}")
+    return seconds, usage.ru_maxrss / 1024, out
+
+
+def run_step(name: str, data_dir: Path, env=None):
+    return measure([sys.executable, __file__, "--step", name, str(data_dir)], env=env)
+
+
+def median_of(repeat: int, fn):
+    results = [fn() for _ in range(repeat)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results), results[-1][2]
+
+
+def make_data(scale: int) -> Path:
+    folder = DATA / f"scale{scale}"
+    if (folder / "absence.csv").exists():
+        return folder
+    if scale == 1:
+        shutil.copytree(ROOT / "data" / "sample", folder, dirs_exist_ok=True)
+        return folder
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_sample import write
+    from regionanalytics.synth import generate_region
+
+    write(generate_region(scale=scale, calibrate=False, years=5), folder)
+    return folder
+
+
+def compare(package_rows, reference_rows) -> float:
+    """Largest absolute difference between the package's and the reference's shared figures."""
+    ours = {(r["division"], r["metric"]): r["value"] for r in package_rows}
+    worst = 0.0
+    for r in reference_rows:
+        key = (r["division"], r["metric"])
+        if key in ours and ours[key] is not None and r["value"] is not None:
+            a, b = float(ours[key]), float(r["value"])
+            if a == a and b == b:
+                worst = max(worst, abs(a - b))
+    return worst
+
+
+def bench_load_and_metrics(scale: int, repeat: int) -> dict:
+    data = make_data(scale)
+    pkg = median_of(repeat, lambda: run_step("package", data))
+    ref = median_of(repeat, lambda: run_step("duckdb", data))
+    diff = compare(json.loads(pkg[2])["rows"], json.loads(ref[2])["rows"])
+    cached = median_of(repeat, lambda: run_step("package_cached", data))
+    return {"package": pkg[:2], "duckdb": ref[:2], "cached": cached[:2], "max_abs_diff": diff}
+
+
+def bench_hand(scale: int, repeat: int) -> dict:
+    data = make_data(scale)
+    pkg = [json.loads(run_step("sick_package", data)[2]) for _ in range(repeat)]
+    hand = [json.loads(run_step("sick_hand", data)[2]) for _ in range(max(1, repeat // 3 or 1))]
+    p = statistics.median(x["inner_seconds"] for x in pkg)
+    h = statistics.median(x["inner_seconds"] for x in hand)
+    diff = max(abs(pkg[0]["values"][d] - hand[0]["values"][d]) for d in hand[0]["values"])
+    return {"package": p, "hand": h, "max_abs_diff": diff}
+
+
+def bench_batch(scale: int, repeat: int) -> dict:
+    data = make_data(scale)
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        # warm the parsed-table cache once so both routes read the same way
+        measure([sys.executable, "-m", "regionanalytics.cli", "metrics", "--period", PERIOD, "--data", str(data)],
+                env=env)
+        ours = median_of(repeat, lambda: measure(
+            [sys.executable, "-m", "regionanalytics.cli", "run", "--period", PERIOD, "--data", str(data),
+             "--out", str(tmp / "ours"), "--jobs", "2", "--force"], env=env))
+        plain = median_of(repeat, lambda: _plain_route(data, tmp / "plain", env))
+    return {"ours": ours[:2], "plain": plain[:2]}
+
+
+def _plain_route(data: Path, out: Path, env) -> tuple[float, float, str]:
+    import regionanalytics as ra
+
+    out.mkdir(parents=True, exist_ok=True)
+    divisions = ra.load_region(data).divisions
+    jobs = [("region_overview.ipynb", "region", {})] + [
+        ("division_report.ipynb", f"d{i}", {"division": d}) for i, d in enumerate(divisions)]
+    bin_ = Path(sys.executable).parent
+    total, peak = 0.0, 0.0
+    for notebook, name, extra in jobs:
+        params = ["-p", "period", PERIOD, "-p", "data_dir", str(data)]
+        for k, v in extra.items():
+            params += ["-p", k, v]
+        s1, m1, _ = measure([str(bin_ / "papermill"), str(ROOT / "notebooks" / notebook),
+                             str(out / f"{name}.ipynb"), "--cwd", str(ROOT / "notebooks"), *params], env=env)
+        s2, m2, _ = measure([str(bin_ / "jupyter"), "nbconvert", "--to", "html", "--no-input",
+                             str(out / f"{name}.ipynb")], env=env)
+        total += s1 + s2
+        peak = max(peak, m1, m2)
+    return total, peak, ""
+
+
+def bench_first_metric(repeat: int) -> dict:
+    code = ("import time; t=time.perf_counter(); import regionanalytics as ra; "
+            "d=ra.load_region('data/sample'); ra.metrics.budget_deviation(d.finance, '2021-T1'); "
+            "print(time.perf_counter()-t)")
+    floor = "import time; t=time.perf_counter(); import pandas; print(time.perf_counter()-t)"
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, REGIONANALYTICS_CACHE=cache)
+        cold = measure([sys.executable, "-c", code], env=env)
+        warm = [measure([sys.executable, "-c", code], env=env) for _ in range(repeat)]
+        base = [measure([sys.executable, "-c", floor], env=env) for _ in range(repeat)]
+    inner = statistics.median(float(w[2]) for w in warm)
+    return {"cold": float(cold[2]), "warm": inner, "warm_wall": statistics.median(w[0] for w in warm),
+            "import_pandas": statistics.median(float(b[2]) for b in base), "peak": max(w[1] for w in warm)}
+
+
+# ------------------------------------------------------------------ report
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def rows_of(folder: Path) -> str:
+    import regionanalytics as ra
+
+    data = ra.load_region(folder)
+    return ", ".join(f"{t} {len(df):,}" for t, df in data.tables().items())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--step", nargs=2)
+    parser.add_argument("--scales", nargs="+", type=int, default=[1, 10])
+    parser.add_argument("--batch-scales", nargs="+", type=int, default=[1])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS.md"))
+    args = parser.parse_args()
+    if args.step:
+        name, data_dir = args.step
+        print(json.dumps(STEPS[name](data_dir), default=float))
+        return
+
+    lines = ["# Benchmark results", "",
+             f"Command: `python benchmarks/run.py --scales {' '.join(map(str, args.scales))} "
+             f"--batch-scales {' '.join(map(str, args.batch_scales))} --repeat {args.repeat}` (`make bench`)",
+             f"Machine: {machine()}", f"Date: {time.strftime('%Y-%m-%d')}", "",
+             "Times are medians of the repeats, in seconds; memory is the peak RSS of the measured process. "
+             "A ratio above 1 means the package is faster.", ""]
+    lines += ["## 1. Load, validate and all key metrics of 2021-T1 vs DuckDB SQL", "",
+              "| scale | rows | package (cold parse) | DuckDB | ratio DuckDB/package | package, parsed-table cache | ratio DuckDB/cached | max abs diff | peak MiB package / DuckDB / cached |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    results = {}
+    for scale in args.scales:
+        r = bench_load_and_metrics(scale, args.repeat)
+        results[scale] = r
+        lines.append(f"| {scale} | {rows_of(make_data(scale))} | {r['package'][0]:.2f} | {r['duckdb'][0]:.2f} | "
+                     f"{r['duckdb'][0] / r['package'][0]:.2f} | {r['cached'][0]:.2f} | "
+                     f"{r['duckdb'][0] / r['cached'][0]:.2f} | {r['max_abs_diff']:.2g} | "
+                     f"{r['package'][1]:.0f} / {r['duckdb'][1]:.0f} / {r['cached'][1]:.0f} |")
+        print(lines[-1], flush=True)
+    lines += ["", "## 2. Sick leave by division: package vs an analyst's loop over spells and days", "",
+              "| scale | package | hand-written loop | speed-up | max abs diff (percent) |", "|---|---|---|---|---|"]
+    for scale in args.scales[:1]:
+        r = bench_hand(scale, args.repeat)
+        lines.append(f"| {scale} | {r['package']:.3f} | {r['hand']:.2f} | {r['hand'] / r['package']:.0f}× | "
+                     f"{r['max_abs_diff']:.2g} |")
+        print(lines[-1], flush=True)
+    lines += ["", "## 3. The tertial batch (region + every division, HTML included) vs papermill + nbconvert per report", "",
+              "| scale | `regionanalytics run --jobs 2` | plain route, sequential | speed-up | peak MiB ours / plain |",
+              "|---|---|---|---|---|"]
+    for scale in args.batch_scales:
+        r = bench_batch(scale, args.repeat)
+        lines.append(f"| {scale} | {r['ours'][0]:.1f} | {r['plain'][0]:.1f} | {r['plain'][0] / r['ours'][0]:.1f}× | "
+                     f"{r['ours'][1]:.0f} / {r['plain'][1]:.0f} |")
+        print(lines[-1], flush=True)
+    r = bench_first_metric(args.repeat)
+    lines += ["", "## 4. Fresh interpreter: import, load the sample, first metric", "",
+              "| parsed-table cache | import + load + first metric | `import pandas` alone (floor) | ratio to floor | peak MiB |",
+              "|---|---|---|---|---|",
+              f"| warm (files seen before) | {r['warm']:.2f} | {r['import_pandas']:.2f} | {r['warm'] / r['import_pandas']:.1f} | {r['peak']:.0f} |",
+              f"| cold (first load of these files) | {r['cold']:.2f} | {r['import_pandas']:.2f} | {r['cold'] / r['import_pandas']:.1f} | |"]
+    print("\n".join(lines[-2:]), flush=True)
+    if len(args.scales) > 1:
+        a, b = args.scales[0], args.scales[-1]
+        ra_, rb = results[a], results[b]
+        lines += ["", f"## Growth from scale {a} to {b}", "",
+                  f"- package (cold) time ×{rb['package'][0] / ra_['package'][0]:.1f}, memory ×{rb['package'][1] / ra_['package'][1]:.1f}",
+                  f"- DuckDB time ×{rb['duckdb'][0] / ra_['duckdb'][0]:.1f}, memory ×{rb['duckdb'][1] / ra_['duckdb'][1]:.1f}",
+                  f"- package (cached) time ×{rb['cached'][0] / ra_['cached'][0]:.1f}, memory ×{rb['cached'][1] / ra_['cached'][1]:.1f}"]
+    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
