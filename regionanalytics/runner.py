@@ -189,39 +189,48 @@ def _warm_kernel(cwd: str):
     Re-using a kernel saves its start-up and the imports (the floor of every
     report); before each report the namespace is reset, so every report still
     runs top to bottom from its parameters alone. A kernel that failed a report
-    is shut down and replaced.
+    is shut down and replaced. (An async kernel manager, so that nbclient's
+    watch for a dead kernel keeps running while a cell executes.)
     """
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
 
     km = _WARM.get("km")
-    if km is not None and (not km.is_alive() or _WARM.get("cwd") != cwd):
+    if km is not None and (not run_sync(km.is_alive)() or _WARM.get("cwd") != cwd):
         _shutdown_warm()
         km = None
     if km is None:
-        km = KernelManager(kernel_name="python3")
-        km.start_kernel(cwd=cwd, stderr=open(os.devnull, "w"))  # noqa: SIM115 - kernel lifetime
+        km = AsyncKernelManager(kernel_name="python3")
+        with open(os.devnull, "w") as devnull:
+            run_sync(km.start_kernel)(cwd=cwd, stderr=devnull)
         _WARM.update(km=km, cwd=cwd)
         import atexit
         atexit.register(_shutdown_warm)
     else:
-        kc = km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
-            kc.execute_interactive("get_ipython().run_line_magic('reset', '-f')\n"
-                                   "import matplotlib.pyplot as _plt; _plt.close('all'); del _plt",
-                                   timeout=60, store_history=False)
-        finally:
-            kc.stop_channels()
+        run_sync(_reset_namespace)(km)
     return km
 
 
+async def _reset_namespace(km) -> None:
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
+        await kc.execute_interactive("get_ipython().run_line_magic('reset', '-f')\n"
+                                     "import matplotlib.pyplot as _plt; _plt.close('all'); del _plt",
+                                     timeout=60, store_history=False)
+    finally:
+        kc.stop_channels()
+
+
 def _shutdown_warm() -> None:
+    from jupyter_core.utils import run_sync
+
     km = _WARM.pop("km", None)
     _WARM.pop("cwd", None)
     if km is not None:
         try:
-            km.shutdown_kernel(now=True)
+            run_sync(km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - a kernel that is already gone
             pass
 
