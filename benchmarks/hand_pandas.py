@@ -9,6 +9,13 @@ import holidays
 import pandas as pd
 
 
+def sick_leave_with_previous_year(employees: pd.DataFrame, absence: pd.DataFrame, year: int,
+                                  last_month: int) -> dict:
+    """This year's and last year's rate per division: what the package's metric returns."""
+    return {"current": sick_leave_by_division(employees, absence, year, last_month),
+            "previous": sick_leave_by_division(employees, absence, year - 1, last_month)}
+
+
 def sick_leave_by_division(employees: pd.DataFrame, absence: pd.DataFrame, year: int, last_month: int) -> dict:
     months = {f"{year}-{m:02d}" for m in range(1, last_month + 1)}
     off = set(holidays.Sweden(years=[year], include_sundays=False, categories=("public", "de_facto")))

@@ -19,6 +19,12 @@ def _calendar(first: str, last: str) -> pd.DataFrame:
     return pd.DataFrame({"day": days.date, "work": work})
 
 
+def _run(con, script: str) -> None:
+    """Run statements separated by a line holding only ';;' (a ';' also appears in literals)."""
+    for statement in filter(str.strip, script.split("\n;;\n")):
+        con.execute(statement).fetchall()
+
+
 def key_figures(data_dir: str, year: int, last_month: int) -> pd.DataFrame:
     """Rows (division, metric, value) for the tertial ending in ``last_month`` of ``year``."""
     con = duckdb.connect()
@@ -26,23 +32,26 @@ def key_figures(data_dir: str, year: int, last_month: int) -> pd.DataFrame:
     months = [f"{year}-{m:02d}" for m in range(1, last_month + 1)]
     prev = [f"{year - 1}-{m:02d}" for m in range(1, last_month + 1)]
     end, prev_dec = months[-1], f"{year - 1}-12"
-    con.execute(f"""
+    _run(con, f"""
         CREATE TABLE finance AS SELECT "Månad" AS month, "Division" AS division, "Verksamhet" AS unit,
                "Utfall"::DOUBLE AS actual, "Budget"::DOUBLE AS budget
-        FROM read_csv('{d}/finance.csv', delim=';', decimal_separator=',', header=true, encoding='latin-1');
+        FROM read_csv('{d}/finance.csv', delim=';', decimal_separator=',', header=true, encoding='latin-1')
+;;
         CREATE TABLE forecast AS SELECT "Månad" AS month, "Division" AS division, "Verksamhet" AS unit,
                "Prognos"::DOUBLE AS forecast
-        FROM read_csv('{d}/forecast.csv', delim=';', decimal_separator=',', header=true);
+        FROM read_csv('{d}/forecast.csv', delim=';', decimal_separator=',', header=true)
+;;
         CREATE TABLE employees AS SELECT "Månad" AS month, "Person-id" AS person_id, "Division" AS division,
                "Anställningsform" AS employment, "Schemalagd tid"::DOUBLE AS scheduled_hours,
                "Arbetad tid"::DOUBLE AS worked_hours
-        FROM read_csv('{d}/employees.csv.gz', delim=';', decimal_separator=',', header=true);
+        FROM read_csv('{d}/employees.csv.gz', delim=';', decimal_separator=',', header=true)
+;;
         CREATE TABLE absence AS SELECT person_id, "start"::DATE AS s, "end"::DATE AS e, extent::DOUBLE AS extent
-        FROM read_csv('{d}/absence.csv', header=true);
+        FROM read_csv('{d}/absence.csv', header=true)
     """)
-    first_month = con.execute("SELECT min(month) FROM employees").fetchone()[0]
+    first_month = con.execute("SELECT min(month) FROM employees").fetchall()[0][0]
     con.register("cal_df", _calendar(f"{int(first_month[:4]) - 1}-01-01", f"{year}-12-31"))
-    con.execute("CREATE TABLE cal AS SELECT day::DATE AS day, work FROM cal_df")
+    _run(con, "CREATE TABLE cal AS SELECT day::DATE AS day, work FROM cal_df")
     m, p = tuple(months), tuple(prev)
     sql = f"""
     WITH econ AS (

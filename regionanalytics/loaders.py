@@ -172,10 +172,9 @@ def parse_number(values: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values):
         return values.astype("float64")
     s = _as_text(values)
-    # the common case, "1234,5" or "1234.5", in one vectorised pass
+    # the common case, "1234,5" or "1234.5", in one vectorised pass (Arrow's cast)
     plain = s.str.match(_PLAIN_NUMBER)
-    out = pd.to_numeric(s.where(plain, None).str.replace(",", ".", regex=False), errors="coerce")
-    out = out.astype("float64")
+    out = _to_float(s.where(plain, "nan").str.replace(",", ".", regex=False))
     rest = ~plain & (s != "")
     if rest.any():
         r = s[rest].str.replace(_SPACES, "", regex=True).str.replace(_MINUS, "-", regex=True)
@@ -185,6 +184,18 @@ def parse_number(values: pd.Series) -> pd.Series:
         r = r.where(comma_decimal, r.str.replace(",", "", regex=False))
         out[rest] = pd.to_numeric(r.where(r != "", None), errors="coerce").astype("float64")
     return out
+
+
+def _to_float(text: pd.Series) -> pd.Series:
+    """Cast well-formed number strings to float64 (Arrow's C cast where available)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        return pd.Series(pc.cast(pa.array(text.array, type=pa.string()), pa.float64()).to_numpy(
+            zero_copy_only=False), index=text.index, dtype="float64")
+    except Exception:  # noqa: BLE001 - no Arrow or an odd cell: the plain route
+        return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
 def _parse_month(text: pd.Series) -> pd.Series:
@@ -227,16 +238,19 @@ def _parse_column(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
     elif col.kind == "date":
         parsed = _parse_date(text)
     elif col.kind == "bool":
-        low = text.str.casefold()
+        low = text.str.lower()
         parsed = pd.Series(np.where(low.isin(_TRUE), True, np.where(low.isin(_FALSE), False, None)),
                            index=raw.index, dtype=object)
     elif col.kind == "category":
         mapping = {a.casefold(): v for a, v in col.value_aliases.items()}
         mapping.update({v.casefold(): v for v in col.allowed})
-        parsed = text.str.casefold().map(mapping).astype(object)
+        parsed = text.str.lower().map(mapping).astype(object)
     else:  # text: collapse runs of white space (exports pad names)
-        needs = text.str.contains(r"\s\s|[\u00a0\t]", regex=True)
-        cleaned = text.where(~needs, text.str.replace(r"\s+", " ", regex=True))
+        needs = (text.str.contains("  ", regex=False) | text.str.contains("\u00a0", regex=False)
+                 | text.str.contains("\t", regex=False))
+        cleaned = text.copy()
+        if needs.any():
+            cleaned[needs] = text[needs].str.replace(r"\s+", " ", regex=True)
         parsed = cleaned.astype(object).where(~blank, None)
     bad = ~blank & pd.Series(parsed, index=raw.index).isna()
     return parsed, bad

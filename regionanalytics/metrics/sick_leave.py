@@ -89,10 +89,12 @@ def merge_spells(absence: pd.DataFrame) -> pd.DataFrame:
     return spells.assign(episode=episode, episode_days=last - first + 1)
 
 
-def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[str],
+                  merged: pd.DataFrame | None = None) -> pd.DataFrame:
     """Scheduled and sick hours per person and month of monthly-paid staff.
 
     This is person-level health data: use it for analysis, never show it in a report.
+    ``merged`` may hold :func:`merge_spells` of ``absence`` when already computed.
 
     Returns
     -------
@@ -110,9 +112,10 @@ def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[s
 
     first = pd.Timestamp(min(months) + "-01")
     last = pd.Timestamp(max(months) + "-01") + pd.offsets.MonthEnd(0)
-    spells = merge_spells(absence.dropna(subset=["person_id", "start", "end", "extent"]))
-    spells = spells[(spells["end"] >= first) & (spells["start"] <= last)
-                    & spells["person_id"].isin(set(staff["person_id"]))]
+    spells = merged if merged is not None else merge_spells(
+        absence.dropna(subset=["person_id", "start", "end", "extent"]))
+    spells = spells[(spells["end"] >= first) & (spells["start"] <= last)]
+    spells = spells[spells["person_id"].isin(staff["person_id"].unique())]
     if spells.empty:
         return staff.reset_index(drop=True)
     start = spells["start"].clip(lower=first).to_numpy("datetime64[D]")
@@ -161,8 +164,9 @@ def hours_pair(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Per
     when several groupings of the same data are needed.
     """
     period = Period.parse(period)
-    return (person_months(employees, absence, period.months),
-            person_months(employees, absence, period.previous_year().months))
+    merged = merge_spells(absence.dropna(subset=["person_id", "start", "end", "extent"]))
+    return (person_months(employees, absence, period.months, merged),
+            person_months(employees, absence, period.previous_year().months, merged))
 
 
 def sick_leave(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Period,

@@ -16,7 +16,7 @@ FULL_TIME_HOURS_PER_DAY = 8.0
 
 def monthly_paid(employees: pd.DataFrame) -> pd.DataFrame:
     """Rows of monthly-paid staff (tillsvidare and visstid)."""
-    return employees[employees["employment"].isin(MONTHLY_PAID)]
+    return employees[employees["employment"].isin(list(MONTHLY_PAID))]
 
 
 def headcount(employees: pd.DataFrame, period: str | Period,
