@@ -84,8 +84,21 @@ def step_sick_hand(data_dir: str) -> dict:
             "previous": values["previous"]}
 
 
+def step_describe(data_dir: str) -> dict:
+    import regionanalytics as ra
+
+    data = ra.load_region(data_dir)
+    return {"rows": {t: len(df) for t, df in data.tables().items()}, "divisions": data.divisions}
+
+
 STEPS = {f.__name__.removeprefix("step_"): f for f in
-         (step_package, step_package_cached, step_duckdb, step_sick_package, step_sick_hand)}
+         (step_package, step_package_cached, step_duckdb, step_sick_package, step_sick_hand, step_describe)}
+
+
+def describe(folder: Path) -> dict:
+    """Table sizes and divisions, read in a child process: the parent stays small, because a
+    child's peak RSS on Linux starts from the parent's size at fork."""
+    return json.loads(run_step("describe", folder)[2])
 
 
 # ------------------------------------------------------------------ measuring
@@ -118,11 +131,10 @@ def make_data(scale: int) -> Path:
     if scale == 1:
         shutil.copytree(ROOT / "data" / "sample", folder, dirs_exist_ok=True)
         return folder
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from make_sample import write
-    from regionanalytics.synth import generate_region
-
-    write(generate_region(scale=scale, calibrate=False, years=5), folder)
+    code = ("import sys; sys.path.insert(0, 'scripts'); from make_sample import write; "
+            "from regionanalytics.synth import generate_region; "
+            f"write(generate_region(scale={scale}, calibrate=False, years=5), __import__('pathlib').Path({str(folder)!r}))")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)  # in a child: the parent stays small
     return folder
 
 
@@ -174,10 +186,8 @@ def bench_batch(scale: int, repeat: int) -> dict:
 
 
 def _plain_route(data: Path, out: Path, env) -> tuple[float, float, str]:
-    import regionanalytics as ra
-
     out.mkdir(parents=True, exist_ok=True)
-    divisions = ra.load_region(data).divisions
+    divisions = describe(data)["divisions"]
     jobs = [("region_overview.ipynb", "region", {})] + [
         ("division_report.ipynb", f"d{i}", {"division": d}) for i, d in enumerate(divisions)]
     bin_ = Path(sys.executable).parent
@@ -219,10 +229,7 @@ def machine() -> str:
 
 
 def rows_of(folder: Path) -> str:
-    import regionanalytics as ra
-
-    data = ra.load_region(folder)
-    return ", ".join(f"{t} {len(df):,}" for t, df in data.tables().items())
+    return ", ".join(f"{t} {n:,}" for t, n in describe(folder)["rows"].items())
 
 
 def main() -> None:
@@ -242,7 +249,8 @@ def main() -> None:
              f"Command: `python benchmarks/run.py --scales {' '.join(map(str, args.scales))} "
              f"--batch-scales {' '.join(map(str, args.batch_scales))} --repeat {args.repeat}` (`make bench`)",
              f"Machine: {machine()}", f"Date: {time.strftime('%Y-%m-%d')}", "",
-             "Times are medians of the repeats, in seconds; memory is the peak RSS of the measured process. "
+             "Times are medians of the repeats, in seconds; memory is the peak RSS of the measured process "
+             "(for the batch: of its largest single process, worker or kernel). "
              "A ratio above 1 means the package is faster.", ""]
     lines += ["## 1. Load, validate and all key metrics of 2021-T1 vs DuckDB SQL", "",
               "| scale | rows | package (cold parse) | DuckDB | ratio DuckDB/package | package, parsed-table cache | ratio DuckDB/cached | max abs diff | peak MiB package / DuckDB / cached |",

@@ -29,7 +29,7 @@ data.divisions
 # ## The key metrics, one row per division
 
 # %%
-ra.summary.key_metrics_wide(data, "2021-T1")
+ra.key_metrics_wide(data, "2021-T1")
 
 # %% [markdown]
 # ## Result against budget by unit, for one division

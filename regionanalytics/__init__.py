@@ -21,6 +21,8 @@ _LAZY = {
     "read_table": ("loaders", "read_table"),
     "Period": ("periods", "Period"),
     "key_metrics": ("summary", "key_metrics"),
+    "key_metrics_wide": ("summary", "key_metrics_wide"),
+    "summary": ("summary", None),
     "metrics": ("metrics", None),
     "formatting": ("formatting", None),
     "labels": ("labels", None),

@@ -114,3 +114,13 @@ def test_bad_parameter_stops_in_first_cell(tmp_path):
         _run(tmp_path, "division_report.ipynb", period="2023-T1", division="Länsteknik",
              data_dir=str(SAMPLE))
     assert "actuals up to 2021-12" in exc.value.evalue
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("kernels")
+def test_explore_notebook_runs_top_to_bottom(tmp_path):
+    nb = _run(tmp_path, "explore.ipynb")
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    text = json.dumps([o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.get("outputs", [])])
+    assert "Länssjukvård" in text and "sick_leave_pct" in text
