@@ -122,5 +122,6 @@ def test_explore_notebook_runs_top_to_bottom(tmp_path):
     nb = _run(tmp_path, "explore.ipynb")
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
-    text = json.dumps([o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.get("outputs", [])])
+    text = json.dumps([o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.get("outputs", [])],
+                      ensure_ascii=False)
     assert "Länssjukvård" in text and "sick_leave_pct" in text
