@@ -50,3 +50,11 @@ def test_worked_hours_and_fte(staff):
     assert df.loc[0, "worked_hours_prev_year"] == 200
     assert df.loc[0, "fte_prev_year"] == pytest.approx(200 / 664)
     assert df.loc[0, "worked_hours_change_pct"] == pytest.approx(228.0)
+
+
+def test_fte_by_month_uses_each_months_working_days(staff):
+    df = worked_hours(staff, "2021-T1", by=["month"]).set_index("month")
+    # April 2021: 656 h over 20 working days × 8 h = 160 h -> 4.1 årsarbetare
+    assert df.loc["2021-04", "fte"] == pytest.approx(656 / 160)
+    # April 2020 (shown against April 2021): 200 h over 20 × 8 h
+    assert df.loc["2021-04", "fte_prev_year"] == pytest.approx(200 / 160)

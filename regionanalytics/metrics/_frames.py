@@ -72,3 +72,10 @@ def pct(numerator, denominator):
 
 def in_months(df: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     return df[df["month"].isin(months)]
+
+
+def year_on_year(df: pd.DataFrame, period, by: list[str], columns: list[str]) -> pd.DataFrame:
+    """Sums of ``columns`` over the period and over the same span last year, side by side."""
+    current = group_sum(in_months(df, period.months), by, columns)
+    previous = group_sum(in_months(df, period.previous_year().months), by, columns)
+    return join_previous(current, previous, by)

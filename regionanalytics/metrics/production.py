@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..periods import Period
-from ._frames import as_by, check_by, group_sum, in_months, join_previous, pct
+from ._frames import as_by, check_by, pct, year_on_year
 
 
 def production_change(production: pd.DataFrame, period: str | Period,
@@ -25,9 +25,7 @@ def production_change(production: pd.DataFrame, period: str | Period,
     period = Period.parse(period)
     by = as_by(by)
     check_by(production, by, "production")
-    current = group_sum(in_months(production, period.months), by, ["value"])
-    previous = group_sum(in_months(production, period.previous_year().months), by, ["value"])
-    out = join_previous(current, previous, by)
+    out = year_on_year(production, period, by, ["value"])
     out["change"] = out["value"] - out["value_prev_year"]
     out["change_pct"] = pct(out["change"], out["value_prev_year"])
     return out[by + ["value", "value_prev_year", "change", "change_pct"]]

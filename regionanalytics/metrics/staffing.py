@@ -8,7 +8,7 @@ import pandas as pd
 from ..periods import Period
 from ..schema import MONTHLY_PAID
 from ..workdays import working_days_per_month
-from ._frames import as_by, check_by, group_nunique, group_sum, in_months, join_previous, pct
+from ._frames import as_by, check_by, group_nunique, in_months, pct, shift_month, year_on_year
 
 #: Full-time hours per working day (40-hour week); the base of årsarbetare.
 FULL_TIME_HOURS_PER_DAY = 8.0
@@ -73,13 +73,16 @@ def worked_hours(employees: pd.DataFrame, period: str | Period,
     period = Period.parse(period)
     by = as_by(by)
     check_by(employees, by, "employees")
-    current = group_sum(in_months(employees, period.months), by, ["worked_hours"])
-    previous = group_sum(in_months(employees, period.previous_year().months), by, ["worked_hours"])
-    out = join_previous(current, previous, by)
+    out = year_on_year(employees, period, by, ["worked_hours"])
     out["worked_hours_change_pct"] = pct(out["worked_hours"] - out["worked_hours_prev_year"],
                                          out["worked_hours_prev_year"])
-    full_time = working_days_per_month(period.months).sum() * FULL_TIME_HOURS_PER_DAY
-    full_time_prev = working_days_per_month(period.previous_year().months).sum() * FULL_TIME_HOURS_PER_DAY
+    if "month" in by:  # each month against its own full-time hours
+        days = working_days_per_month(period.months + period.previous_year().months)
+        full_time = out["month"].map(days) * FULL_TIME_HOURS_PER_DAY
+        full_time_prev = shift_month(out["month"], -1).map(days) * FULL_TIME_HOURS_PER_DAY
+    else:
+        full_time = working_days_per_month(period.months).sum() * FULL_TIME_HOURS_PER_DAY
+        full_time_prev = working_days_per_month(period.previous_year().months).sum() * FULL_TIME_HOURS_PER_DAY
     out["fte"] = out["worked_hours"] / full_time
     out["fte_prev_year"] = out["worked_hours_prev_year"] / full_time_prev
     return out[by + ["worked_hours", "worked_hours_prev_year", "worked_hours_change_pct",
