@@ -42,6 +42,24 @@ METRICS = {
     "persons": "Antal personer",
 }
 
+#: Short column headers of the report tables (a table may override one for its context).
+TABLE_HEADERS = {
+    "unit": "Verksamhet", "division": "Division", "measure": "Mått", "perspective": "Perspektiv",
+    "employment": "Anställningsform", "figure": "Nyckeltal", "assessment": "Bedömning",
+    "result": "Resultat", "budget": "Periodbudget", "budget_deviation": "Avvikelse mot budget",
+    "result_prev_year": "Resultat föregående år", "change": "Förändring", "result_change": "Mot föregående år",
+    "forecast": "Helårsprognos", "annual_budget": "Årsbudget", "forecast_deviation": "Prognos mot budget",
+    "planned": "Planerade åtgärder hittills", "achieved": "Genomförda åtgärder",
+    "action_plan_pct": "Måluppfyllelse (%)", "planned_full_year": "Besparingsuppdrag helår",
+    "headcount": "Månadsanställda", "headcount_change": "Förändring", "headcount_change_pct": "Förändring (%)",
+    "worked_hours": "Arbetad tid (tim)", "worked_hours_prev_year": "Föregående år (tim)",
+    "worked_hours_change_pct": "Förändring (%)", "fte": "Årsarbetare", "fte_prev_year": "Årsarbetare föregående år",
+    "sick_leave_pct": "Sjukfrånvaro (%)", "sick_leave_pct_prev_year": "Föregående år (%)",
+    "sick_leave_change_pp": "Förändring (procentenheter)", "change_pp": "Förändring (procentenheter)",
+    "long_term_sick_share_pct": "Andel långtid (%)", "value_prev_year": "Föregående år",
+    "change_pct": "Förändring (%)", "met": "Indikatorer uppfyllda", "partly": "Delvis", "not_met": "Ej uppfyllda",
+}
+
 #: Units shown after a metric's label in tables.
 AMOUNT_UNIT = "mnkr"
 

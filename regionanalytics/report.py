@@ -88,11 +88,14 @@ def _nan(value) -> bool:
 
 def html_table(df: pd.DataFrame, columns: list[tuple[str, str, str]], caption: str | None = None,
                total: dict | None = None, suppressed: str | None = None, note: str | None = None) -> str:
-    """An HTML table: ``columns`` are (column, Swedish header, kind); text is escaped.
+    """An HTML table: ``columns`` are (column, kind) with the header from
+    :data:`labels.TABLE_HEADERS`, or (column, header, kind) for a header of its own;
+    text is escaped.
 
     ``suppressed`` names a boolean column: where True, every numeric cell of
     the row that is a sick-leave figure shows ``*``.
     """
+    columns = [c if len(c) == 3 else (c[0], labels.TABLE_HEADERS[c[0]], c[1]) for c in columns]
     head = "".join(f"<th>{html.escape(h)}</th>" for _, h, _ in columns)
     rows = []
     records = df.to_dict("records")
@@ -226,10 +229,10 @@ class DivisionReport(_Report):
         total = metrics.budget_deviation(fin, self.period, by=[]).iloc[0].to_dict()
         total["unit"] = "Divisionen totalt"
         _display(_html(html_table(units, [
-            ("unit", "Verksamhet", "text"), ("result", "Resultat", "mnkr_sign"),
-            ("budget", "Periodbudget", "mnkr_sign"), ("budget_deviation", "Avvikelse", "mnkr_sign"),
-            ("result_prev_year", "Resultat föregående år", "mnkr_sign"),
-            ("change", "Förändring", "mnkr_sign"),
+            ("unit", "text"), ("result", "mnkr_sign"),
+            ("budget", "mnkr_sign"), ("budget_deviation", "Avvikelse", "mnkr_sign"),
+            ("result_prev_year", "mnkr_sign"),
+            ("change", "mnkr_sign"),
         ], caption=f"Resultat {self.period.label_sv} (mnkr)", total=total)))
 
     def result_chart(self) -> None:
@@ -243,8 +246,8 @@ class DivisionReport(_Report):
                                            self.period, by=[]).iloc[0].to_dict()
         total["unit"] = "Divisionen totalt"
         _display(_html(html_table(fc, [
-            ("unit", "Verksamhet", "text"), ("forecast", "Helårsprognos", "mnkr_sign"),
-            ("annual_budget", "Årsbudget", "mnkr_sign"), ("forecast_deviation", "Prognos mot budget", "mnkr_sign"),
+            ("unit", "text"), ("forecast", "mnkr_sign"),
+            ("annual_budget", "mnkr_sign"), ("forecast_deviation", "mnkr_sign"),
         ], caption=f"Helårsprognos {self.period.year} (mnkr), senast lämnad {total.get('forecast_month') or '–'}",
             total=total)))
 
@@ -254,9 +257,9 @@ class DivisionReport(_Report):
             _display(_html("<p>Divisionen har ingen ekonomisk handlingsplan i underlaget.</p>"))
             return
         _display(_html(html_table(plan, [
-            ("planned", "Planerade åtgärder hittills", "mnkr"), ("achieved", "Genomförda åtgärder", "mnkr"),
-            ("action_plan_pct", "Måluppfyllelse (%)", "pct"),
-            ("planned_full_year", "Besparingsuppdrag helår", "mnkr"),
+            ("planned", "mnkr"), ("achieved", "mnkr"),
+            ("action_plan_pct", "pct"),
+            ("planned_full_year", "mnkr"),
         ], caption="Ekonomisk handlingsplan (mnkr)")))
 
     # staff -----------------------------------------------------------------
@@ -267,17 +270,17 @@ class DivisionReport(_Report):
         total = metrics.headcount(emp, self.period, by=[]).iloc[0].to_dict()
         total["employment"] = "Månadsanställda totalt"
         _display(_html(html_table(forms, [
-            ("employment", "Anställningsform", "text"),
+            ("employment", "text"),
             ("headcount_start", f"December {self.period.year - 1}", "int"),
             ("headcount", self.period.label_sv.capitalize(), "int"),
-            ("headcount_change", "Förändring", "int_sign"),
-            ("headcount_change_pct", "Förändring (%)", "pct_sign"),
+            ("headcount_change", "int_sign"),
+            ("headcount_change_pct", "pct_sign"),
         ], caption="Antal anställda (personer)", total=total)))
         hours = metrics.worked_hours(emp, self.period, by=[])
         _display(_html(html_table(hours, [
-            ("worked_hours", "Arbetad tid (tim)", "num"), ("worked_hours_prev_year", "Föregående år (tim)", "num"),
-            ("worked_hours_change_pct", "Förändring (%)", "pct_sign"),
-            ("fte", "Årsarbetare", "dec"), ("fte_prev_year", "Årsarbetare föregående år", "dec"),
+            ("worked_hours", "num"), ("worked_hours_prev_year", "num"),
+            ("worked_hours_change_pct", "pct_sign"),
+            ("fte", "dec"), ("fte_prev_year", "dec"),
         ], caption="Arbetad tid, alla anställda inklusive timavlönade")))
 
     def sick_leave_chart(self) -> None:
@@ -298,8 +301,8 @@ class DivisionReport(_Report):
                                             self.period, by=[], hours=self._hours())
         kf["figure"] = kf["figure"].map(labels.SICK_LEAVE_FIGURES)
         _display(_html(html_table(kf, [
-            ("figure", "Nyckeltal", "text"), ("value", "I år (%)", "pct"),
-            ("value_prev_year", "Föregående år (%)", "pct"), ("change_pp", "Förändring (procentenheter)", "pp"),
+            ("figure", "text"), ("value", "I år (%)", "pct"),
+            ("value_prev_year", "Föregående år (%)", "pct"), ("change_pp", "pp"),
         ], caption="Sjukfrånvaro i procent av schemalagd tid, månadsanställda", suppressed="suppressed",
             note=_sick_note(kf))))
 
@@ -310,10 +313,10 @@ class DivisionReport(_Report):
                                    by=["unit"], hours=self._hours())
         units = protect_partition(units, SICK_LEAVE_FIGURES)
         _display(_html(html_table(units, [
-            ("unit", "Verksamhet", "text"), ("sick_leave_pct", "Sjukfrånvaro (%)", "pct"),
-            ("sick_leave_pct_prev_year", "Föregående år (%)", "pct"),
-            ("sick_leave_change_pp", "Förändring (procentenheter)", "pp"),
-            ("long_term_sick_share_pct", "Andel långtid (%)", "pct"),
+            ("unit", "text"), ("sick_leave_pct", "pct"),
+            ("sick_leave_pct_prev_year", "pct"),
+            ("sick_leave_change_pp", "pp"),
+            ("long_term_sick_share_pct", "pct"),
         ], caption="Sjukfrånvaro per verksamhet", suppressed="suppressed", note=_sick_note(units))))
 
     # production and goals -------------------------------------------------
@@ -324,8 +327,8 @@ class DivisionReport(_Report):
             return
         df = metrics.production_change(prod, self.period, by=["unit", "measure"])
         _display(_html(html_table(df, [
-            ("unit", "Verksamhet", "text"), ("measure", "Mått", "text"), ("value", "Utfall", "num"),
-            ("value_prev_year", "Föregående år", "num"), ("change_pct", "Förändring (%)", "pct_sign"),
+            ("unit", "text"), ("measure", "text"), ("value", "Utfall", "num"),
+            ("value_prev_year", "num"), ("change_pct", "pct_sign"),
         ], caption=f"Produktion {self.period.label_sv} jämfört med samma period föregående år")))
 
     def scorecard(self) -> None:
@@ -337,9 +340,9 @@ class DivisionReport(_Report):
         df["assessment"] = df["assessment"].map(lambda a: labels.ASSESSMENT.get(a, "Ej bedömt"))
         df["perspective"] = df["perspective"].str.capitalize()
         _display(_html(html_table(df, [
-            ("perspective", "Perspektiv", "text"), ("assessment", "Bedömning", "text"),
-            ("met", "Indikatorer uppfyllda", "int"), ("partly", "Delvis", "int"),
-            ("not_met", "Ej uppfyllda", "int"),
+            ("perspective", "text"), ("assessment", "text"),
+            ("met", "int"), ("partly", "int"),
+            ("not_met", "int"),
         ], caption=f"Måluppfyllelse enligt styrkortet ({df['goals_period'].iloc[0]})")))
 
     def record(self) -> None:
@@ -374,13 +377,13 @@ class RegionOverview(_Report):
         total["division"] = labels.REGION
         sick = divisions.assign(suppressed=divisions["sick_leave_pct"].isna())
         _display(_html(html_table(sick, [
-            ("division", "Division", "text"), ("result", "Resultat", "mnkr_sign"),
-            ("budget_deviation", "Avvikelse mot budget", "mnkr_sign"),
-            ("result_change", "Mot föregående år", "mnkr_sign"),
-            ("forecast_deviation", "Prognos mot budget", "mnkr_sign"),
-            ("sick_leave_pct", "Sjukfrånvaro (%)", "pct"),
-            ("sick_leave_change_pp", "Förändring (procentenheter)", "pp"),
-            ("headcount", "Månadsanställda", "int"),
+            ("division", "text"), ("result", "mnkr_sign"),
+            ("budget_deviation", "mnkr_sign"),
+            ("result_change", "mnkr_sign"),
+            ("forecast_deviation", "mnkr_sign"),
+            ("sick_leave_pct", "pct"),
+            ("sick_leave_change_pp", "pp"),
+            ("headcount", "int"),
             ("headcount_change", "Förändring sedan årsskiftet", "int_sign"),
         ], caption=f"Divisionerna {self.period.label_sv} (mnkr, procent, personer)", total=total,
             suppressed="suppressed", note=_sick_note(sick))))
