@@ -122,9 +122,8 @@ def sick_leave_by_group(df: pd.DataFrame, by: str = "division",
 def goal_heatmap(df: pd.DataFrame, title: str = "Måluppfyllelse per division och perspektiv") -> plt.Figure:
     """Division × perspective grid of assessments (from ``metrics.goal_fulfilment``)."""
     grid = df.pivot(index="division", columns="perspective", values="assessment")
-    perspectives = [p for p in ("medborgare", "verksamhet", "medarbetare", "ekonomi", "samhälle")
-                    if p in grid.columns] + [p for p in grid.columns if p not in
-                                            ("medborgare", "verksamhet", "medarbetare", "ekonomi", "samhälle")]
+    perspectives = ([p for p in labels.PERSPECTIVES if p in grid.columns]
+                    + [p for p in grid.columns if p not in labels.PERSPECTIVES])
     grid = grid[perspectives]
     scores = grid.apply(lambda col: col.map(labels.ASSESSMENT_SCORE)).astype(float)
     text = grid.apply(lambda col: col.map(lambda a: labels.ASSESSMENT.get(a, "Ej bedömt")))

@@ -33,6 +33,8 @@ class RegionData:
     source: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    #: SHA-256 of every table file (what the cache, the runner and the manifest key on).
+    fingerprint: dict[str, str] = field(default_factory=dict)
 
     @property
     def divisions(self) -> list[str]:
@@ -121,11 +123,12 @@ def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     if cached is not None:
         missing = [t for t in TABLES if t not in files]
         tables = {t: cached.get(t, empty_table(t)) for t in TABLES}
-        return RegionData(**tables, source=data_dir, files=files, missing=missing)
+        return RegionData(**tables, source=data_dir, files=files, missing=missing, fingerprint=digests)
     frames, files, missing, problems = _read_all(data_dir)
     if problems:
         raise DataValidationError(problems)
     tables = {t: (frames[t].drop(columns=ROW) if t in frames else empty_table(t)) for t in TABLES}
     if cache:
         _cache.write(digests, {t: tables[t] for t in files})
-    return RegionData(**tables, source=data_dir, files=files, missing=missing)
+    return RegionData(**tables, source=data_dir, files=files, missing=missing,
+                      fingerprint=digests or _cache.fingerprint(files))

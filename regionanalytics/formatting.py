@@ -27,13 +27,18 @@ MISSING = "–"
 SUPPRESSED = "*"
 
 
+def is_missing(value) -> bool:
+    """True for None and NaN: a value that is absent or suppressed."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _round(value: float, decimals: int) -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def fmt_number(value, decimals: int = 1, sign: bool = False) -> str:
     """Format a number the Swedish way; ``sign=True`` writes ``+`` before positive numbers."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return MISSING
     rounded = _round(value, decimals)
     if rounded == 0:
@@ -48,21 +53,21 @@ def fmt_number(value, decimals: int = 1, sign: bool = False) -> str:
 
 def fmt_mnkr(tkr, decimals: int = 1, sign: bool = False) -> str:
     """An amount given in tkr, written in mnkr: ``fmt_mnkr(-7000) == '−7,0 mnkr'``."""
-    if tkr is None or (isinstance(tkr, float) and math.isnan(tkr)):
+    if is_missing(tkr):
         return MISSING
     return f"{fmt_number(tkr / 1000, decimals, sign)}{NBSP}mnkr"
 
 
 def fmt_pct(value, decimals: int = 1, sign: bool = False) -> str:
     """A percentage given as a percent number: ``fmt_pct(5.3) == '5,3 %'``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return MISSING
     return f"{fmt_number(value, decimals, sign)}{NBSP}%"
 
 
 def fmt_pp(value, decimals: int = 1) -> str:
     """A change in percentage points: ``fmt_pp(-1) == '−1,0 procentenheter'``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return MISSING
     unit = "procentenhet" if abs(float(_round(value, decimals))) == 1 and decimals == 0 else "procentenheter"
     return f"{fmt_number(value, decimals, sign=True)}{NBSP}{unit}"
@@ -76,7 +81,7 @@ def fmt_int(value, sign: bool = False) -> str:
 def fmt_mnkr_text(tkr, sign: bool = False) -> str:
     """An amount for running text, as the reference report writes it: whole mnkr
     without decimals (``7 mnkr``), otherwise one decimal (``12,6 mnkr``)."""
-    if tkr is None or (isinstance(tkr, float) and math.isnan(tkr)):
+    if is_missing(tkr):
         return MISSING
     one = _round(tkr / 1000, 1)
     decimals = 0 if one == one.to_integral_value() else 1

@@ -56,7 +56,7 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary) -> 
     values = {(d, m): v for d, m, v in summary.itertuples(index=False)}
     rows = []
     for r in reports:
-        division = REGION if r.slug == "region" else r.title.removeprefix("Division ")
+        division = r.division or REGION
         get = lambda m: values.get((division, m))
         ok = r.status in ("ok", "skipped")
         older = not ok and (out / f"{r.slug}.html").exists()

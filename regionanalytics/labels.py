@@ -89,6 +89,8 @@ SICK_LEAVE_FIGURES = {
     "age_30_49": "30–49 år",
     "age_50_or_older": "50 år eller äldre",
 }
+#: The usual scorecard perspectives, in reading order (a region's data may have others).
+PERSPECTIVES = ("medborgare", "verksamhet", "medarbetare", "ekonomi", "samhälle")
 ASSESSMENT = {"uppfyllt": "Uppfyllt", "delvis": "Delvis uppfyllt", "ej": "Ej uppfyllt", None: "Ej bedömt"}
 #: Numeric score of an assessment, for heatmaps (higher is better).
 ASSESSMENT_SCORE = {"uppfyllt": 2, "delvis": 1, "ej": 0}

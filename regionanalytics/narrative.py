@@ -6,14 +6,12 @@ sick-leave figure that is suppressed is never written out.
 """
 from __future__ import annotations
 
-import math
-
-from .formatting import NBSP, fmt_int, fmt_mnkr_text, fmt_number
+from .formatting import NBSP, fmt_int, fmt_mnkr_text, fmt_number, is_missing
 from .periods import MONTH_NAMES_SV, Period
 
 
 def _known(value) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
+    return not is_missing(value)
 
 
 def _when(period: Period) -> str:

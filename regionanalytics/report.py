@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +24,7 @@ import pandas as pd
 from . import charts, labels, metrics, narrative
 from .data import RegionData, load_region
 from .exceptions import ParameterError
-from .formatting import SUPPRESSED, fmt_int, fmt_mnkr, fmt_number, fmt_pct, fmt_pp
+from .formatting import SUPPRESSED, fmt_int, fmt_number, is_missing
 from .periods import Period
 from .summary import REGION, SICK_LEAVE_FIGURES, key_metrics_wide
 
@@ -60,11 +59,9 @@ def _cell(value, kind: str, suppressed: bool = False) -> str:
     if suppressed:
         return SUPPRESSED
     if kind == "text":
-        return html.escape(str(value)) if value is not None and not _nan(value) else "–"
-    if kind == "mnkr":
-        return fmt_mnkr(value).replace("\u00a0mnkr", "") if not _nan(value) else "–"
-    if kind == "mnkr_sign":
-        return fmt_mnkr(value, sign=True).replace("\u00a0mnkr", "") if not _nan(value) else "–"
+        return "–" if is_missing(value) else html.escape(str(value))
+    if kind in ("mnkr", "mnkr_sign"):  # amounts are tkr in the data, mnkr in the tables
+        return "–" if is_missing(value) else fmt_number(value / 1000, 1, sign=kind == "mnkr_sign")
     if kind == "int":
         return fmt_int(value)
     if kind == "int_sign":
@@ -80,10 +77,6 @@ def _cell(value, kind: str, suppressed: bool = False) -> str:
     if kind == "dec":
         return fmt_number(value, 1)
     raise ValueError(kind)
-
-
-def _nan(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def html_table(df: pd.DataFrame, columns: list[tuple[str, str, str]], caption: str | None = None,
@@ -156,9 +149,7 @@ _KEY_METRICS: dict = {}
 def _key_metrics(data: RegionData, period: Period) -> pd.DataFrame:
     """Key metrics of the whole region, computed once per data set and period in a kernel
     (a warm kernel running several reports reuses them)."""
-    from . import cache
-
-    key = (tuple(sorted(cache.fingerprint(data.files).items())), period.label)
+    key = (tuple(sorted(data.fingerprint.items())), period.label)
     if key not in _KEY_METRICS:
         _KEY_METRICS.clear()
         _KEY_METRICS[key] = key_metrics_wide(data, period)
@@ -186,7 +177,7 @@ class _Report:
     def _record(self, figures: dict) -> None:
         from IPython.display import display
 
-        clean = {k: (None if _nan(v) else v) for k, v in figures.items()}
+        clean = {k: (None if is_missing(v) else v) for k, v in figures.items()}
         display({FIGURES_MIME: clean, "text/plain": ""}, raw=True)
 
 

@@ -72,6 +72,7 @@ class ReportResult:
     error: str | None = None
     fingerprint: str | None = None
     figures: dict | None = None
+    division: str | None = None  # None for the region overview
 
 
 @dataclass
@@ -250,7 +251,8 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     partial = work / f"{spec.slug}.ipynb"
-    result = ReportResult(spec.slug, spec.title, "failed", fingerprint=fingerprint)
+    result = ReportResult(spec.slug, spec.title, "failed", fingerprint=fingerprint,
+                          division=spec.parameters.get("division"))
     cwd = str(Path(spec.notebook).parent)
     try:
         for attempt in (1, 2):
@@ -355,7 +357,6 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     Raises :class:`ParameterError` or :class:`DataValidationError` before any
     kernel starts when a parameter or the data is wrong.
     """
-    from . import cache
     from .data import load_region
     from .report import check_period
     from .summary import key_metrics
@@ -365,7 +366,7 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     data = load_region(data_dir)
     p = check_period(data, period)
     specs = plan_reports(p.label, data_dir, divisions, data.divisions, Path(notebooks))
-    digests = cache.fingerprint(data.files)
+    digests = data.fingerprint
 
     out = Path(out_dir) / p.label
     out.mkdir(parents=True, exist_ok=True)
@@ -382,7 +383,8 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
                 and (out / f"{spec.slug}.html").exists()):
             batch.reports.append(ReportResult(spec.slug, spec.title, "skipped", html=old.get("html"),
                                               notebook=old.get("notebook"), fingerprint=fp,
-                                              figures=old.get("figures")))
+                                              figures=old.get("figures"),
+                                              division=spec.parameters.get("division")))
         else:
             todo.append((spec, fp))
 
@@ -402,7 +404,8 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
                 try:
                     result = future.result()
                 except Exception as exc:  # a worker that died takes only its own report
-                    result = ReportResult(spec.slug, spec.title, "failed", error=_describe(exc))
+                    result = ReportResult(spec.slug, spec.title, "failed", error=_describe(exc),
+                                          division=spec.parameters.get("division"))
                 batch.reports.append(result)
                 bar.update(1)
                 running = [(s, "running") for s, _ in todo if s.slug not in {r.slug for r in batch.reports}]

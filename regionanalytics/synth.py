@@ -17,12 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .labels import PERSPECTIVES
 from .periods import month_span
 from .workdays import working_days_per_month
 
 SEED = 20210430
 
-PERSPECTIVES = ("medborgare", "verksamhet", "medarbetare", "ekonomi", "samhälle")
 
 
 @dataclass(frozen=True)
