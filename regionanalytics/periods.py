@@ -111,6 +111,16 @@ class Period:
         """December of the previous year: the base of changes "since the turn of the year"."""
         return f"{self.year - 1}-12"
 
+    @property
+    def compared_months(self) -> list[str]:
+        """Every month a period's figures read: the span, the same span last year and the
+        December before the year (the base of changes since the turn of the year).
+
+        >>> Period.parse("2021-T1").compared_months
+        ['2020-01', '2020-02', '2020-03', '2020-04', '2020-12', '2021-01', '2021-02', '2021-03', '2021-04']
+        """
+        return sorted(set(self.months) | set(self.previous_year().months) | {self.previous_year_end_month})
+
     def previous_year(self) -> "Period":
         """The same span one year earlier."""
         return Period(self.year - 1, self.last_month, self.tertial)

@@ -9,8 +9,10 @@ import pandas as pd
 
 from . import metrics
 from .data import RegionData
+from .metrics._frames import in_months
 from .metrics.sick_leave import hours_pair
 from .periods import Period
+from .schema import MONTHLY_PAID
 
 #: The division name of the region-total rows.
 REGION = "Region"
@@ -72,28 +74,31 @@ SICK_LEAVE_FIGURES = ["sick_leave_pct", "sick_leave_pct_prev_year", "sick_leave_
                       "long_term_sick_share_pct"]
 
 
-def _headcount_change_of(form: str):
-    """A ``by=``-style function: the headcount change of one employment form."""
-    def change(employees: pd.DataFrame, period: Period, by: list[str]) -> pd.DataFrame:
-        df = metrics.headcount(employees[employees["employment"] == form], period, by=by)
-        return df[by + ["headcount_change"]].rename(
-            columns={"headcount_change": f"headcount_change_{form}"})
-    return change
+def _headcount_change_by_form(employees: pd.DataFrame, period: Period, by: list[str]) -> pd.DataFrame:
+    """A ``by=``-style function: the headcount change of each monthly-paid employment form."""
+    df = metrics.headcount(employees, period, by=by + ["employment"])
+    wide = df.pivot_table(index=by or None, columns="employment", values="headcount_change",
+                          aggfunc="sum", fill_value=0) if by else \
+        df.set_index("employment")[["headcount_change"]].T.reset_index(drop=True)
+    wide = wide.reindex(columns=list(MONTHLY_PAID), fill_value=0).add_prefix("headcount_change_")
+    wide.columns.name = None
+    return wide.reset_index() if by else wide
 
 
 def key_metrics_wide(data: RegionData, period: str | Period) -> pd.DataFrame:
     """The key metrics as one row per division plus a ``Region`` row."""
     period = Period.parse(period)
+    # every figure reads only these months: select them once from the large table
+    employees = in_months(data.employees, period.compared_months)
     frames = [
         _division_and_region(metrics.budget_deviation, data.finance, period)
         .rename(columns={"change": "result_change"}),
         _division_and_region(metrics.forecast_deviation, data.forecast, data.finance, period)
         .drop(columns="forecast_month"),
-        _division_and_region(metrics.headcount, data.employees, period),
-        _division_and_region(_headcount_change_of("tillsvidare"), data.employees, period),
-        _division_and_region(_headcount_change_of("visstid"), data.employees, period),
-        _division_and_region(metrics.worked_hours, data.employees, period),
-        _sick_leave_rows(data.employees, data.absence, period),
+        _division_and_region(metrics.headcount, employees, period),
+        _division_and_region(_headcount_change_by_form, employees, period),
+        _division_and_region(metrics.worked_hours, employees, period),
+        _sick_leave_rows(employees, data.absence, period),
         _division_and_region(metrics.action_plan_fulfilment, data.action_plans, period)
         .rename(columns={"planned_full_year": "action_plan_planned_full_year"}),
     ]

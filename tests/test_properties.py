@@ -85,3 +85,38 @@ def test_headcount_adds_up(data):
     region = metrics.headcount(emp, "2021-T1", by=[])
     assert forms["headcount"].sum() == region.loc[0, "headcount"]
     assert forms["headcount_change"].sum() == region.loc[0, "headcount_change"]
+
+
+@st.composite
+def spell_tables(draw):
+    """Spells of a few persons, drawn as (person, first day offset, length) in a short window
+    so that overlaps, touching spells and gaps of one day all occur."""
+    rows = draw(st.lists(st.tuples(st.sampled_from(["p1", "p2", "p3"]), st.integers(0, 120),
+                                   st.integers(1, 40)), min_size=1, max_size=25))
+    base = pd.Timestamp("2020-12-01")
+    return pd.DataFrame({"person_id": [p for p, _, _ in rows],
+                         "start": [base + pd.Timedelta(days=o) for _, o, _ in rows],
+                         "end": [base + pd.Timedelta(days=o + n - 1) for _, o, n in rows],
+                         "extent": 1.0})
+
+
+@settings(max_examples=100, deadline=None)
+@given(spell_tables())
+def test_episode_length_is_the_run_of_sick_days_around_a_spell(spells):
+    """Independent route: mark every sick calendar day of a person, then walk out from a
+    spell's days to the first free day on each side; that run is its episode."""
+    from regionanalytics.metrics.sick_leave import merge_spells
+
+    merged = merge_spells(spells)
+    assert len(merged) == len(spells)
+    for _, row in merged.iterrows():
+        own = spells[spells["person_id"] == row["person_id"]]
+        sick = set()
+        for s, e in zip(own["start"], own["end"]):
+            sick.update(pd.date_range(s, e, freq="D"))
+        first, last = row["start"], row["end"]
+        while first - pd.Timedelta(days=1) in sick:
+            first -= pd.Timedelta(days=1)
+        while last + pd.Timedelta(days=1) in sick:
+            last += pd.Timedelta(days=1)
+        assert row["episode_days"] == (last - first).days + 1

@@ -28,7 +28,7 @@ import pandas as pd
 from ..periods import Period
 from ..privacy import protect_partition, suppress
 from ..workdays import WorkdayCalendar, working_days_per_month
-from ._frames import as_by, check_by, group_nunique, group_sum, join_previous, pct
+from ._frames import as_by, check_by, group_nunique, group_sum, in_months, join_previous, pct
 from .staffing import monthly_paid
 
 #: A merged spell of at least this many calendar days is long-term sick leave.
@@ -72,21 +72,29 @@ def merge_spells(absence: pd.DataFrame) -> pd.DataFrame:
     >>> merge_spells(spells)["episode_days"].tolist()
     [60, 60, 3]
     """
-    spells = absence.sort_values(["person_id", "start", "end"]).reset_index(drop=True)
-    if spells.empty:
-        return spells.assign(episode=pd.Series(dtype="int64"), episode_days=pd.Series(dtype="int64"))
-    end_ns = spells["end"].to_numpy("datetime64[D]").astype(np.int64)
-    start_ns = spells["start"].to_numpy("datetime64[D]").astype(np.int64)
-    person = spells["person_id"].to_numpy()
+    if absence.empty:
+        return absence.reset_index(drop=True).assign(episode=pd.Series(dtype="int64"),
+                                                     episode_days=pd.Series(dtype="int64"))
+    person, _ = pd.factorize(absence["person_id"], sort=True)
+    start = absence["start"].to_numpy("datetime64[D]").astype(np.int64)
+    end = absence["end"].to_numpy("datetime64[D]").astype(np.int64)
+    order = np.lexsort((end, start, person))  # by person, start, end
+    person, start, end = person[order], start[order], end[order]
     new_person = np.r_[True, person[1:] != person[:-1]]
-    # running max of end within a person, up to the previous spell
-    reach = pd.Series(end_ns).groupby(np.cumsum(new_person)).cummax().to_numpy()
+    # running max of end within a person, in one pass: lift each person's days above
+    # every day of the persons before, so the maximum never carries across persons
+    base = min(start.min(), end.min())
+    lift = np.cumsum(new_person) * (max(start.max(), end.max()) - base + 2)
+    reach = np.maximum.accumulate(end - base + lift) + base - lift
     prev_reach = np.r_[np.iinfo(np.int64).min, reach[:-1]]
-    new_episode = new_person | (start_ns > prev_reach + 1)
+    new_episode = new_person | (start > prev_reach + 1)
     episode = np.cumsum(new_episode)
-    first = pd.Series(start_ns).groupby(episode).transform("min").to_numpy()
-    last = pd.Series(end_ns).groupby(episode).transform("max").to_numpy()
-    return spells.assign(episode=episode, episode_days=last - first + 1)
+    # an episode starts at its first spell and ends at the running max of its last spell
+    first_start = start[new_episode]
+    last_row = np.r_[np.flatnonzero(new_episode)[1:] - 1, len(episode) - 1]
+    days = reach[last_row] - first_start + 1
+    spells = absence.iloc[order].reset_index(drop=True)
+    return spells.assign(episode=episode, episode_days=days[episode - 1])
 
 
 def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[str],
@@ -102,8 +110,7 @@ def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[s
         The employee columns of each monthly-paid person-month in ``months``,
         ``age_group``, ``sick_hours`` and ``long_term_hours``.
     """
-    staff = monthly_paid(employees)
-    staff = staff[staff["month"].isin(months)].copy()
+    staff = monthly_paid(in_months(employees, months)).copy()  # months first: the smaller frame
     staff["age_group"] = age_group(staff["month"].str[:4].astype(int), staff["birth_year"])
     staff["sick_hours"] = 0.0
     staff["long_term_hours"] = 0.0
@@ -115,7 +122,6 @@ def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[s
     spells = merged if merged is not None else merge_spells(
         absence.dropna(subset=["person_id", "start", "end", "extent"]))
     spells = spells[(spells["end"] >= first) & (spells["start"] <= last)]
-    spells = spells[spells["person_id"].isin(staff["person_id"].unique())]
     if spells.empty:
         return staff.reset_index(drop=True)
     start = spells["start"].clip(lower=first).to_numpy("datetime64[D]")

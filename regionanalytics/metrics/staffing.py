@@ -37,7 +37,8 @@ def headcount(employees: pd.DataFrame, period: str | Period,
     period = Period.parse(period)
     by = as_by(by)
     check_by(employees, by, "employees")
-    staff = monthly_paid(employees)
+    months = [period.end_month, period.previous_year_end_month, period.previous_year().end_month]
+    staff = monthly_paid(in_months(employees, months))  # months first: the smaller frame
     end = group_nunique(in_months(staff, [period.end_month]), by, "person_id", "headcount")
     start = group_nunique(in_months(staff, [period.previous_year_end_month]), by, "person_id",
                           "headcount_start")
