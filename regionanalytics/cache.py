@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import __version__
 
-_FORMAT = 1  # bump when the parsed representation changes
+_FORMAT = 2  # bump when the parsed representation changes
 
 
 def cache_dir() -> Path:

@@ -62,7 +62,7 @@ def _decode(data: bytes) -> tuple[str | None, str | None]:
 
 def _read_bytes(path: Path) -> tuple[bytes | None, str | None]:
     raw = path.read_bytes()
-    if path.suffix == ".gz" or raw[:2] == b"\x1f\x8b":
+    if path.suffix == ".gz" or raw[:2] == _GZIP_MAGIC:
         try:
             return gzip.decompress(raw), None
         except (EOFError, OSError, zlib.error) as exc:
@@ -81,16 +81,8 @@ def _find_header(rows: list[list[str]], lookup: dict[str, str]) -> tuple[int, in
 
 
 def _csv_frame(text: str, spec: Table, name: str) -> tuple[pd.DataFrame | None, int, list[Problem]]:
-    lookup = header_lookup(spec)
-    lookup = {_norm_header(k): v for k, v in lookup.items()}
-    head_lines = text.splitlines()[:_HEADER_SCAN_LINES]
-    best = (-1, 0, ";")
-    for sep in (";", ",", "\t"):
-        rows = list(csv.reader(head_lines, delimiter=sep))
-        i, n = _find_header(rows, lookup)
-        if n > best[1]:
-            best = (i, n, sep)
-    header_idx, matched, sep = best
+    """The tolerant reader: any CSV pandas can read, with row numbers in its errors."""
+    header_idx, matched, sep = _header_and_delimiter(text.splitlines()[:_HEADER_SCAN_LINES], spec)
     if matched < 2:
         return None, 0, [Problem(name, None, None, None,
                                  _expected_header(spec) + "; no such header row was found in "
@@ -107,11 +99,102 @@ def _csv_frame(text: str, spec: Table, name: str) -> tuple[pd.DataFrame | None, 
     return df, first_row, []
 
 
+_HEAD_BYTES = 1 << 16
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return path.suffix == ".gz" or fh.read(2) == _GZIP_MAGIC
+
+_BLOCK_BYTES = 1 << 24
+
+
+def _head_text(path: Path) -> tuple[str, str] | None:
+    """The first lines of a CSV file and its encoding, or None when they cannot be decoded."""
+    try:
+        with (gzip.open if _is_gzip(path) else open)(path, "rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+    except (EOFError, OSError, zlib.error):
+        return None
+    if len(head) == _HEAD_BYTES:  # do not cut a character in two
+        head = head[: head.rfind(b"\n") + 1]
+    text, encoding = _decode(head)
+    return (text, encoding) if text is not None else None
+
+
+def _header_and_delimiter(lines: list[str], spec: Table) -> tuple[int, int, str]:
+    """Index of the header line, how many columns it matched and the delimiter."""
+    lookup = {_norm_header(k): v for k, v in header_lookup(spec).items()}
+    best = (-1, 0, ";")
+    for sep in (";", ",", "\t"):
+        rows = list(csv.reader(lines, delimiter=sep))
+        i, n = _find_header(rows, lookup)
+        if n > best[1]:
+            best = (i, n, sep)
+    return best
+
+
+def _memory_pool():
+    """Arrow's jemalloc pool where the build has it: on large exports it spends a third less
+    time in the kernel than the default pool (benchmarks/RESULTS.md)."""
+    import pyarrow as pa
+
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        return pa.default_memory_pool()
+
+
+def _arrow_csv(path: Path, spec: Table) -> tuple[list, list[str], int] | None:
+    """Read a well-formed CSV export with Arrow's multithreaded reader.
+
+    Returns the cells of every column as Arrow string arrays, the header and the
+    first data row's number; None when the file is not strictly
+    rectangular text in one encoding (blank lines, ragged rows, damage), which the
+    tolerant reader then handles and reports with row numbers.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    head = _head_text(path)
+    if head is None:
+        return None
+    text, encoding = head
+    lines = text.lstrip("\ufeff").splitlines()[:_HEADER_SCAN_LINES]
+    header_idx, matched, sep = _header_and_delimiter(lines, spec)
+    if matched < 2:
+        return None
+    header = next(csv.reader([lines[header_idx]], delimiter=sep))
+    names = [f"c{i}" for i in range(len(header))]
+    for enc in dict.fromkeys((encoding, "cp1252")):
+        source = pa.input_stream(str(path), compression="gzip" if _is_gzip(path) else None)
+        try:
+            table = pv.read_csv(
+                source,
+                read_options=pv.ReadOptions(skip_rows=header_idx + 1, column_names=names,
+                                            block_size=_BLOCK_BYTES,
+                                            encoding="utf8" if enc == "utf-8-sig" else enc),
+                parse_options=pv.ParseOptions(delimiter=sep, ignore_empty_lines=False),
+                convert_options=pv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
+                                                  strings_can_be_null=False,
+                                                  quoted_strings_can_be_null=False),
+                memory_pool=_memory_pool())
+        except (pa.ArrowInvalid, OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+            if "UTF8" in str(exc) and enc != "cp1252":
+                continue  # the head was plain text but the rest is Windows-1252
+            return None
+        finally:
+            source.close()
+        return [table.column(n) for n in names], header, header_idx + 2
+    return None
+
+
 def _excel_frame(path: Path, spec: Table, name: str) -> tuple[pd.DataFrame | None, int, list[Problem]]:
     lookup = {_norm_header(k): v for k, v in header_lookup(spec).items()}
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
+    except Exception as exc:  # noqa: BLE001 - a damaged workbook fails in many ways
         return None, 0, [Problem(name, None, None, None, f"a readable .xlsx workbook ({exc})")]
     best = (None, -1, 0)
     for sheet, frame in sheets.items():
@@ -267,6 +350,74 @@ class RawTable(NamedTuple):
     unreadable: pd.DataFrame | None = None
 
 
+def _distinct(values) -> tuple[np.ndarray, pd.Series]:
+    """Codes and distinct values of one column (Arrow array or pandas Series).
+
+    Code ``-1`` marks an absent cell. Exports repeat the same few values (months,
+    units, employment forms, hours) millions of times: each distinct value is
+    parsed once and the rows take their parsed value by code.
+    """
+    if isinstance(values, pd.Series):
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        return codes, pd.Series(uniques, dtype=values.dtype if values.dtype != object else object)
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(values)
+    chunks = encoded.chunks
+    if not chunks:
+        return np.zeros(0, dtype=np.int64), pd.Series([], dtype="str")
+    dictionary = chunks[0].dictionary
+    if any(not c.dictionary.equals(dictionary) for c in chunks[1:]):
+        encoded = pc.dictionary_encode(values.combine_chunks())
+        chunks, dictionary = [encoded], encoded.dictionary
+    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+    return codes, pd.Series(dictionary, dtype="str")
+
+
+def _by_code(values: np.ndarray, codes: np.ndarray, absent) -> np.ndarray:
+    """``values[codes]`` with ``absent`` where the code is -1."""
+    full = np.append(values, np.array([absent], dtype=values.dtype))
+    return full[codes]
+
+
+def _typed_column(parsed: pd.Series, codes: np.ndarray, col: Column, cells: _Cells) -> pd.Series:
+    """The parsed distinct values spread back over the rows (``codes``, blank rows dropped)."""
+    if col.kind == "number":
+        return pd.Series(_by_code(parsed.to_numpy("float64"), codes, np.nan), dtype="float64")
+    if col.kind == "date":
+        return pd.Series(_by_code(pd.to_datetime(parsed).to_numpy("datetime64[ns]"), codes,
+                                  np.datetime64("NaT")))
+    if col.kind == "bool":
+        return pd.Series(_by_code(parsed.to_numpy(object), codes, None), dtype=object)
+    if cells.clean(parsed):  # every cell already as the contract writes it: keep the column
+        return cells.rows()
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dictionary = pa.array(parsed.astype(object).where(parsed.notna(), None).tolist() + [None],
+                          type=pa.string())
+    taken = pc.take(dictionary, pa.array(np.where(codes < 0, len(parsed), codes)))
+    return pd.Series(taken, dtype="str")
+
+
+class _Cells(NamedTuple):
+    """One column's cells as read, with its distinct values."""
+
+    values: object  # Arrow array or pandas Series
+    codes: np.ndarray
+    uniques: pd.Series
+    keep: np.ndarray  # rows that are not blank lines
+
+    def clean(self, parsed: pd.Series) -> bool:
+        """Whether parsing changed no cell (so the column as read is the column)."""
+        return (not (self.codes < 0).any() and bool(parsed.notna().all())
+                and bool((parsed.astype(object).to_numpy() == self.uniques.astype(object).to_numpy()).all()))
+
+    def rows(self) -> pd.Series:
+        column = pd.Series(self.values, dtype="str").reset_index(drop=True)
+        return column if self.keep.all() else column[self.keep].reset_index(drop=True)
+
+
 def read_raw(path: str | Path, table: str) -> RawTable:
     """Read one file into typed columns plus the internal row-number column.
 
@@ -277,63 +428,88 @@ def read_raw(path: str | Path, table: str) -> RawTable:
     path = Path(path)
     spec = TABLES[table]
     name = path.name
-    if path.is_dir() or path.suffix == ".parquet":
-        frame, first_row, problems = pd.read_parquet(path), 2, []
-    elif path.suffix == ".xlsx":
-        frame, first_row, problems = _excel_frame(path, spec, name)
+    problems: list[Problem] = []
+    fast = None if path.is_dir() or path.suffix in (".parquet", ".xlsx") else _arrow_csv(path, spec)
+    if fast is not None:
+        cells, header, first_row = fast
     else:
-        data, err = _read_bytes(path)
-        if err:
-            return RawTable(None, [Problem(name, None, None, None, err)])
-        text, enc_err = _decode(data)
-        if text is None:
-            return RawTable(None, [Problem(name, None, None, None, enc_err)])
-        if not text.strip():
-            return RawTable(None, [Problem(name, None, None, None, _expected_header(spec) +
-                                           "; the file is empty")])
-        frame, first_row, problems = _csv_frame(text, spec, name)
-    if frame is None:
-        return RawTable(None, problems)
-    header = [str(c) for c in frame.columns]
+        if path.is_dir() or path.suffix == ".parquet":
+            frame, first_row = pd.read_parquet(path), 2
+        elif path.suffix == ".xlsx":
+            frame, first_row, problems = _excel_frame(path, spec, name)
+        else:
+            data, err = _read_bytes(path)
+            if err:
+                return RawTable(None, [Problem(name, None, None, None, err)])
+            text, enc_err = _decode(data)
+            if text is None:
+                return RawTable(None, [Problem(name, None, None, None, enc_err)])
+            if not text.strip():
+                return RawTable(None, [Problem(name, None, None, None, _expected_header(spec) +
+                                               "; the file is empty")])
+            frame, first_row, problems = _csv_frame(text, spec, name)
+        if frame is None:
+            return RawTable(None, problems)
+        header = [str(c) for c in frame.columns]
+        cells = [frame.iloc[:, i] for i in range(frame.shape[1])]
 
+    # the contract's columns, under whichever accepted header the file uses (first one wins)
     lookup = {_norm_header(k): v for k, v in header_lookup(spec).items()}
-    renames, written = {}, {}
-    for original in frame.columns:
-        canonical = lookup.get(_norm_header(original))
-        if canonical and canonical not in renames.values():
-            renames[original] = canonical
-            written[canonical] = str(original)
-    frame = frame[list(renames)].rename(columns=renames)
-    frame[ROW] = np.arange(first_row, first_row + len(frame))
-    # blank lines (e.g. a trailing empty line) are not data
-    data_cols = [c for c in frame.columns if c != ROW]
-    if len(frame) and data_cols:
-        empty = frame[data_cols].apply(
-            lambda c: c.isna() | c.astype(str).str.strip().eq("")).all(axis=1)
-        frame = frame[~empty]
+    found: dict[str, tuple[str, object]] = {}
+    for label, values in zip(header, cells):
+        canonical = lookup.get(_norm_header(label))
+        if canonical and canonical not in found:
+            found[canonical] = (label, values)
+    n_rows = len(cells[0]) if cells else 0
+    for col in spec.columns:
+        if col.name not in found and col.in_header:
+            aliases = ", ".join(col.aliases) if col.aliases else "none"
+            problems.append(Problem(name, first_row - 1, col.name, None,
+                                    f"a column '{col.name}' (also accepted: {aliases}); "
+                                    f"the header has {', '.join(header)}"))
 
-    missing = [c for c in spec.columns if c.name not in frame.columns and c.in_header]
-    for col in missing:
-        aliases = ", ".join(col.aliases) if col.aliases else "none"
-        problems.append(Problem(name, first_row - 1, col.name, None,
-                                f"a column '{col.name}' (also accepted: {aliases}); "
-                                f"the header has {', '.join(header)}"))
-    if len(frame) == 0:
+    parsed, blank_rows = {}, np.ones(n_rows, dtype=bool)
+    for col in spec.columns:
+        if col.name not in found:
+            continue
+        label, values = found[col.name]
+        codes, uniques = _distinct(values)
+        typed, bad = _parse_column(uniques, col)
+        blank = _blank(uniques).to_numpy(bool)
+        if blank.any() or (codes < 0).any():
+            blank_rows &= _by_code(blank, codes, True)
+        else:
+            blank_rows[:] = False
+        parsed[col.name] = (label, values, codes, uniques, typed, bad.to_numpy(bool))
+    if not found:
+        blank_rows[:] = False
+    keep = ~blank_rows  # blank lines (e.g. a trailing empty line) are not data
+    rows = np.arange(first_row, first_row + n_rows)[keep]
+    if not keep.any():
         problems.append(Problem(name, None, None, None, "at least one data row below the header"))
 
-    out = pd.DataFrame({ROW: frame[ROW].to_numpy()}, index=frame.index)
-    unreadable = pd.DataFrame(index=frame.index)
+    out = {ROW: rows}
+    unreadable = {}
     for col in spec.columns:
-        label = written.get(col.name, col.name)
-        if col.name not in frame.columns:
-            out[col.name] = pd.Series(np.nan if col.kind == "number" else None,
-                                      index=frame.index, dtype="float64" if col.kind == "number" else object)
+        if col.name not in parsed:
+            out[col.name] = pd.Series(np.nan if col.kind == "number" else None, index=range(len(rows)),
+                                      dtype="float64" if col.kind == "number" else object)
             continue
-        parsed, bad = _parse_column(frame[col.name], col)
-        out[col.name] = parsed
-        unreadable[col.name] = bad
-        problems += cell_problems(name, out[ROW], frame[col.name], bad, label, col.expected)
-    return RawTable(out.reset_index(drop=True), problems, unreadable.reset_index(drop=True))
+        label, values, codes, uniques, typed, bad = parsed[col.name]
+        codes = codes if keep.all() else codes[keep]
+        out[col.name] = _typed_column(typed, codes, col, _Cells(values, codes, uniques, keep))
+        unreadable[col.name] = _by_code(bad, codes, False) if bad.any() else np.zeros(len(codes), bool)
+        if unreadable[col.name].any():
+            raw = pd.Series(_by_code(uniques.to_numpy(object), codes, ""))
+            problems += cell_problems(name, pd.Series(rows), raw, unreadable[col.name], label,
+                                      col.expected)
+    frame = pd.DataFrame(out, copy=False)
+    return RawTable(frame, problems, pd.DataFrame(unreadable, index=frame.index))
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """True for absent cells and cells of only white space."""
+    return values.isna() | values.astype(str).str.strip().eq("")
 
 
 def cell_problems(name: str, rows: pd.Series, values: pd.Series, mask: pd.Series,

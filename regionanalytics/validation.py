@@ -1,64 +1,64 @@
 """Checks of the data contract beyond reading cells: ranges, keys, gaps, cross-table.
 
-Column checks (required values, ranges, whole numbers) are declared as pandera
-schemas built from :mod:`regionanalytics.schema`; checks that need more than
+Column checks (required values, ranges, whole numbers) follow the columns'
+rules in :mod:`regionanalytics.schema`, one vectorised pass per column; checks that need more than
 one row or table (duplicated keys, month gaps, spells, unknown divisions) are
 written here. Every check returns a list of :class:`~regionanalytics.exceptions.Problem`
 so one run reports everything that is wrong.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
+import numpy as np
 import pandas as pd
 
 from .exceptions import Problem
 from .loaders import MAX_PER_COLUMN, ROW, cell_problems
+from .metrics.sick_leave import spell_order
 from .periods import month_span
-from .schema import TABLES, Table
+from .schema import TABLES, Column, Table
 
 
-@lru_cache(maxsize=None)
-def pandera_schema(table: str):
-    """The pandera schema of the column-level rules of ``table``."""
-    import pandera.pandas as pa
+def broken_cells(values: pd.Series, col: Column) -> list[tuple[np.ndarray, str]]:
+    """Cells of one column that break its rules in the contract, and what was expected.
 
-    columns = {}
-    for col in TABLES[table].columns:
-        checks = []
-        if col.kind == "number":
-            if col.min is not None and col.max is not None:
-                checks.append(pa.Check.in_range(col.min, col.max, include_min=not col.min_exclusive))
-            elif col.min is not None:
-                checks.append(pa.Check.gt(col.min) if col.min_exclusive else pa.Check.ge(col.min))
+    The rules are the column's in :mod:`regionanalytics.schema`: a value in every
+    row when required; for numbers the range and whole numbers.
+
+    >>> from regionanalytics.schema import TABLES
+    >>> col = TABLES["employees"].column("employment_rate")
+    >>> [(mask.tolist(), expected) for mask, expected in
+    ...  broken_cells(pd.Series([0.5, 0.0, 1.2, None]), col)]
+    [([False, False, False, True], 'a value in every row (this column is required)'), \
+([False, True, True, False], 'a number (decimal comma or point; space as thousands separator) > 0 and <= 1')]
+    """
+    present = values.notna().to_numpy()
+    found = []
+    if col.required:
+        found.append((~present, "a value in every row (this column is required)"))
+    if col.kind == "number":
+        x = values.to_numpy("float64", na_value=np.nan)
+        bad = np.zeros(len(x), dtype=bool)
+        with np.errstate(invalid="ignore"):
+            if col.min is not None:
+                bad |= (x <= col.min) if col.min_exclusive else (x < col.min)
+            if col.max is not None:
+                bad |= x > col.max
             if col.integer:
-                checks.append(pa.Check(lambda s: s % 1 == 0, element_wise=False, name="integer"))
-        columns[col.name] = pa.Column(checks=checks, nullable=not col.required, required=False,
-                                      coerce=False)
-    return pa.DataFrameSchema(columns, strict=False)
+                bad |= x % 1 != 0
+        found.append((present & bad, col.expected))
+    return found
 
 
 def _column_checks(df: pd.DataFrame, spec: Table, name: str, skip: pd.DataFrame) -> list[Problem]:
-    import pandera.pandas as pa
-
-    try:
-        pandera_schema(spec.name).validate(df, lazy=True)
-        return []
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
     problems: list[Problem] = []
-    cases = cases[cases["index"].notna() & cases["column"].isin(spec.column_names)]
-    for (column, check), group in cases.groupby(["column", "check"], sort=False):
-        idx = pd.Index(group["index"].astype(int).unique())
-        idx = idx[~skip.loc[idx, column].to_numpy()] if column in skip else idx
-        if idx.empty:
+    for col in spec.columns:
+        if col.name not in df:
             continue
-        col = spec.column(column)
-        expected = ("a value in every row (this column is required)"
-                    if check == "not_nullable" else col.expected)
-        mask = df.index.isin(idx)
-        problems += cell_problems(name, df[ROW], df[column], pd.Series(mask, index=df.index),
-                                  column, expected)
+        # cells that could not be read at all are reported already
+        readable = ~skip[col.name].to_numpy(bool) if col.name in skip else True
+        for mask, expected in broken_cells(df[col.name], col):
+            problems += cell_problems(name, df[ROW], df[col.name],
+                                      pd.Series(mask & readable, index=df.index), col.name, expected)
     return problems
 
 
@@ -97,7 +97,7 @@ def _duplicate_keys(df: pd.DataFrame, spec: Table, name: str) -> list[Problem]:
 
 
 def _month_gaps(df: pd.DataFrame, name: str) -> list[Problem]:
-    present = set(df["month"].dropna())
+    present = set(df["month"].dropna().unique())
     full = month_span(min(present), max(present))
     missing = [m for m in full if m not in present]
     if not missing:
@@ -113,7 +113,7 @@ def _check_finance(df: pd.DataFrame, name: str) -> list[Problem]:
         return problems
     year = months["month"].str[:4]
     for y, group in months.groupby(year):
-        budget_months = set(group.loc[group["budget"].notna(), "month"])
+        budget_months = set(group.loc[group["budget"].notna(), "month"].unique())
         if len(budget_months) < 12:
             absent = [m for m in month_span(f"{y}-01", f"{y}-12") if m not in budget_months]
             problems.append(Problem(name, None, "budget", None,
@@ -130,7 +130,9 @@ def _check_finance(df: pd.DataFrame, name: str) -> list[Problem]:
 
 
 def _check_employees(df: pd.DataFrame, name: str) -> list[Problem]:
-    year = pd.to_numeric(df["month"].str[:4], errors="coerce")
+    codes, months = pd.factorize(df["month"])  # a year per distinct month, not per row
+    year = pd.Series(pd.to_numeric(months.str[:4], errors="coerce").to_numpy("float64")[codes],
+                     index=df.index).where(codes >= 0)
     future = df["birth_year"] > year
     return cell_problems(name, df[ROW], df["birth_year"], future, "birth_year",
                          "a birth year no later than the row's month (a year in the past)")
@@ -138,18 +140,32 @@ def _check_employees(df: pd.DataFrame, name: str) -> list[Problem]:
 
 def _check_absence(df: pd.DataFrame, name: str) -> list[Problem]:
     reversed_ = df["end"] < df["start"]
-    problems = cell_problems(name, df[ROW], df["end"].dt.strftime("%Y-%m-%d"), reversed_, "end",
+    problems = cell_problems(name, df[ROW], df["end"], reversed_, "end",
                              "an end date on or after the spell's start date")
     # overlapping spells of one person add their extents: more than 100 % is impossible
-    ok = df.dropna(subset=["person_id", "start", "end", "extent"]).sort_values(["person_id", "start"])
-    same = ok["person_id"].eq(ok["person_id"].shift())
-    overlap = same & (ok["start"] <= ok["end"].shift()) & (ok["extent"] + ok["extent"].shift() > 1 + 1e-9)
-    problems += cell_problems(name, ok[ROW], ok["extent"], overlap, "extent",
-                              "overlapping spells of one person whose extents add up to at most 1")
+    ok = df.dropna(subset=["person_id", "start", "end", "extent"])
+    if ok.empty:
+        return problems
+    order, new_person = spell_order(ok)
+    start, end, extent = (ok[c].to_numpy()[order] for c in ("start", "end", "extent"))
+    overlap = ~new_person[1:] & (start[1:] <= end[:-1]) & (extent[1:] + extent[:-1] > 1 + 1e-9)
+    flagged = np.zeros(len(ok), dtype=bool)
+    flagged[order[1:][overlap]] = True  # the later spell of each overlapping pair, in file order
+    problems += cell_problems(name, ok[ROW], ok["extent"], pd.Series(flagged, index=ok.index),
+                              "extent", "overlapping spells of one person whose extents add up to at most 1")
     return problems
 
 
 _TABLE_CHECKS = {"finance": _check_finance, "employees": _check_employees, "absence": _check_absence}
+
+
+def isin(values: pd.Series, allowed) -> pd.Series:
+    """``values.isin(allowed)`` in Arrow's hash join: fast for many allowed values."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = pc.is_in(pa.array(values, from_pandas=True), value_set=pa.array(allowed, from_pandas=True))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index).fillna(False).astype(bool)
 
 
 def check_region(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[Problem]:
@@ -160,7 +176,7 @@ def check_region(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list
     problems: list[Problem] = []
     finance = tables.get("finance")
     if finance is not None and finance["division"].notna().any():
-        known = set(finance["division"].dropna())
+        known = set(finance["division"].dropna().unique())
         for table, df in tables.items():
             if table == "finance" or "division" not in df:
                 continue
@@ -171,7 +187,7 @@ def check_region(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list
                                         + ", ".join(sorted(known)) + f"); {len(group)} row(s) have it"))
     employees, absence = tables.get("employees"), tables.get("absence")
     if employees is not None and absence is not None and len(absence):
-        unknown = absence["person_id"].notna() & ~absence["person_id"].isin(set(employees["person_id"]))
+        unknown = absence["person_id"].notna() & ~isin(absence["person_id"], employees["person_id"].unique())
         problems += cell_problems(names["absence"], absence[ROW], absence["person_id"], unknown,
                                   "person_id", "a person_id found in the employees table")
     return problems

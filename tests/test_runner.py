@@ -40,7 +40,7 @@ def test_summary_csv_is_the_metrics_command(batch_output):
         assert main(["metrics", "--period", "2021-T1", "--data", str(SAMPLE)]) == 0
     expected = pd.read_csv(io.StringIO(buf.getvalue()))
     pd.testing.assert_frame_equal(pd.read_csv(out / "summary.csv"), expected)
-    sheet = pd.read_excel(out / "summary.xlsx", sheet_name="Nyckeltal")
+    sheet = pd.read_excel(out / "summary.xlsx", sheet_name="Nyckeltal", engine="openpyxl")
     row = sheet[sheet["Nyckeltal"] == "Antal månadsanställda"].iloc[0]
     assert row["Länsteknik"] == 131
 

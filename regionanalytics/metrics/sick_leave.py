@@ -59,6 +59,31 @@ def age_group(year: int, birth_year: pd.Series) -> pd.Series:
     return pd.cut(age, bins=bins, labels=list(AGE_GROUPS)).astype(object)
 
 
+def spell_order(absence: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the spells ordered by person, start and end, and where a new person begins.
+
+    >>> spells = pd.DataFrame({"person_id": ["b", "a", "a"],
+    ...     "start": pd.to_datetime(["2021-01-01", "2021-03-01", "2021-01-01"]),
+    ...     "end": pd.to_datetime(["2021-01-02", "2021-03-01", "2021-01-05"])})
+    >>> order, new_person = spell_order(spells)
+    >>> order.tolist(), new_person.tolist()
+    ([2, 1, 0], [True, False, True])
+    """
+    if absence.empty:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    person, _ = pd.factorize(absence["person_id"], sort=True)  # integer codes sort fast
+    start = absence["start"].to_numpy("datetime64[D]").astype(np.int64)
+    end = absence["end"].to_numpy("datetime64[D]").astype(np.int64)
+    first = int(min(start.min(), end.min()))
+    days = int(max(start.max(), end.max())) - first + 1
+    if (int(person.max()) + 1) * days * days < 2**62:  # one int64 key: one fast sort
+        order = np.argsort((person * days + (start - first)) * days + (end - first), kind="stable")
+    else:
+        order = np.lexsort((end, start, person))
+    person = person[order]
+    return order, np.r_[True, person[1:] != person[:-1]]
+
+
 def merge_spells(absence: pd.DataFrame) -> pd.DataFrame:
     """Add ``episode_days``: the length of the merged spell each spell belongs to.
 
@@ -75,12 +100,9 @@ def merge_spells(absence: pd.DataFrame) -> pd.DataFrame:
     if absence.empty:
         return absence.reset_index(drop=True).assign(episode=pd.Series(dtype="int64"),
                                                      episode_days=pd.Series(dtype="int64"))
-    person, _ = pd.factorize(absence["person_id"], sort=True)
-    start = absence["start"].to_numpy("datetime64[D]").astype(np.int64)
-    end = absence["end"].to_numpy("datetime64[D]").astype(np.int64)
-    order = np.lexsort((end, start, person))  # by person, start, end
-    person, start, end = person[order], start[order], end[order]
-    new_person = np.r_[True, person[1:] != person[:-1]]
+    order, new_person = spell_order(absence)
+    start = absence["start"].to_numpy("datetime64[D]").astype(np.int64)[order]
+    end = absence["end"].to_numpy("datetime64[D]").astype(np.int64)[order]
     # running max of end within a person, in one pass: lift each person's days above
     # every day of the persons before, so the maximum never carries across persons
     base = min(start.min(), end.min())
