@@ -200,3 +200,55 @@ def test_validate_reports_every_problem_of_a_file_in_one_run(tmp_path):
     found = {(p.row, p.column) for p in validate(tmp_path).problems if p.file == "employees.csv"}
     assert {(2, "Anställningsform"), (2, "Kön"), (2, "scheduled_hours"), (3, "employment_rate"),
             (3, "Arbetad tid"), (3, "month+person_id")} <= found
+
+
+def _both_routes(path, table, monkeypatch):
+    """read_raw through Arrow's reader and through the tolerant pandas reader."""
+    import regionanalytics.loaders as loaders
+
+    fast = read_raw(path, table)
+    with monkeypatch.context() as m:
+        m.setattr(loaders, "_arrow_csv", lambda *a: None)
+        tolerant = read_raw(path, table)
+    return fast, tolerant
+
+
+def _same(a, b):
+    (fa, pa_, ua), (fb, pb, ub) = a, b
+    assert [str(p) for p in pa_] == [str(p) for p in pb]
+    assert (fa is None) == (fb is None)
+    if fa is not None:
+        pd.testing.assert_frame_equal(fa, fb, check_dtype=False)
+        pd.testing.assert_frame_equal(ua, ub, check_dtype=False)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if ".csv" in c.name], ids=lambda c: c.id)
+def test_fast_and_tolerant_readers_agree(tmp_path, case, monkeypatch):
+    """Every CSV of the corpus gives the same frame, masks and problems by either route
+    (the fast route hands the files it cannot read strictly to the tolerant one)."""
+    path = tmp_path / case.name
+    path.write_bytes(case.content)
+    _same(*_both_routes(path, case.table, monkeypatch))
+
+
+@pytest.mark.parametrize("table", ["finance", "forecast", "employees", "absence", "production"])
+def test_fast_and_tolerant_readers_agree_on_the_sample(table, monkeypatch):
+    from regionanalytics.loaders import _arrow_csv, find_table_file
+
+    path = find_table_file("data/sample", table)
+    assert _arrow_csv(path, TABLES[table]) is not None, "the sample's exports take the fast route"
+    _same(*_both_routes(path, table, monkeypatch))
+
+
+def test_windows_1252_after_a_plain_ascii_head(tmp_path):
+    """The encoding is guessed from the file's head; a Windows-1252 letter far below it
+    (here after 100 000 rows of plain ASCII) still reads as Windows-1252."""
+    rows = [f"2021-{m:02d};Service;Kostservice;Konto {i};-1,0;-1,0"
+            for m in range(1, 13) for i in range(9000)]
+    rows[-1] = rows[-1].replace("Konto", "Lön")
+    path = tmp_path / "finance.csv"
+    path.write_bytes(("\n".join([FIN_HEADER.replace("å", "a")] + rows) + "\n").encode("cp1252"))
+    frame, problems, _ = read_raw(path, "finance")
+    assert problems == []
+    assert frame["account"].iloc[-1] == "Lön 8999"
+    assert len(frame) == 108_000
