@@ -30,6 +30,9 @@ from .schema import SUFFIXES, TABLES, Column, Table, header_lookup
 ROW = "_row"  # internal column: the row number as a spreadsheet shows it
 MAX_PER_COLUMN = 20  # problems listed per column and kind before summarising
 _HEADER_SCAN_LINES = 15
+_HEAD_BYTES = 1 << 16  # read to find the header, delimiter and encoding
+_BLOCK_BYTES = 1 << 24  # Arrow's CSV block: large blocks parse fastest here
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def _norm_header(text: str) -> str:
@@ -99,15 +102,9 @@ def _csv_frame(text: str, spec: Table, name: str) -> tuple[pd.DataFrame | None, 
     return df, first_row, []
 
 
-_HEAD_BYTES = 1 << 16
-_GZIP_MAGIC = b"\x1f\x8b"
-
-
 def _is_gzip(path: Path) -> bool:
     with open(path, "rb") as fh:
         return path.suffix == ".gz" or fh.read(2) == _GZIP_MAGIC
-
-_BLOCK_BYTES = 1 << 24
 
 
 def _head_text(path: Path) -> tuple[str, str] | None:
@@ -136,8 +133,8 @@ def _header_and_delimiter(lines: list[str], spec: Table) -> tuple[int, int, str]
 
 
 def _memory_pool():
-    """Arrow's jemalloc pool where the build has it: on large exports it spends a third less
-    time in the kernel than the default pool (benchmarks/RESULTS.md)."""
+    """Arrow's jemalloc pool where the build has it: reading the scale-10 exports it spent
+    less time in the kernel than the default (mimalloc) pool on the benchmark machine."""
     import pyarrow as pa
 
     try:
@@ -380,8 +377,9 @@ def _by_code(values: np.ndarray, codes: np.ndarray, absent) -> np.ndarray:
     return full[codes]
 
 
-def _typed_column(parsed: pd.Series, codes: np.ndarray, col: Column, cells: _Cells) -> pd.Series:
-    """The parsed distinct values spread back over the rows (``codes``, blank rows dropped)."""
+def _typed_column(parsed: pd.Series, col: Column, cells: _Cells) -> pd.Series:
+    """The parsed distinct values spread back over the rows (blank rows dropped)."""
+    codes = cells.codes
     if col.kind == "number":
         return pd.Series(_by_code(parsed.to_numpy("float64"), codes, np.nan), dtype="float64")
     if col.kind == "date":
@@ -404,7 +402,7 @@ class _Cells(NamedTuple):
     """One column's cells as read, with its distinct values."""
 
     values: object  # Arrow array or pandas Series
-    codes: np.ndarray
+    codes: np.ndarray  # of the kept rows, into ``uniques``
     uniques: pd.Series
     keep: np.ndarray  # rows that are not blank lines
 
@@ -497,7 +495,7 @@ def read_raw(path: str | Path, table: str) -> RawTable:
             continue
         label, values, codes, uniques, typed, bad = parsed[col.name]
         codes = codes if keep.all() else codes[keep]
-        out[col.name] = _typed_column(typed, codes, col, _Cells(values, codes, uniques, keep))
+        out[col.name] = _typed_column(typed, col, _Cells(values, codes, uniques, keep))
         unreadable[col.name] = _by_code(bad, codes, False) if bad.any() else np.zeros(len(codes), bool)
         if unreadable[col.name].any():
             raw = pd.Series(_by_code(uniques.to_numpy(object), codes, ""))
