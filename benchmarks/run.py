@@ -127,13 +127,14 @@ def median_of(repeat: int, fn):
 def make_data(scale: int) -> Path:
     folder = DATA / f"scale{scale}"
     if (folder / "absence.csv").exists():
-        return folder
+        return folder  # delete the folder to generate it again
     if scale == 1:
         shutil.copytree(ROOT / "data" / "sample", folder, dirs_exist_ok=True)
         return folder
     code = ("import sys; sys.path.insert(0, 'scripts'); from make_sample import write; "
             "from regionanalytics.synth import generate_region; "
-            f"write(generate_region(scale={scale}, calibrate=False, years=5), __import__('pathlib').Path({str(folder)!r}))")
+            f"write(generate_region(scale={scale}, calibrate=False, years=5, ledger_accounts=10), "
+            f"__import__('pathlib').Path({str(folder)!r}))")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)  # in a child: the parent stays small
     return folder
 

@@ -455,7 +455,7 @@ def _action_plans(rng, plans) -> pd.DataFrame:
 
 
 def generate_region(scale: int = 1, seed: int = SEED, calibrate: bool = True,
-                    years: int = 2) -> dict[str, pd.DataFrame]:
+                    years: int = 2, ledger_accounts: int = 1) -> dict[str, pd.DataFrame]:
     """Generate every table of the data contract.
 
     Parameters
@@ -468,9 +468,12 @@ def generate_region(scale: int = 1, seed: int = SEED, calibrate: bool = True,
         Adjust the data so the 2021-T1 figures reproduce the reference report.
     years : int
         Years of months, ending 2021-12 (the sample has 2: 2020–2021).
+    ledger_accounts : int
+        Ledger accounts per account group in the finance table (1: the groups
+        themselves, as in the sample; an export at account level has tens).
     """
-    if calibrate and years != 2:
-        raise ValueError("the calibrated sample covers exactly 2020–2021 (years=2)")
+    if calibrate and (years != 2 or ledger_accounts != 1):
+        raise ValueError("the calibrated sample covers exactly 2020–2021 (years=2) by account group")
     rng = np.random.default_rng(seed)
     plans = DIVISIONS
     months = month_span(f"{2022 - years}-01", "2021-12")
@@ -486,15 +489,33 @@ def generate_region(scale: int = 1, seed: int = SEED, calibrate: bool = True,
     if calibrate:
         finance = _calibrate_finance(finance, plans)
     finance[["actual", "budget"]] = finance[["actual", "budget"]].round(1)
+    forecast = _forecast(rng, finance, plans, calibrate)
+    production = _production(rng, finance, months)
     return {
-        "finance": finance,
-        "forecast": _forecast(rng, finance, plans, calibrate),
+        "finance": _ledger(rng, finance, ledger_accounts),
+        "forecast": forecast,
         "employees": employees,
         "absence": absence,
-        "production": _production(rng, finance, months),
+        "production": production,
         "goals": _goals_table(rng, plans),
         "action_plans": _action_plans(rng, plans),
     }
+
+
+def _ledger(rng, finance: pd.DataFrame, accounts: int) -> pd.DataFrame:
+    """Split every account group of every unit into ``accounts`` ledger accounts
+    ("Läkemedel 01", ...), each with a fixed share of the group's amounts."""
+    if accounts <= 1:
+        return finance
+    group, _ = pd.factorize(pd.MultiIndex.from_frame(finance[["unit", "account"]]))
+    shares = rng.dirichlet(np.full(accounts, 2.0), size=group.max() + 1)
+    out = finance.loc[finance.index.repeat(accounts)].reset_index(drop=True)
+    k = np.tile(np.arange(accounts), len(finance))
+    weight = shares[np.repeat(group, accounts), k]
+    out["account"] = out["account"] + " " + pd.Series(k + 1).astype(str).str.zfill(2)
+    out["actual"] = (out["actual"] * weight).round(1)
+    out["budget"] = (out["budget"] * weight).round(1)
+    return out
 
 
 def _scheduled(rows: pd.DataFrame) -> pd.Series:
