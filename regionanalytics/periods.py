@@ -112,9 +112,20 @@ class Period:
         return f"{self.year - 1}-12"
 
     @property
+    def two_years_months(self) -> list[str]:
+        """The 24 months of the period's year and the year before: every month the economy
+        figures read (the annual budget, last year's full-year result).
+
+        >>> m = Period.parse("2021-T1").two_years_months
+        >>> m[0], m[-1], len(m)
+        ('2020-01', '2021-12', 24)
+        """
+        return month_span(f"{self.year - 1}-01", f"{self.year}-12")
+
+    @property
     def compared_months(self) -> list[str]:
-        """Every month a period's figures read: the span, the same span last year and the
-        December before the year (the base of changes since the turn of the year).
+        """Every month a period's staff and sick-leave figures read: the span, the same span
+        last year and the December before the year (the base of changes since the turn of the year).
 
         >>> Period.parse("2021-T1").compared_months
         ['2020-01', '2020-02', '2020-03', '2020-04', '2020-12', '2021-01', '2021-02', '2021-03', '2021-04']

@@ -88,12 +88,13 @@ def _headcount_change_by_form(employees: pd.DataFrame, period: Period, by: list[
 def key_metrics_wide(data: RegionData, period: str | Period) -> pd.DataFrame:
     """The key metrics as one row per division plus a ``Region`` row."""
     period = Period.parse(period)
-    # every figure reads only these months: select them once from the large table
+    # every figure reads only these months: select them once from the large tables
     employees = in_months(data.employees, period.compared_months)
+    finance = in_months(data.finance, period.two_years_months)
     frames = [
-        _division_and_region(metrics.budget_deviation, data.finance, period)
+        _division_and_region(metrics.budget_deviation, finance, period)
         .rename(columns={"change": "result_change"}),
-        _division_and_region(metrics.forecast_deviation, data.forecast, data.finance, period)
+        _division_and_region(metrics.forecast_deviation, data.forecast, finance, period)
         .drop(columns="forecast_month"),
         _division_and_region(metrics.headcount, employees, period),
         _division_and_region(_headcount_change_by_form, employees, period),

@@ -78,7 +78,7 @@ def check_table(df: pd.DataFrame, spec: Table, name: str,
 
 def _duplicate_keys(df: pd.DataFrame, spec: Table, name: str) -> list[Problem]:
     key = list(spec.key)
-    complete = df.dropna(subset=key)
+    complete = df[key + [ROW]].dropna(subset=key)
     dup = complete.duplicated(subset=key, keep="first")
     if not dup.any():
         return []
@@ -108,17 +108,17 @@ def _month_gaps(df: pd.DataFrame, name: str) -> list[Problem]:
 
 def _check_finance(df: pd.DataFrame, name: str) -> list[Problem]:
     problems = []
-    months = df.dropna(subset=["month"])
-    if months.empty:
+    present = df[["budget", "actual"]].notna()
+    per_month = present[df["month"].notna().to_numpy()].groupby(df["month"].dropna()).any()
+    if per_month.empty:
         return problems
-    year = months["month"].str[:4]
-    for y, group in months.groupby(year):
-        budget_months = set(group.loc[group["budget"].notna(), "month"].unique())
-        if len(budget_months) < 12:
-            absent = [m for m in month_span(f"{y}-01", f"{y}-12") if m not in budget_months]
+    for y in sorted({m[:4] for m in per_month.index}):
+        budget_months = set(per_month.index[per_month["budget"].to_numpy()])
+        absent = [m for m in month_span(f"{y}-01", f"{y}-12") if m not in budget_months]
+        if absent:
             problems.append(Problem(name, None, "budget", None,
                                     f"a budget for all 12 months of {y}; none for {', '.join(absent)}"))
-    closed = months.groupby("month")["actual"].apply(lambda s: s.notna().any())
+    closed = per_month["actual"]
     if closed.any():
         last_closed = closed[closed].index.max()
         open_before = [m for m in closed.index if m < last_closed and not closed[m]]
