@@ -59,6 +59,11 @@ def age_group(year: int, birth_year: pd.Series) -> pd.Series:
     return pd.cut(age, bins=bins, labels=list(AGE_GROUPS)).astype(object)
 
 
+def _days(dates: pd.Series) -> np.ndarray:
+    """Dates as whole days since 1970-01-01."""
+    return dates.to_numpy("datetime64[D]").astype(np.int64)
+
+
 def spell_order(absence: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Positions of the spells ordered by person, start and end, and where a new person begins.
 
@@ -72,8 +77,7 @@ def spell_order(absence: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     if absence.empty:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
     person, _ = pd.factorize(absence["person_id"], sort=True)  # integer codes sort fast
-    start = absence["start"].to_numpy("datetime64[D]").astype(np.int64)
-    end = absence["end"].to_numpy("datetime64[D]").astype(np.int64)
+    start, end = _days(absence["start"]), _days(absence["end"])
     first = int(min(start.min(), end.min()))
     days = int(max(start.max(), end.max())) - first + 1
     if (int(person.max()) + 1) * days * days < 2**62:  # one int64 key: one fast sort
@@ -101,8 +105,7 @@ def merge_spells(absence: pd.DataFrame) -> pd.DataFrame:
         return absence.reset_index(drop=True).assign(episode=pd.Series(dtype="int64"),
                                                      episode_days=pd.Series(dtype="int64"))
     order, new_person = spell_order(absence)
-    start = absence["start"].to_numpy("datetime64[D]").astype(np.int64)[order]
-    end = absence["end"].to_numpy("datetime64[D]").astype(np.int64)[order]
+    start, end = _days(absence["start"])[order], _days(absence["end"])[order]
     # running max of end within a person, in one pass: lift each person's days above
     # every day of the persons before, so the maximum never carries across persons
     base = min(start.min(), end.min())
