@@ -39,6 +39,31 @@ def _sv_axis(ax, axis: str = "y", decimals: int = 0, suffix: str = "") -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
+def alt_text(fig: plt.Figure) -> str:
+    """A short Swedish description of a chart for screen readers: its title, what the axis
+    measures and its series (the numbers themselves are in the report's tables).
+
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([1, 2], label="Resultat"); _ = ax.plot([1, 3], label="Budget")
+    >>> _ = ax.set_title("Ackumulerat resultat mot budget"); _ = ax.set_ylabel("mnkr"); _ = ax.legend()
+    >>> alt_text(fig)
+    'Diagram: Ackumulerat resultat mot budget (mnkr). Serier: Resultat, Budget.'
+    >>> plt.close(fig)
+    """
+    parts = []
+    for ax in fig.axes:
+        title = ax.get_title(loc="left") or ax.get_title()
+        if not title:
+            continue  # a colour bar or an inset
+        unit = ax.get_ylabel()
+        text = f"Diagram: {title}" + (f" ({unit})" if unit else "") + "."
+        legend = ax.get_legend()
+        if legend is not None and legend.get_texts():
+            text += " Serier: " + ", ".join(t.get_text() for t in legend.get_texts()) + "."
+        parts.append(text)
+    return " ".join(parts) or "Diagram."
+
+
 def _month_labels(months) -> list[str]:
     return [MONTH_NAMES_SV[int(m[5:]) - 1][:3] for m in months]
 

@@ -36,10 +36,10 @@ _CSS = "ra-table"
 
 # --------------------------------------------------------------------------- display helpers
 
-def _display(obj) -> None:
+def _display(obj, metadata: dict | None = None) -> None:
     from IPython.display import display
 
-    display(obj)
+    display(obj, metadata=metadata)
 
 
 def _html(text: str):
@@ -49,9 +49,10 @@ def _html(text: str):
 
 
 def _show_figure(fig) -> None:
+    """Show a chart with its Swedish alternative text (the report template writes it as ``alt``)."""
     import matplotlib.pyplot as plt
 
-    _display(fig)
+    _display(fig, metadata={"image/png": {"alt": charts.alt_text(fig)}})
     plt.close(fig)
 
 

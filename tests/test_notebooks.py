@@ -80,6 +80,9 @@ def test_division_report_html_has_narrative_tables_and_no_code(lansteknik):
     assert "Sjukfrånvaron ligger på 5,3 procent, vilket är en minskning med 1,0\u00a0procentenhet" in html
     assert "131 månadsanställda" in html
     assert html.count("data:image/png;base64") >= 2
+    assert _alt_texts(html)[:2] == [
+        "Diagram: Ackumulerat resultat mot budget (mnkr). Serier: Resultat, Budget.",
+        "Diagram: Sjukfrånvaro per månad (procent av schemalagd tid). Serier: 2021, 2020."]
     text = visible_text(html)
     assert "DivisionReport" not in text and "import " not in text      # no code
     assert "injected" not in text.lower() and "data_dir" not in text   # no parameters cell
@@ -94,6 +97,7 @@ def test_region_overview(tmp_path):
     assert ("Divisionerna visar ett positivt periodresultat med +1\u00a0mnkr vilket är 63\u00a0mnkr "
             "bättre än föregående år.") in html
     assert html.count("data:image/png;base64") >= 3  # deviation chart, heatmap, sick leave
+    assert all(alt.startswith("Diagram: ") for alt in _alt_texts(html))
     figures = figures_from_notebook(nb)
     assert round(figures["result"] / 1000) == 1
 
@@ -125,3 +129,15 @@ def test_explore_notebook_runs_top_to_bottom(tmp_path):
     text = json.dumps([o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.get("outputs", [])],
                       ensure_ascii=False)
     assert "Länssjukvård" in text and "sick_leave_pct" in text
+
+
+def _alt_texts(html: str) -> list[str]:
+    """The alt text of every image, in order; fails if an image has none of its own."""
+    import re
+    from html import unescape
+
+    images = re.findall(r"<img\b[^>]*>", html)
+    alts = [re.search(r'\balt="([^"]*)"', img) for img in images]
+    assert images and all(alts), "every chart needs its own alternative text"
+    assert "No description has been provided" not in html
+    return [unescape(a.group(1)) for a in alts]

@@ -97,7 +97,7 @@ def crafted(tmp_path_factory):
 
 def _shown(monkeypatch, make, methods):
     shown = []
-    monkeypatch.setattr(report, "_display", shown.append)
+    monkeypatch.setattr(report, "_display", lambda obj, metadata=None: shown.append(obj))
     r = make()
     for method in methods:
         getattr(r, method)()
