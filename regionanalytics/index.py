@@ -20,6 +20,7 @@ th { border-bottom: 2px solid #1b3a5c; padding: 0.3rem 0.6rem; text-align: right
 th:first-child, td.txt { text-align: left; }
 td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; white-space: nowrap; }
 td.failed { color: #8b0000; font-weight: bold; }
+td.stale { color: #7a4b00; font-weight: bold; }
 p.note { font-size: 0.8rem; color: #444; }
 </style></head>
 <body>
@@ -32,7 +33,7 @@ p.note { font-size: 0.8rem; color: #444; }
 <tbody>
 {% for r in rows %}<tr>
 <td class="txt">{% if r.link %}<a href="{{ r.link }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}</td>
-<td class="txt{% if r.failed %} failed{% endif %}">{{ r.status }}</td>
+<td class="txt{% if r.failed %} failed{% elif r.stale %} stale{% endif %}">{{ r.status }}</td>
 <td>{{ r.result }}</td><td>{{ r.deviation }}</td><td>{{ r.forecast }}</td>
 <td>{{ r.sick }}</td><td>{{ r.sick_pp }}</td><td>{{ r.headcount }}</td>
 </tr>{% endfor %}
@@ -49,8 +50,13 @@ Sammanställning för vidare bearbetning: <a href="summary.xlsx">summary.xlsx</a
 _STATUS = {"ok": "Klar", "skipped": "Oförändrad", "failed": "Misslyckades"}
 
 
-def write_index(out: Path, period: Period, data_dir: Path, reports, summary) -> None:
-    """Write ``out/index.html`` (atomically); all text is HTML-escaped."""
+def write_index(out: Path, period: Period, data_dir: Path, reports, summary, data: str | None = None) -> None:
+    """Write ``out/index.html`` (atomically); all text is HTML-escaped.
+
+    ``data`` is the digest of this run's data (``runner.data_digest``): a report
+    listed from an earlier run that was made from other data is marked for a
+    re-run (the figures beside it are this run's, the report's are older).
+    """
     from .runner import atomic_write
 
     values = {(d, m): v for d, m, v in summary.itertuples(index=False)}
@@ -60,10 +66,13 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary) -> 
         get = lambda m: values.get((division, m))
         ok = r.status in ("ok", "skipped")
         older = not ok and (out / f"{r.slug}.html").exists()
+        stale = ok and data is not None and getattr(r, "data", None) != data
         status = _STATUS[r.status] + (" – länken visar föregående version" if older else "")
+        if stale:
+            status += " – gjord på tidigare data, kör om"
         rows.append({
             "title": r.title, "link": r.html if ok else (f"{r.slug}.html" if older else None), "status": status,
-            "failed": not ok, "result": fmt_mnkr(get("result"), sign=True),
+            "failed": not ok, "stale": stale, "result": fmt_mnkr(get("result"), sign=True),
             "deviation": fmt_mnkr(get("budget_deviation"), sign=True),
             "forecast": fmt_mnkr(get("forecast_deviation"), sign=True),
             "sick": fmt_pct(get("sick_leave_pct")), "sick_pp": fmt_pp(get("sick_leave_change_pp")),

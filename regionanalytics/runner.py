@@ -73,6 +73,8 @@ class ReportResult:
     fingerprint: str | None = None
     figures: dict | None = None
     division: str | None = None  # None for the region overview
+    #: Digest of the data the report was made from (:func:`data_digest`).
+    data: str | None = None
 
 
 @dataclass
@@ -170,6 +172,11 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def data_digest(data_digests: dict) -> str:
+    """One short digest of every table file's SHA-256: which data a report was made from."""
+    return hashlib.sha256(json.dumps(data_digests, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def report_fingerprint(spec: ReportSpec, data_digests: dict) -> str:
@@ -418,6 +425,10 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
 
     order = {s.slug: i for i, s in enumerate(specs)}
     batch.reports.sort(key=lambda r: order.get(r.slug, 99))
+    current = data_digest(digests)
+    for r in batch.reports:
+        if r.status in ("ok", "skipped"):
+            r.data = current
     # reports of this period made by earlier runs (other divisions) stay listed
     carried = [ReportResult(slug=slug, **{k: v for k, v in entry.items() if k in ReportResult.__dataclass_fields__})
                for slug, entry in previous.get("reports", {}).items()
@@ -429,7 +440,7 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     from .index import write_index
-    write_index(out, p, data_dir, listed, summary)
+    write_index(out, p, data_dir, listed, summary, current)
     try:
         (out / ".work").rmdir()  # only when empty: leftovers of a killed run stay for inspection
     except OSError:

@@ -3,6 +3,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -116,6 +117,22 @@ def test_failing_report_is_isolated_and_the_run_says_so(tmp_path, service_withou
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["reports"]["division-service"]["status"] == "failed"
     assert "Misslyckades" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_index_marks_a_report_made_from_earlier_data(tmp_path):
+    """Länsteknik is made, then the data change and only Service is re-run: Länsteknik's
+    report is still listed, marked as made from earlier data; the re-run ones are not."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    run_batch("2021-T1", data, tmp_path / "out", divisions=["Länsteknik"], progress=False)
+    production = data / "production.csv"
+    production.write_bytes(production.read_bytes().replace(b",1832\n", b",1833\n"))
+    run_batch("2021-T1", data, tmp_path / "out", divisions=["Service"], progress=False)
+    index = (tmp_path / "out" / "2021-T1" / "index.html").read_text(encoding="utf-8")
+    rows = dict(re.findall(r'<a href="([^"]+)">[^<]*</a></td>\s*<td class="[^"]*">([^<]*)</td>', index))
+    assert rows["division-lansteknik.html"] == "Klar – gjord på tidigare data, kör om"
+    assert rows["division-service.html"] == "Klar"
+    assert rows["region.html"] == "Klar"
 
 
 def test_killed_run_leaves_no_partial_report_and_the_next_run_finishes(tmp_path):
