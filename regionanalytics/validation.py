@@ -1,8 +1,8 @@
 """Checks of the data contract beyond reading cells: ranges, keys, gaps, cross-table.
 
 Column checks (required values, ranges, whole numbers) follow the columns'
-rules in :mod:`regionanalytics.schema`, one vectorised pass per column; checks that need more than
-one row or table (duplicated keys, month gaps, spells, unknown divisions) are
+rules in :mod:`regionanalytics.schema`, one vectorised pass per column; checks
+that need more than one row or table (duplicated keys, month gaps, spells, unknown divisions) are
 written here. Every check returns a list of :class:`~regionanalytics.exceptions.Problem`
 so one run reports everything that is wrong.
 """
@@ -112,8 +112,8 @@ def _check_finance(df: pd.DataFrame, name: str) -> list[Problem]:
     per_month = present[df["month"].notna().to_numpy()].groupby(df["month"].dropna()).any()
     if per_month.empty:
         return problems
+    budget_months = set(per_month.index[per_month["budget"].to_numpy()])
     for y in sorted({m[:4] for m in per_month.index}):
-        budget_months = set(per_month.index[per_month["budget"].to_numpy()])
         absent = [m for m in month_span(f"{y}-01", f"{y}-12") if m not in budget_months]
         if absent:
             problems.append(Problem(name, None, "budget", None,
