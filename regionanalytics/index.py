@@ -66,7 +66,7 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary, dat
         get = lambda m: values.get((division, m))
         ok = r.status in ("ok", "skipped")
         older = not ok and (out / f"{r.slug}.html").exists()
-        stale = ok and data is not None and getattr(r, "data", None) != data
+        stale = ok and data is not None and r.data != data
         status = _STATUS[r.status] + (" – länken visar föregående version" if older else "")
         if stale:
             status += " – gjord på tidigare data, kör om"

@@ -41,6 +41,11 @@ def _norm_header(text: str) -> str:
     return " ".join(text.split()).strip().strip('"').casefold()
 
 
+def _lookup(spec: Table) -> dict[str, str]:
+    """Every accepted header spelling, normalised as :func:`_norm_header` does, to its column."""
+    return {_norm_header(k): v for k, v in header_lookup(spec).items()}
+
+
 def find_table_file(data_dir: str | Path, table: str) -> Path | None:
     """The file (or parquet folder) holding ``table`` in ``data_dir``, if any."""
     data_dir = Path(data_dir)
@@ -65,7 +70,7 @@ def _decode(data: bytes) -> tuple[str | None, str | None]:
 
 def _read_bytes(path: Path) -> tuple[bytes | None, str | None]:
     raw = path.read_bytes()
-    if path.suffix == ".gz" or raw[:2] == _GZIP_MAGIC:
+    if _is_gzip(path):
         try:
             return gzip.decompress(raw), None
         except (EOFError, OSError, zlib.error) as exc:
@@ -122,7 +127,7 @@ def _head_text(path: Path) -> tuple[str, str] | None:
 
 def _header_and_delimiter(lines: list[str], spec: Table) -> tuple[int, int, str]:
     """Index of the header line, how many columns it matched and the delimiter."""
-    lookup = {_norm_header(k): v for k, v in header_lookup(spec).items()}
+    lookup = _lookup(spec)
     best = (-1, 0, ";")
     for sep in (";", ",", "\t"):
         rows = list(csv.reader(lines, delimiter=sep))
@@ -188,7 +193,7 @@ def _arrow_csv(path: Path, spec: Table) -> tuple[list, list[str], int] | None:
 
 
 def _excel_frame(path: Path, spec: Table, name: str) -> tuple[pd.DataFrame | None, int, list[Problem]]:
-    lookup = {_norm_header(k): v for k, v in header_lookup(spec).items()}
+    lookup = _lookup(spec)
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
     except Exception as exc:  # noqa: BLE001 - a damaged workbook fails in many ways
@@ -377,43 +382,52 @@ def _by_code(values: np.ndarray, codes: np.ndarray, absent) -> np.ndarray:
     return full[codes]
 
 
-def _typed_column(parsed: pd.Series, col: Column, cells: _Cells) -> pd.Series:
-    """The parsed distinct values spread back over the rows (blank rows dropped)."""
-    codes = cells.codes
-    if col.kind == "number":
-        return pd.Series(_by_code(parsed.to_numpy("float64"), codes, np.nan), dtype="float64")
-    if col.kind == "date":
-        return pd.Series(_by_code(pd.to_datetime(parsed).to_numpy("datetime64[ns]"), codes,
-                                  np.datetime64("NaT")))
-    if col.kind == "bool":
-        return pd.Series(_by_code(parsed.to_numpy(object), codes, None), dtype=object)
-    if cells.clean(parsed):  # every cell already as the contract writes it: keep the column
-        return cells.rows()
-    import pyarrow as pa
-    import pyarrow.compute as pc
+class _Column(NamedTuple):
+    """One contract column as read: header label, cells, distinct values and their parse."""
 
-    dictionary = pa.array(parsed.astype(object).where(parsed.notna(), None).tolist() + [None],
-                          type=pa.string())
-    taken = pc.take(dictionary, pa.array(np.where(codes < 0, len(parsed), codes)))
-    return pd.Series(taken, dtype="str")
-
-
-class _Cells(NamedTuple):
-    """One column's cells as read, with its distinct values."""
-
-    values: object  # Arrow array or pandas Series
-    codes: np.ndarray  # of the kept rows, into ``uniques``
+    label: str
+    values: object  # every cell as read: an Arrow array or a pandas Series
+    codes: np.ndarray  # per row, into ``uniques``; -1 for an absent cell
     uniques: pd.Series
-    keep: np.ndarray  # rows that are not blank lines
+    parsed: pd.Series  # ``uniques`` parsed
+    bad: np.ndarray  # per distinct value: present but unreadable
+    keep: np.ndarray | None = None  # rows that are not blank lines (None: all rows)
 
-    def clean(self, parsed: pd.Series) -> bool:
+    def without_blank_rows(self, keep: np.ndarray) -> "_Column":
+        return self if keep.all() else self._replace(codes=self.codes[keep], keep=keep)
+
+    def typed(self, col: Column) -> pd.Series:
+        """The parsed distinct values spread back over the rows."""
+        parsed, codes = self.parsed, self.codes
+        if col.kind == "number":
+            return pd.Series(_by_code(parsed.to_numpy("float64"), codes, np.nan), dtype="float64")
+        if col.kind == "date":
+            return pd.Series(_by_code(pd.to_datetime(parsed).to_numpy("datetime64[ns]"), codes,
+                                      np.datetime64("NaT")))
+        if col.kind == "bool":
+            return pd.Series(_by_code(parsed.to_numpy(object), codes, None), dtype=object)
+        if self._unchanged():  # every cell already as the contract writes it: keep the column
+            column = pd.Series(self.values, dtype="str").reset_index(drop=True)
+            return column if self.keep is None else column[self.keep].reset_index(drop=True)
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        dictionary = pa.array(parsed.astype(object).where(parsed.notna(), None).tolist() + [None],
+                              type=pa.string())
+        taken = pc.take(dictionary, pa.array(np.where(codes < 0, len(parsed), codes)))
+        return pd.Series(taken, dtype="str")
+
+    def _unchanged(self) -> bool:
         """Whether parsing changed no cell (so the column as read is the column)."""
-        return (not (self.codes < 0).any() and bool(parsed.notna().all())
-                and bool((parsed.astype(object).to_numpy() == self.uniques.astype(object).to_numpy()).all()))
+        return (not (self.codes < 0).any() and bool(self.parsed.notna().all())
+                and bool((self.parsed.astype(object).to_numpy()
+                          == self.uniques.astype(object).to_numpy()).all()))
 
-    def rows(self) -> pd.Series:
-        column = pd.Series(self.values, dtype="str").reset_index(drop=True)
-        return column if self.keep.all() else column[self.keep].reset_index(drop=True)
+    def unreadable(self) -> np.ndarray:
+        return _by_code(self.bad, self.codes, False) if self.bad.any() else np.zeros(len(self.codes), bool)
+
+    def cells_as_read(self) -> pd.Series:
+        return pd.Series(_by_code(self.uniques.to_numpy(object), self.codes, ""))
 
 
 def read_raw(path: str | Path, table: str) -> RawTable:
@@ -452,7 +466,7 @@ def read_raw(path: str | Path, table: str) -> RawTable:
         cells = [frame.iloc[:, i] for i in range(frame.shape[1])]
 
     # the contract's columns, under whichever accepted header the file uses (first one wins)
-    lookup = {_norm_header(k): v for k, v in header_lookup(spec).items()}
+    lookup = _lookup(spec)
     found: dict[str, tuple[str, object]] = {}
     for label, values in zip(header, cells):
         canonical = lookup.get(_norm_header(label))
@@ -466,19 +480,19 @@ def read_raw(path: str | Path, table: str) -> RawTable:
                                     f"a column '{col.name}' (also accepted: {aliases}); "
                                     f"the header has {', '.join(header)}"))
 
-    parsed, blank_rows = {}, np.ones(n_rows, dtype=bool)
+    columns, blank_rows = {}, np.ones(n_rows, dtype=bool)
     for col in spec.columns:
         if col.name not in found:
             continue
         label, values = found[col.name]
         codes, uniques = _distinct(values)
-        typed, bad = _parse_column(uniques, col)
+        parsed, bad = _parse_column(uniques, col)
         blank = _blank(uniques).to_numpy(bool)
         if blank.any() or (codes < 0).any():
             blank_rows &= _by_code(blank, codes, True)
         else:
             blank_rows[:] = False
-        parsed[col.name] = (label, values, codes, uniques, typed, bad.to_numpy(bool))
+        columns[col.name] = _Column(label, values, codes, uniques, parsed, bad.to_numpy(bool))
     if not found:
         blank_rows[:] = False
     keep = ~blank_rows  # blank lines (e.g. a trailing empty line) are not data
@@ -489,18 +503,16 @@ def read_raw(path: str | Path, table: str) -> RawTable:
     out = {ROW: rows}
     unreadable = {}
     for col in spec.columns:
-        if col.name not in parsed:
+        if col.name not in columns:
             out[col.name] = pd.Series(np.nan if col.kind == "number" else None, index=range(len(rows)),
                                       dtype="float64" if col.kind == "number" else object)
             continue
-        label, values, codes, uniques, typed, bad = parsed[col.name]
-        codes = codes if keep.all() else codes[keep]
-        out[col.name] = _typed_column(typed, col, _Cells(values, codes, uniques, keep))
-        unreadable[col.name] = _by_code(bad, codes, False) if bad.any() else np.zeros(len(codes), bool)
+        column = columns[col.name].without_blank_rows(keep)
+        out[col.name] = column.typed(col)
+        unreadable[col.name] = column.unreadable()
         if unreadable[col.name].any():
-            raw = pd.Series(_by_code(uniques.to_numpy(object), codes, ""))
-            problems += cell_problems(name, pd.Series(rows), raw, unreadable[col.name], label,
-                                      col.expected)
+            problems += cell_problems(name, pd.Series(rows), column.cells_as_read(),
+                                      unreadable[col.name], column.label, col.expected)
     frame = pd.DataFrame(out, copy=False)
     return RawTable(frame, problems, pd.DataFrame(unreadable, index=frame.index))
 
