@@ -18,7 +18,7 @@ _LAZY = {
     "load_region": ("data", "load_region"),
     "validate": ("data", "validate"),
     "RegionData": ("data", "RegionData"),
-    "read_table": ("loaders", "read_table"),
+    "read_table": ("data", "read_table"),
     "Period": ("periods", "Period"),
     "key_metrics": ("summary", "key_metrics"),
     "key_metrics_wide": ("summary", "key_metrics_wide"),

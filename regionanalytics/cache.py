@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import __version__
 
-_FORMAT = 2  # bump when the parsed representation changes
+_FORMAT = 3  # bump when the parsed representation changes
 
 
 def cache_dir() -> Path:
@@ -49,18 +49,19 @@ def _key(digests: dict[str, str]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
-def read(digests: dict[str, str]) -> dict[str, pd.DataFrame] | None:
-    """The cached tables for these files, or None."""
+def read(digests: dict[str, str]) -> tuple[dict[str, pd.DataFrame], list[str]] | None:
+    """The cached tables for these files and the notes of their loading, or None."""
     folder = cache_dir() / _key(digests)
     if not (folder / "complete").exists():
         return None
     try:
-        return {t: pd.read_parquet(folder / f"{t}.parquet") for t in digests}
+        notes = json.loads((folder / "notes.json").read_text(encoding="utf-8"))
+        return {t: pd.read_parquet(folder / f"{t}.parquet") for t in digests}, notes
     except Exception:  # a damaged cache is only a slower load
         return None
 
 
-def write(digests: dict[str, str], tables: dict[str, pd.DataFrame]) -> None:
+def write(digests: dict[str, str], tables: dict[str, pd.DataFrame], notes: list[str] = ()) -> None:
     """Store validated tables; silently skipped where the cache folder is not writable."""
     try:
         root = cache_dir()
@@ -71,6 +72,7 @@ def write(digests: dict[str, str], tables: dict[str, pd.DataFrame]) -> None:
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=".tmp-"))
         for table in digests:
             tables[table].to_parquet(tmp / f"{table}.parquet", index=False)
+        (tmp / "notes.json").write_text(json.dumps(list(notes), ensure_ascii=False), encoding="utf-8")
         (tmp / "complete").write_text("ok")
         try:
             os.replace(tmp, final)

@@ -10,7 +10,7 @@ import pandas as pd
 from .exceptions import DataValidationError, Problem
 from .loaders import ROW, empty_table, find_table_file, read_raw
 from .schema import TABLES
-from .validation import check_region, check_table
+from .validation import check_region, check_table, select_sick_leave, table_notes
 
 #: Tables without which no report can be made.
 REQUIRED_TABLES = ("finance", "employees")
@@ -36,6 +36,9 @@ class RegionData:
     missing: list[str] = field(default_factory=list)
     #: SHA-256 of every table file (what the cache, the runner and the manifest key on).
     fingerprint: dict[str, str] = field(default_factory=dict)
+    #: What loading did or noticed that does not stop a report (pseudonymised ids,
+    #: absence of other kinds left out, months without rows), one sentence each.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def divisions(self) -> list[str]:
@@ -59,24 +62,56 @@ class ValidationReport:
     rows: dict[str, int]
     files: dict[str, Path]
     missing: list[str]
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def _read_one(path: Path, table: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    frame, problems, unreadable = read_raw(path, table)
+def _read_one(path: Path, table: str) -> tuple[pd.DataFrame | None, list[Problem], list[str]]:
+    frame, problems, unreadable, notes = read_raw(path, table)
+    notes = list(notes)
+    if frame is not None and table == "absence":
+        kept = len(frame)
+        frame, left_out, reason_problems = select_sick_leave(frame, path.name)
+        notes += left_out
+        problems += reason_problems
+        if len(frame) != kept:
+            unreadable = None  # unreadable cells are reported already; their rows may be gone
     if frame is not None:
         problems += check_table(frame, TABLES[table], path.name, unreadable)
-    return frame, problems
+        notes += table_notes(frame, TABLES[table], path.name)
+    return frame, problems, notes
 
 
-def _read_all(data_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Path], list[str], list[Problem]]:
+def read_table(path: str | Path, table: str) -> pd.DataFrame:
+    """Read and validate one table file; raise :class:`DataValidationError` on any problem.
+
+    Examples
+    --------
+    >>> df = read_table("data/sample/finance.csv", "finance")
+    >>> list(df.columns)
+    ['month', 'division', 'unit', 'account', 'actual', 'budget']
+    """
+    path = Path(path)
+    frame, problems, _ = _read_one(path, table)
+    if problems:
+        raise DataValidationError(problems)
+    return frame.drop(columns=ROW)
+
+
+def _read_all(data_dir: Path):
     """Read and check every table; tables are read side by side in threads (Arrow's reader
-    and most of the checks release the GIL), problems are listed in the contract's order."""
+    and most of the checks release the GIL), problems are listed in the contract's order.
+
+    Returns the frames, the files, the missing tables, the problems and the notes."""
     from concurrent.futures import ThreadPoolExecutor
 
+    if not data_dir.is_dir():
+        what = "is a file, not a folder" if data_dir.exists() else "does not exist"
+        return {}, {}, list(TABLES), [Problem(str(data_dir), None, None, None,
+                                              f"a folder with the region's exports; it {what}")], []
     files = {t: p for t in TABLES if (p := find_table_file(data_dir, t)) is not None}
     missing = [t for t in TABLES if t not in files]
     problems = [Problem(str(data_dir), None, None, None,
@@ -86,14 +121,15 @@ def _read_all(data_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Path],
     order = sorted(files, key=lambda t: -_size(files[t]))
     with ThreadPoolExecutor(max_workers=min(len(order), os.cpu_count() or 1) or 1) as pool:
         results = dict(zip(order, pool.map(lambda t: _read_one(files[t], t), order)))
-    frames = {}
+    frames, notes = {}, []
     for table in files:
-        frame, found = results[table]
+        frame, found, table_notes_ = results[table]
         problems += found
+        notes += table_notes_
         if frame is not None:
             frames[table] = frame
     problems += check_region(frames, {t: p.name for t, p in files.items()})
-    return frames, files, missing, problems
+    return frames, files, missing, problems, notes
 
 
 def _size(path: Path) -> int:
@@ -110,9 +146,9 @@ def validate(data_dir: str | Path) -> ValidationReport:
     True
     """
     data_dir = Path(data_dir)
-    frames, files, missing, problems = _read_all(data_dir)
+    frames, files, missing, problems, notes = _read_all(data_dir)
     rows = {t: len(f) for t, f in frames.items()}
-    return ValidationReport(problems, rows, files, missing)
+    return ValidationReport(problems, rows, files, missing, notes)
 
 
 def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
@@ -132,18 +168,21 @@ def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     from . import cache as _cache
 
     data_dir = Path(data_dir)
-    files = {t: p for t in TABLES if (p := find_table_file(data_dir, t)) is not None}
+    files = ({t: p for t in TABLES if (p := find_table_file(data_dir, t)) is not None}
+             if data_dir.is_dir() else {})
     digests = _cache.fingerprint(files) if cache else {}
     cached = _cache.read(digests) if cache and set(files) >= set(REQUIRED_TABLES) else None
     if cached is not None:
+        (tables_cached, notes) = cached
         missing = [t for t in TABLES if t not in files]
-        tables = {t: cached.get(t, empty_table(t)) for t in TABLES}
-        return RegionData(**tables, source=data_dir, files=files, missing=missing, fingerprint=digests)
-    frames, files, missing, problems = _read_all(data_dir)
+        tables = {t: tables_cached.get(t, empty_table(t)) for t in TABLES}
+        return RegionData(**tables, source=data_dir, files=files, missing=missing, fingerprint=digests,
+                          notes=notes)
+    frames, files, missing, problems, notes = _read_all(data_dir)
     if problems:
         raise DataValidationError(problems)
     tables = {t: (frames[t].drop(columns=ROW) if t in frames else empty_table(t)) for t in TABLES}
     if cache:
-        _cache.write(digests, {t: tables[t] for t in files})
+        _cache.write(digests, {t: tables[t] for t in files}, notes)
     return RegionData(**tables, source=data_dir, files=files, missing=missing,
-                      fingerprint=digests or _cache.fingerprint(files))
+                      fingerprint=digests or _cache.fingerprint(files), notes=notes)

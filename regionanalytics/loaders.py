@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .exceptions import DataValidationError, MissingTableError, Problem
+from .exceptions import Problem
 from .schema import SUFFIXES, TABLES, Column, Table, header_lookup
 
 ROW = "_row"  # internal column: the row number as a spreadsheet shows it
@@ -307,9 +307,14 @@ def _parse_date(text: pd.Series) -> pd.Series:
     return out
 
 
+_PERCENT_SIGN = r"\s*%\s*$"
+
+
 def _parse_column(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
     """Typed values and a mask of cells that were present but unreadable."""
     typed = pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_datetime64_any_dtype(raw)
+    if col.kind == "number" and col.share and not typed:
+        raw = _as_text(raw).str.replace(_PERCENT_SIGN, "", regex=True)
     if col.kind == "number":
         parsed = parse_number(raw)
         blank = raw.isna() if typed else _as_text(raw) == ""
@@ -350,6 +355,8 @@ class RawTable(NamedTuple):
     problems: list[Problem]
     #: True where a cell was present but could not be read (already reported).
     unreadable: pd.DataFrame | None = None
+    #: What reading did that a user should know (ids pseudonymised, percent read as shares).
+    notes: list[str] = []
 
 
 def _distinct(values) -> tuple[np.ndarray, pd.Series]:
@@ -430,6 +437,14 @@ class _Column(NamedTuple):
         return pd.Series(_by_code(self.uniques.to_numpy(object), self.codes, ""))
 
 
+class _PersonColumn(_Column):
+    """A person_id column of personnummer (or a column derived from one): the values by
+    code come from ``parsed``, never from the cells as read."""
+
+    def _unchanged(self) -> bool:
+        return False
+
+
 def read_raw(path: str | Path, table: str) -> RawTable:
     """Read one file into typed columns plus the internal row-number column.
 
@@ -473,8 +488,13 @@ def read_raw(path: str | Path, table: str) -> RawTable:
         if canonical and canonical not in found:
             found[canonical] = (label, values)
     n_rows = len(cells[0]) if cells else 0
+    notes: list[str] = []
+    person_ids, from_pnr = (_personnummer_column(found, name, notes) if "person_id" in found
+                            else (None, {}))
+    derived = {c.name for c in spec.columns if c.from_personnummer and c.name not in found
+               and person_ids is not None}
     for col in spec.columns:
-        if col.name not in found and col.in_header:
+        if col.name not in found and col.in_header and col.name not in derived:
             aliases = ", ".join(col.aliases) if col.aliases else "none"
             problems.append(Problem(name, first_row - 1, col.name, None,
                                     f"a column '{col.name}' (also accepted: {aliases}); "
@@ -485,14 +505,23 @@ def read_raw(path: str | Path, table: str) -> RawTable:
         if col.name not in found:
             continue
         label, values = found[col.name]
-        codes, uniques = _distinct(values)
-        parsed, bad = _parse_column(uniques, col)
-        blank = _blank(uniques).to_numpy(bool)
-        if blank.any() or (codes < 0).any():
-            blank_rows &= _by_code(blank, codes, True)
+        if col.name == "person_id" and person_ids is not None:
+            column = person_ids  # blanks show as "" among its shown values
+        else:
+            codes, uniques = _distinct(values)
+            parsed, bad = _parse_column(uniques, col)
+            if col.share:
+                parsed = _as_share(parsed, uniques, label, name, notes)
+            column = _Column(label, values, codes, uniques, parsed, bad.to_numpy(bool))
+        blank = _blank(column.uniques).to_numpy(bool)
+        if blank.any() or (column.codes < 0).any():
+            blank_rows &= _by_code(blank, column.codes, True)
         else:
             blank_rows[:] = False
-        columns[col.name] = _Column(label, values, codes, uniques, parsed, bad.to_numpy(bool))
+        columns[col.name] = column
+    for col_name in derived:
+        columns[col_name] = person_ids._replace(label="person_id", parsed=from_pnr[col_name],
+                                                bad=np.zeros(len(person_ids.parsed), bool))
     if not found:
         blank_rows[:] = False
     keep = ~blank_rows  # blank lines (e.g. a trailing empty line) are not data
@@ -504,8 +533,8 @@ def read_raw(path: str | Path, table: str) -> RawTable:
     unreadable = {}
     for col in spec.columns:
         if col.name not in columns:
-            out[col.name] = pd.Series(np.nan if col.kind == "number" else None, index=range(len(rows)),
-                                      dtype="float64" if col.kind == "number" else object)
+            out[col.name] = (pd.Series(np.nan, index=range(len(rows)), dtype="float64")
+                             if col.kind == "number" else pd.Series([None] * len(rows), dtype=object))
             continue
         column = columns[col.name].without_blank_rows(keep)
         out[col.name] = column.typed(col)
@@ -514,7 +543,56 @@ def read_raw(path: str | Path, table: str) -> RawTable:
             problems += cell_problems(name, pd.Series(rows), column.cells_as_read(),
                                       unreadable[col.name], column.label, col.expected)
     frame = pd.DataFrame(out, copy=False)
-    return RawTable(frame, problems, pd.DataFrame(unreadable, index=frame.index))
+    return RawTable(frame, problems, pd.DataFrame(unreadable, index=frame.index), notes)
+
+
+def _as_share(parsed: pd.Series, uniques: pd.Series, label: str, name: str, notes: list[str]) -> pd.Series:
+    """A share column in percent (any value above 1, or a % sign) divided by 100: one
+    decision per column, never per cell, so 1 means 100 % in a fraction column and
+    1 % in a percent column."""
+    signed = uniques.astype(str).str.contains(_PERCENT_SIGN, regex=True)
+    if bool((parsed > 1).any()) or bool(signed.any()):
+        notes.append(f"{name}: column '{label}' is in percent (values above 1); read as shares of 1")
+        return parsed / 100
+    return parsed
+
+
+def _personnummer_column(found: dict, name: str, notes: list[str]) -> tuple["_Column | None", dict]:
+    """The person_id column with personnummer replaced by pseudonyms, and the birth year
+    and gender derived from each number (per distinct id); ``(None, {})`` when the ids
+    are not personnummer."""
+    from . import personnummer
+
+    label, values = found["person_id"]
+    codes, uniques = _distinct(values)
+    text = _as_text(uniques)
+    if not personnummer.looks_like(text):
+        return None, {}
+    reference = _latest_year(found)
+    parsed = personnummer.parse(text, reference)
+    blank = text == ""
+    pseudonyms = personnummer.pseudonymise(parsed["canonical"].where(parsed["valid"], None))
+    # the column as read is never kept: the shown value of a bad cell is a placeholder
+    shown = pd.Series(np.where(blank, "", personnummer.HIDDEN), dtype=object)
+    bad = (~parsed["valid"] & ~blank).to_numpy(bool)
+    notes.append(f"{name}: person ids are personnummer; replaced by keyed pseudonyms "
+                 f"({int(parsed['valid'].sum())} persons) before anything was stored")
+    column = _PersonColumn(label, None, codes, shown, pseudonyms.astype(object), bad)
+    return column, {"birth_year": pd.to_numeric(parsed["birth_year"], errors="coerce").astype("float64"),
+                    "gender": parsed["gender"].astype(object)}
+
+
+def _latest_year(found: dict) -> int:
+    """The latest year in the file's month or start column (the reference for
+    ten-digit personnummer); this year when there is none."""
+    for column in ("month", "start"):
+        if column in found:
+            _, values = found[column]
+            _, uniques = _distinct(values)
+            years = pd.to_numeric(_as_text(uniques).str[:4], errors="coerce")
+            if years.notna().any():
+                return int(years.max())
+    return date.today().year
 
 
 def _blank(values: pd.Series) -> pd.Series:
@@ -545,38 +623,8 @@ def _shown(value):
     return str(value)
 
 
-def read_table(path: str | Path, table: str) -> pd.DataFrame:
-    """Read and validate one table file; raise :class:`DataValidationError` on any problem.
-
-    Examples
-    --------
-    >>> df = read_table("data/sample/finance.csv", "finance")
-    >>> list(df.columns)
-    ['month', 'division', 'unit', 'account', 'actual', 'budget']
-    """
-    from .validation import check_table
-
-    frame, problems, unreadable = read_raw(path, table)
-    if frame is not None:
-        problems += check_table(frame, TABLES[table], Path(path).name, unreadable)
-    if problems:
-        raise DataValidationError(problems)
-    return frame.drop(columns=ROW)
-
-
 def empty_table(table: str) -> pd.DataFrame:
     """A table with the contract's columns and no rows."""
     spec = TABLES[table]
     return pd.DataFrame({c.name: pd.Series(dtype="float64" if c.kind == "number" else object)
                          for c in spec.columns})
-
-
-def table_path(data_dir: str | Path, table: str) -> Path:
-    """Like :func:`find_table_file` but raise :class:`MissingTableError` when absent."""
-    path = find_table_file(data_dir, table)
-    if path is None:
-        raise MissingTableError(
-            f"No '{table}' table in {data_dir}: expected one of "
-            + ", ".join(f"{table}{s}" for s in SUFFIXES)
-        )
-    return path

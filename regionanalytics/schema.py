@@ -39,6 +39,11 @@ class Column:
     integer: bool = False
     #: Whether the header must have the column (``required`` is about its cells).
     in_header: bool = True
+    #: A share written as a fraction (0,75) or in percent (75, "75 %"): decided per
+    #: column, a column with any value above 1 (or a % sign) is percent.
+    share: bool = False
+    #: Derived from a personnummer in ``person_id`` when the column is left out.
+    from_personnummer: bool = False
 
     @property
     def expected(self) -> str:
@@ -53,6 +58,8 @@ class Column:
                 text += f" {low} {self.min:g} and <= {self.max:g}"
             elif self.min is not None:
                 text += f" {'>' if self.min_exclusive else '>='} {self.min:g}"
+            if self.share:
+                text += " (a share of 1, or in percent up to 100 for the whole column)"
         return text
 
 
@@ -124,16 +131,25 @@ TABLES: dict[str, Table] = {
                 Column("employment", "category", ("anställningsform",),
                        allowed=EMPLOYMENT_FORMS, value_aliases=_EMPLOYMENT_ALIASES),
                 Column("gender", "category", ("kön", "kon"), allowed=GENDERS,
-                       value_aliases=_GENDER_ALIASES),
+                       value_aliases=_GENDER_ALIASES, from_personnummer=True),
                 Column("birth_year", "number", ("födelseår", "fodelsear"),
-                       min=1900, integer=True),
-                Column("employment_rate", "number", ("sysselsättningsgrad", "syssgrad"),
-                       min=0, max=1, min_exclusive=True),
+                       min=1900, integer=True, from_personnummer=True),
+                # 0 or empty is accepted for timavlönade only (validation checks the rest)
+                Column("employment_rate", "number", ("sysselsättningsgrad", "syssgrad",
+                                                     "tjänstgöringsgrad", "anställningsgrad"),
+                       required=False, min=0, max=1, share=True),
                 Column("scheduled_hours", "number", ("schemalagd tid", "schemalagda timmar",
-                                                     "planerad tid"), min=0),
+                                                     "planerad tid", "ordinarie arbetstid"), min=0),
                 Column("worked_hours", "number", ("arbetad tid", "arbetade timmar"), min=0),
+                # the payroll's registered sick hours; when given, the sick-leave numerator
+                Column("sick_hours", "number", ("sjuktimmar", "sjukfrånvaro timmar",
+                                                "sjukfrånvarotimmar", "sjukfrånvarotid",
+                                                "sjuk tid", "sjukfrånvaro"),
+                       required=False, min=0, in_header=False),
             ),
-            key=("month", "person_id"),
+            # two rows of one person in a month are two employments (say tillsvidare plus
+            # hourly extra shifts): accepted, hours add, headcount counts the person once
+            key=("month", "person_id", "division", "unit", "employment"),
             contiguous_months=True,
         ),
         Table(
@@ -141,10 +157,18 @@ TABLES: dict[str, Table] = {
             "Sick-leave spells per person, dates inclusive; extent 0–1 (partial sick leave).",
             (
                 Column("person_id", "text", ("person-id", "personid", "person", "anställningsid")),
-                Column("start", "date", ("från", "fr.o.m.", "from", "startdatum", "fom")),
-                Column("end", "date", ("till", "t.o.m.", "tom", "slutdatum")),
-                Column("extent", "number", ("omfattning", "sjukskrivningsgrad", "grad"),
-                       min=0, max=1, min_exclusive=True),
+                Column("start", "date", ("från", "fr.o.m.", "from", "startdatum", "fom",
+                                          "from datum", "från datum")),
+                # empty: the spell was still running when the export was made
+                Column("end", "date", ("till", "t.o.m.", "tom", "slutdatum", "till datum"),
+                       required=False),
+                Column("extent", "number", ("omfattning", "sjukskrivningsgrad", "grad",
+                                            "frånvarograd", "procent"),
+                       min=0, max=1, min_exclusive=True, share=True),
+                # absence exports of every kind: only sick leave is kept (see validation)
+                Column("reason", "text", ("frånvaroorsak", "orsak", "frånvarotyp", "frånvaroorsak text",
+                                          "frånvaroslag", "typ av frånvaro"),
+                       required=False, in_header=False),
             ),
             key=("person_id", "start"),
         ),

@@ -13,9 +13,17 @@ import pandas as pd
 
 from .exceptions import Problem
 from .loaders import MAX_PER_COLUMN, ROW, cell_problems
-from .metrics.sick_leave import spell_order
 from .periods import month_span
-from .schema import TABLES, Column, Table
+from .schema import MONTHLY_PAID, TABLES, Column, Table
+
+#: Absence reasons that count as sick leave (sjukfrånvaro), casefolded. SKR's mandatory
+#: sick-leave report counts absence "på grund av sjukdom"; an occupational injury is
+#: sickness too. Anything else (vab, semester, tjänstledighet, föräldraledighet, ...)
+#: is left out. A reason starting with "sjuk" (sjukdom, sjukfrånvaro, sjuk > 14 dagar)
+#: counts as well.
+SICK_REASONS = ("sjukdom", "sjuk", "sjukfrånvaro", "sjukskrivning", "sjukskriven", "sjuklön",
+                "sjukpenning", "arbetsskada", "arbetsskadesjukfrånvaro", "sjukdom arbetsskada",
+                "sickness", "sick leave", "illness")
 
 
 def broken_cells(values: pd.Series, col: Column) -> list[tuple[np.ndarray, str]]:
@@ -25,11 +33,11 @@ def broken_cells(values: pd.Series, col: Column) -> list[tuple[np.ndarray, str]]
     row when required; for numbers the range and whole numbers.
 
     >>> from regionanalytics.schema import TABLES
-    >>> col = TABLES["employees"].column("employment_rate")
+    >>> col = TABLES["production"].column("value")
     >>> [(mask.tolist(), expected) for mask, expected in
-    ...  broken_cells(pd.Series([0.5, 0.0, 1.2, None]), col)]
-    [([False, False, False, True], 'a value in every row (this column is required)'), \
-([False, True, True, False], 'a number (decimal comma or point; space as thousands separator) > 0 and <= 1')]
+    ...  broken_cells(pd.Series([5.0, -1.0, None]), col)]
+    [([False, False, True], 'a value in every row (this column is required)'), \
+([False, True, False], 'a number (decimal comma or point; space as thousands separator) >= 0')]
     """
     present = values.notna().to_numpy()
     found = []
@@ -134,29 +142,109 @@ def _check_employees(df: pd.DataFrame, name: str) -> list[Problem]:
     year = pd.Series(pd.to_numeric(months.str[:4], errors="coerce").to_numpy("float64")[codes],
                      index=df.index).where(codes >= 0)
     future = df["birth_year"] > year
-    return cell_problems(name, df[ROW], df["birth_year"], future, "birth_year",
-                         "a birth year no later than the row's month (a year in the past)")
+    problems = cell_problems(name, df[ROW], df["birth_year"], future, "birth_year",
+                             "a birth year no later than the row's month (a year in the past)")
+    # hourly-paid staff have no employment rate (0 or empty); monthly-paid staff must
+    monthly = df["employment"].isin(list(MONTHLY_PAID))
+    no_rate = monthly & ~(df["employment_rate"] > 0)
+    problems += cell_problems(name, df[ROW], df["employment_rate"], no_rate, "employment_rate",
+                              "an employment rate above 0 for monthly-paid staff (tillsvidare, visstid); "
+                              "0 or empty is accepted only for timavlönade")
+    return problems
 
 
 def _check_absence(df: pd.DataFrame, name: str) -> list[Problem]:
     reversed_ = df["end"] < df["start"]
     problems = cell_problems(name, df[ROW], df["end"], reversed_, "end",
                              "an end date on or after the spell's start date")
-    # overlapping spells of one person add their extents: more than 100 % is impossible
-    ok = df.dropna(subset=["person_id", "start", "end", "extent"])
+    # spells of one person that run at the same time add their extents: more than 100 %
+    # on any day is impossible, however many spells overlap there
+    ok = df.dropna(subset=["person_id", "start", "extent"])
+    ok = ok[~(ok["end"] < ok["start"])]
     if ok.empty:
         return problems
-    order, new_person = spell_order(ok)
-    start, end, extent = (ok[c].to_numpy()[order] for c in ("start", "end", "extent"))
-    overlap = ~new_person[1:] & (start[1:] <= end[:-1]) & (extent[1:] + extent[:-1] > 1 + 1e-9)
-    flagged = np.zeros(len(ok), dtype=bool)
-    flagged[order[1:][overlap]] = True  # the later spell of each overlapping pair, in file order
+    person, _ = pd.factorize(ok["person_id"])
+    start = ok["start"].to_numpy("datetime64[D]").astype(np.int64)
+    end = ok["end"].to_numpy("datetime64[D]").astype(np.int64)
+    open_ = ok["end"].isna().to_numpy()
+    end = np.where(open_, start.max() + 1, end)  # a running spell runs past every other start
+    extent = ok["extent"].to_numpy("float64")
+    n = len(ok)
+    ev_person = np.r_[person, person]
+    ev_day = np.r_[start, end + 1]
+    ev_delta = np.r_[extent, -extent]
+    ev_row = np.r_[np.arange(n), np.arange(n)]
+    order = np.lexsort((ev_delta, ev_day, ev_person))  # on one day, endings before starts
+    running = np.cumsum(ev_delta[order])  # each person's sum returns to 0 after the last end
+    over = (running > 1 + 1e-9) & (ev_delta[order] > 0)
+    flagged = np.zeros(n, dtype=bool)
+    flagged[ev_row[order][over]] = True  # the spell whose start takes the sum above 100 %
     problems += cell_problems(name, ok[ROW], ok["extent"], pd.Series(flagged, index=ok.index),
-                              "extent", "overlapping spells of one person whose extents add up to at most 1")
+                              "extent", "spells of one person that together are at most 1 (100 %) "
+                              "on every day they overlap")
     return problems
 
 
-_TABLE_CHECKS = {"finance": _check_finance, "employees": _check_employees, "absence": _check_absence}
+def _check_goals(df: pd.DataFrame, name: str) -> list[Problem]:
+    # an indicator assessed from target and outcome needs its direction: never guessed
+    computed = df["assessment"].isna() & df["target"].notna() & df["outcome"].notna()
+    no_direction = computed & df["higher_is_better"].isna()
+    return cell_problems(name, df[ROW], df["higher_is_better"], no_direction, "higher_is_better",
+                         "ja or nej (whether a higher outcome is better) for an indicator assessed "
+                         "from its target and outcome")
+
+
+def is_sick_leave(reasons: pd.Series) -> pd.Series:
+    """True where an absence reason counts as sick leave (see :data:`SICK_REASONS`).
+
+    >>> is_sick_leave(pd.Series(["Sjukdom", "VAB", "Arbetsskada", "Semester", "Sjuk > 14 dgr"])).tolist()
+    [True, False, True, False, True]
+    """
+    low = reasons.astype(str).str.strip().str.casefold()
+    return low.isin(SICK_REASONS) | low.str.startswith("sjuk")
+
+
+def select_sick_leave(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str], list[Problem]]:
+    """Keep the sick-leave rows of an absence export that has a reason column.
+
+    Returns the kept rows, a note counting what was left out per reason, and a
+    problem for every row without a reason (it cannot be known whether it counts).
+    """
+    if "reason" not in df or df["reason"].isna().all():
+        return df, [], []
+    missing = df["reason"].isna()
+    problems = cell_problems(name, df[ROW], df["reason"], missing, "reason",
+                             "an absence reason (Frånvaroorsak) in every row when the column is given")
+    sick = is_sick_leave(df["reason"]) & ~missing
+    left_out = df.loc[~sick & ~missing, "reason"].value_counts()
+    notes = []
+    if len(left_out):
+        listing = ", ".join(f"{reason} {count}" for reason, count in left_out.items())
+        notes.append(f"{name}: {int(left_out.sum())} rows of other absence than sick leave left out "
+                     f"({listing})")
+    return df[sick].reset_index(drop=True), notes, problems
+
+
+def table_notes(df: pd.DataFrame, spec: Table, name: str) -> list[str]:
+    """Warnings about a table that do not stop it from being used."""
+    if spec.name != "finance" or df.empty:
+        return []
+    # a unit without rows in a month between its first and last month: an export that
+    # missed it, or a real month without bookings; the result is still computed
+    rows = df.dropna(subset=["month", "division", "unit"])
+    present = rows.groupby(["division", "unit"], sort=True)["month"].unique()
+    notes = []
+    for (division, unit), months in present.items():
+        months = set(months)
+        gaps = [m for m in month_span(min(months), max(months)) if m not in months]
+        if gaps:
+            notes.append(f"{name}: unit '{unit}' ({division}) has no rows for {', '.join(gaps)}, "
+                         "which other months have; its result counts nothing for them")
+    return notes
+
+
+_TABLE_CHECKS = {"finance": _check_finance, "employees": _check_employees, "absence": _check_absence,
+                 "goals": _check_goals}
 
 
 def isin(values: pd.Series, allowed) -> pd.Series:

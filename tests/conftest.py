@@ -45,13 +45,17 @@ def _isolated_cache(tmp_path_factory):
     import os
 
     folder = tmp_path_factory.mktemp("ra-cache")
-    old = os.environ.get("REGIONANALYTICS_CACHE")
+    # the pseudonym key file too is this session's own (never the user's real key)
+    config = tmp_path_factory.mktemp("ra-config")
+    old = {k: os.environ.get(k) for k in ("REGIONANALYTICS_CACHE", "XDG_CONFIG_HOME")}
     os.environ["REGIONANALYTICS_CACHE"] = str(folder)
+    os.environ["XDG_CONFIG_HOME"] = str(config)
     yield folder
-    if old is None:
-        os.environ.pop("REGIONANALYTICS_CACHE", None)
-    else:
-        os.environ["REGIONANALYTICS_CACHE"] = old
+    for key, value in old.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(scope="session")

@@ -145,10 +145,11 @@ CASES = [
     Case("gender-x", "employees.csv", "employees",
          b(employees(*["2021-01;P1;Service;Kostservice;tillsvidare;X;1980;1;152;140"])), (2, "Kön", "K, M")),
     Case("employment-rate-zero", "employees.csv", "employees",
-         b(employees(*["2021-01;P1;Service;Kostservice;tillsvidare;K;1980;0;152;140"])), (2, "employment_rate", "> 0")),
+         b(employees(*["2021-01;P1;Service;Kostservice;tillsvidare;K;1980;0;152;140"])), (2, "employment_rate", "above 0 for monthly-paid")),
     Case("spell-ends-before-start", "absence.csv", "absence", b(absence("P1;2021-03-10;2021-03-01;1")),
          (2, "end", "on or after")),
-    Case("extent-above-one", "absence.csv", "absence", b(absence("P1;2021-03-01;2021-03-10;1,5")),
+    # one column in percent (a value above 1): 150 % is above 1 as a share
+    Case("extent-above-one", "absence.csv", "absence", b(absence("P1;2021-03-01;2021-03-10;150")),
          (2, "extent", "<= 1")),
     Case("swedish-date", "absence.csv", "absence", b(absence("P1;1/3/2021;2021-03-10;1")), (2, "start", "YYYY-MM-DD")),
     # workbooks
@@ -169,7 +170,7 @@ def test_corpus_is_large_enough():
 def test_bad_input(tmp_path, case):
     path = tmp_path / case.name
     path.write_bytes(case.content)
-    frame, problems, unreadable = read_raw(path, case.table)
+    frame, problems, unreadable, _ = read_raw(path, case.table)
     if frame is not None:
         problems += check_table(frame, TABLES[case.table], path.name, unreadable)
     assert path.read_bytes() == case.content, "the input file was modified"
@@ -193,13 +194,14 @@ def test_unknown_division_in_one_table_is_found_across_tables(tmp_path):
 
 
 def test_validate_reports_every_problem_of_a_file_in_one_run(tmp_path):
-    text = employees("2021-01;P1;Service;Kostservice;konsult;X;2031;1;-1;140",
-                     "2021-01;P1;Service;Kostservice;tillsvidare;K;1980;1,5;152;abc")
+    text = employees("2021-01;P1;Service;Kostservice;konsult;X;2031;100;-1;140",
+                     "2021-01;P1;Service;Kostservice;tillsvidare;K;1980;150;152;abc",
+                     "2021-01;P1;Service;Kostservice;tillsvidare;K;1980;100;152;140")
     (tmp_path / "finance.csv").write_text(finance(), encoding="utf-8")
     (tmp_path / "employees.csv").write_text(text, encoding="utf-8")
     found = {(p.row, p.column) for p in validate(tmp_path).problems if p.file == "employees.csv"}
     assert {(2, "Anställningsform"), (2, "Kön"), (2, "scheduled_hours"), (3, "employment_rate"),
-            (3, "Arbetad tid"), (3, "month+person_id")} <= found
+            (3, "Arbetad tid"), (4, "month+person_id+division+unit+employment")} <= found
 
 
 def _both_routes(path, table, monkeypatch):
@@ -214,7 +216,7 @@ def _both_routes(path, table, monkeypatch):
 
 
 def _same(a, b):
-    (fa, pa_, ua), (fb, pb, ub) = a, b
+    (fa, pa_, ua, na), (fb, pb, ub, nb) = a, b
     assert [str(p) for p in pa_] == [str(p) for p in pb]
     assert (fa is None) == (fb is None)
     if fa is not None:
@@ -248,7 +250,7 @@ def test_windows_1252_after_a_plain_ascii_head(tmp_path):
     rows[-1] = rows[-1].replace("Konto", "Lön")
     path = tmp_path / "finance.csv"
     path.write_bytes(("\n".join([FIN_HEADER.replace("å", "a")] + rows) + "\n").encode("cp1252"))
-    frame, problems, _ = read_raw(path, "finance")
+    frame, problems, *_ = read_raw(path, "finance")
     assert problems == []
     assert frame["account"].iloc[-1] == "Lön 8999"
     assert len(frame) == 108_000

@@ -13,7 +13,7 @@ from regionanalytics.validation import check_table
 
 def parse(path, table="finance"):
     """Read one file the way load_region does, without the table-level checks."""
-    frame, problems, _ = read_raw(path, table)
+    frame, problems, *_ = read_raw(path, table)
     if problems:
         raise DataValidationError(problems)
     return frame.drop(columns=ROW)
@@ -77,7 +77,7 @@ def _problems(tmp_path, name, content, table="finance"):
     path = tmp_path / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     before = path.read_bytes()
-    frame, problems, unreadable = read_raw(path, table)
+    frame, problems, unreadable, _ = read_raw(path, table)
     if frame is not None:
         problems += check_table(frame, TABLES[table], path.name, unreadable)
     assert problems

@@ -41,7 +41,8 @@ def test_small_valid_folder(tmp_path):
 @pytest.mark.parametrize("name,text,where", [
     ("absence.csv", "person_id;start;end;extent\nP1;2021-01-05;2021-01-04;1\n",
      ("absence.csv", 2, "end", "2021-01-04")),
-    ("absence.csv", "person_id;start;end;extent\nP1;2021-01-04;2021-01-05;1,5\n",
+    # a column with a value above 1 is percent: 150 reads as 1.5, above 100 %
+    ("absence.csv", "person_id;start;end;extent\nP1;2021-01-04;2021-01-05;150\n",
      ("absence.csv", 2, "extent", "1.5")),
     ("absence.csv", "person_id;start;end;extent\nP9;2021-01-04;2021-01-05;1\n",
      ("absence.csv", 2, "person_id", "P9")),
@@ -49,8 +50,8 @@ def test_small_valid_folder(tmp_path):
      ("employees.csv", 2, "worked_hours", "-3.0")),
     ("employees.csv", SMALL["employees.csv"].replace("K;1980;1;160", "K;2030;1;160"),
      ("employees.csv", 3, "birth_year", "2030.0")),
-    ("employees.csv", SMALL["employees.csv"] + "2021-02;P1;Service;Kost;visstid;K;1980;1;1;1\n",
-     ("employees.csv", 4, "month+person_id", "2021-02, P1")),
+    ("employees.csv", SMALL["employees.csv"] + "2021-02;P1;Service;Kost;tillsvidare;K;1980;1;1;1\n",
+     ("employees.csv", 4, "month+person_id+division+unit+employment", "2021-02, P1, Service, Kost, tillsvidare")),
     ("employees.csv", SMALL["employees.csv"].replace("2021-02;P1;Service", "2021-02;P1;Servise"),
      ("employees.csv", 3, "division", "Servise")),
 ])
@@ -79,7 +80,7 @@ def test_overlapping_spells_over_full_time(tmp_path):
 
 def test_load_region_raises_with_every_problem_and_leaves_files(tmp_path):
     folder = write(tmp_path / "bad", **{
-        "absence.csv": "person_id;start;end;extent\nP1;2021-01-05;2021-01-04;2\n"})
+        "absence.csv": "person_id;start;end;extent\nP1;2021-01-05;2021-01-04;200\n"})
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     with pytest.raises(DataValidationError) as exc:
         load_region(folder)
