@@ -2,7 +2,8 @@
 
 Used by the benchmark to time the package against a fast SQL engine and to
 check that both give the same numbers. Written from the metric definitions in
-the README, not from the package's code.
+the README, not from the package's code: episodes as known at the period's end,
+spells separated only by days off in one episode.
 """
 from __future__ import annotations
 
@@ -73,14 +74,19 @@ def key_figures(data_dir: str, year: int, last_month: int) -> pd.DataFrame:
                count(DISTINCT person_id) FILTER (WHERE month = '{end}') AS headcount,
                count(DISTINCT person_id) FILTER (WHERE month = '{prev_dec}') AS headcount_start
         FROM staff GROUP BY division),
+    known AS (  -- the spells as an export at the period's end shows them
+        SELECT person_id, s, least(coalesce(e, last_day(DATE '{end}-01')), last_day(DATE '{end}-01')) AS e,
+               extent
+        FROM absence WHERE s <= last_day(DATE '{end}-01')),
+    calnum AS (SELECT day, sum(work::INT) OVER (ORDER BY day) AS wn FROM cal),
     ordered AS (
         SELECT *, max(e) OVER (PARTITION BY person_id ORDER BY s, e
                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
-        FROM absence),
-    episodes AS (
-        SELECT *, sum(CASE WHEN reach IS NULL OR s > reach + 1 THEN 1 ELSE 0 END)
+        FROM known),
+    episodes AS (  -- a new episode after a gap that holds a working day
+        SELECT o.*, sum(CASE WHEN reach IS NULL OR (s > reach + 1 AND c1.wn - c2.wn > 0) THEN 1 ELSE 0 END)
                   OVER (PARTITION BY person_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS ep
-        FROM ordered),
+        FROM ordered o LEFT JOIN calnum c1 ON c1.day = o.s - 1 LEFT JOIN calnum c2 ON c2.day = o.reach),
     spells AS (
         SELECT *, (max(e) OVER (PARTITION BY person_id, ep) - min(s) OVER (PARTITION BY person_id, ep)) + 1
                   AS ep_days FROM episodes),

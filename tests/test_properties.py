@@ -104,8 +104,28 @@ def spell_tables(draw):
 @given(spell_tables())
 def test_episode_length_is_the_run_of_sick_days_around_a_spell(spells):
     """Independent route: mark every sick calendar day of a person, then walk out from a
-    spell's days to the first free day on each side; that run is its episode."""
+    spell's days: over sick days, and over a run of days off (weekend, public holiday,
+    the days semesterlagen treats as holidays) when a sick day lies beyond it; the run
+    from the first to the last sick day reached is its episode."""
+    import holidays
+
     from regionanalytics.metrics.sick_leave import merge_spells
+
+    off_days = set(holidays.Sweden(years=[2020, 2021], include_sundays=False,
+                                   categories=("public", "de_facto")))
+    one = pd.Timedelta(days=1)
+
+    def day_off(day):
+        return day.weekday() >= 5 or day.date() in off_days
+
+    def walk(day, step, sick):
+        while True:
+            probe = day + step
+            while probe not in sick and day_off(probe):
+                probe += step
+            if probe not in sick:
+                return day
+            day = probe
 
     merged = merge_spells(spells)
     assert len(merged) == len(spells)
@@ -114,9 +134,5 @@ def test_episode_length_is_the_run_of_sick_days_around_a_spell(spells):
         sick = set()
         for s, e in zip(own["start"], own["end"]):
             sick.update(pd.date_range(s, e, freq="D"))
-        first, last = row["start"], row["end"]
-        while first - pd.Timedelta(days=1) in sick:
-            first -= pd.Timedelta(days=1)
-        while last + pd.Timedelta(days=1) in sick:
-            last += pd.Timedelta(days=1)
+        first, last = walk(row["start"], -one, sick), walk(row["end"], one, sick)
         assert row["episode_days"] == (last - first).days + 1

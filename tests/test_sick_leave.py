@@ -49,12 +49,26 @@ def test_merge_touching_spells_60_days_is_long_59_is_not():
     assert merged.groupby("person_id")["episode_days"].max().to_dict() == {"C": 60, "D": 59}
 
 
-def test_overlapping_spells_merge_and_gap_of_one_day_does_not():
+def test_overlapping_spells_merge_and_gap_of_one_working_day_does_not():
     spells = absence_frame([("E", "2021-01-01", "2021-02-15", 0.5), ("E", "2021-02-01", "2021-03-05", 0.5),
-                            ("E", "2021-03-07", "2021-03-08", 1.0)])
+                            ("E", "2021-03-09", "2021-03-10", 1.0)])
     merged = merge_spells(spells)
-    # 1 Jan–5 Mar = 31 + 28 + 5 = 64 days; 7 Mar starts after a free day (6 Mar): new episode
+    # 1 Jan–5 Mar (a Friday) = 31 + 28 + 5 = 64 days; 9 Mar starts after Monday 8 Mar, a
+    # working day at work: a new episode
     assert merged["episode_days"].tolist() == [64, 64, 2]
+
+
+def test_spells_separated_only_by_days_off_are_one_episode():
+    # F: Mon 4 Jan–Fri 29 Jan, then Mon 1 Feb–Fri 5 Mar: only a weekend between, one episode
+    #    of 4 Jan–5 Mar = 28 + 28 + 5 = 61 days (long-term); G: the same but back at work on
+    #    Monday 1 Feb, sick again from Tue 2 Feb: two episodes of 26 and 32 days
+    # H: Wed 23 Dec 2020 – Wed 30 Dec, then Mon 4 Jan 2021: 31 Dec (nyårsafton), 1 Jan
+    #    (nyårsdagen) and the weekend are all days off: one episode 23 Dec–4 Jan = 13 days
+    spells = absence_frame([("F", "2021-01-04", "2021-01-29", 1), ("F", "2021-02-01", "2021-03-05", 1),
+                            ("G", "2021-01-04", "2021-01-29", 1), ("G", "2021-02-02", "2021-03-05", 1),
+                            ("H", "2020-12-23", "2020-12-30", 1), ("H", "2021-01-04", "2021-01-04", 1)])
+    days = merge_spells(spells).groupby("person_id")["episode_days"].apply(list).to_dict()
+    assert days == {"F": [61, 61], "G": [26, 32], "H": [13, 13]}
 
 
 def test_long_term_share_counts_merged_spells_only():

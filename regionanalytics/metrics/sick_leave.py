@@ -88,18 +88,23 @@ def spell_order(absence: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return order, np.r_[True, person[1:] != person[:-1]]
 
 
-def merge_spells(absence: pd.DataFrame) -> pd.DataFrame:
+def merge_spells(absence: pd.DataFrame, bridge_days_off: bool = True) -> pd.DataFrame:
     """Add ``episode_days``: the length of the merged spell each spell belongs to.
 
     Spells of one person that overlap or touch (the next starts the day after
-    the previous ends) form one episode.
+    the previous ends) form one episode; with ``bridge_days_off`` so do spells
+    separated only by days off (a weekend, a public holiday): the person was away
+    on every working day between them, as an HR system's sick-leave case counts it.
+    The days off between count in the episode's length (calendar days).
 
-    >>> spells = pd.DataFrame({"person_id": ["a", "a", "a"],
-    ...     "start": pd.to_datetime(["2021-01-01", "2021-01-31", "2021-03-10"]),
-    ...     "end": pd.to_datetime(["2021-01-30", "2021-03-01", "2021-03-12"]),
-    ...     "extent": [1.0, 0.5, 1.0]})
-    >>> merge_spells(spells)["episode_days"].tolist()
-    [60, 60, 3]
+    >>> spells = pd.DataFrame({"person_id": ["a", "a", "a", "a"],
+    ...     "start": pd.to_datetime(["2021-01-01", "2021-01-31", "2021-03-10", "2021-03-15"]),
+    ...     "end": pd.to_datetime(["2021-01-30", "2021-03-01", "2021-03-12", "2021-03-16"]),
+    ...     "extent": [1.0, 0.5, 1.0, 1.0]})
+    >>> merge_spells(spells)["episode_days"].tolist()  # 2021-03-13/14 is a weekend
+    [60, 60, 7, 7]
+    >>> merge_spells(spells, bridge_days_off=False)["episode_days"].tolist()
+    [60, 60, 3, 2]
     """
     if absence.empty:
         return absence.reset_index(drop=True).assign(episode=pd.Series(dtype="int64"),
@@ -112,7 +117,14 @@ def merge_spells(absence: pd.DataFrame) -> pd.DataFrame:
     lift = np.cumsum(new_person) * (max(start.max(), end.max()) - base + 2)
     reach = np.maximum.accumulate(end - base + lift) + base - lift
     prev_reach = np.r_[np.iinfo(np.int64).min, reach[:-1]]
-    new_episode = new_person | (start > prev_reach + 1)
+    gap = start > prev_reach + 1
+    if bridge_days_off and gap.any():
+        first_day = np.datetime64(int(base), "D")
+        cal = WorkdayCalendar(first_day, np.datetime64(int(max(start.max(), end.max())), "D"))
+        after = np.maximum(prev_reach, base - 1) + 1  # first day after the previous reach
+        workdays_between = cal.count((after).astype("datetime64[D]"), (start - 1).astype("datetime64[D]"))
+        gap &= workdays_between > 0
+    new_episode = new_person | gap
     episode = np.cumsum(new_episode)
     # an episode starts at its first spell and ends at the running max of its last spell
     first_start = start[new_episode]
@@ -120,6 +132,24 @@ def merge_spells(absence: pd.DataFrame) -> pd.DataFrame:
     days = reach[last_row] - first_start + 1
     spells = absence.iloc[order].reset_index(drop=True)
     return spells.assign(episode=episode, episode_days=days[episode - 1])
+
+
+def known_at(absence: pd.DataFrame, last_day: pd.Timestamp) -> pd.DataFrame:
+    """The spells as an export made at ``last_day`` shows them.
+
+    Spells starting later are left out; a spell still running then (or with no
+    end yet) ends on ``last_day``. Episode lengths computed from the result are
+    what was known at the end of a period, so a period's figures never change
+    when a later export shows a spell running on.
+
+    >>> spells = pd.DataFrame({"person_id": ["a", "b"], "start": pd.to_datetime(["2021-03-01", "2021-05-02"]),
+    ...     "end": pd.to_datetime(["2021-06-30", None]), "extent": [1.0, 1.0]})
+    >>> known_at(spells, pd.Timestamp("2021-04-30"))["end"].dt.strftime("%Y-%m-%d").tolist()
+    ['2021-04-30']
+    """
+    spells = absence.dropna(subset=["person_id", "start", "extent"])
+    spells = spells[spells["start"] <= last_day]
+    return spells.assign(end=spells["end"].fillna(last_day).clip(upper=last_day))
 
 
 def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[str],
@@ -137,18 +167,20 @@ def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[s
     """
     staff = monthly_paid(in_months(employees, months)).copy()  # months first: the smaller frame
     staff["age_group"] = age_group(staff["month"].str[:4].astype(int), staff["birth_year"])
-    staff["sick_hours"] = 0.0
+    if has_payroll_sick_hours(employees):
+        # an empty cell is a month without registered sick hours
+        staff["sick_hours_payroll"] = staff["sick_hours"].fillna(0.0)
+    staff["sick_hours"] = staff["sick_hours_payroll"] if "sick_hours_payroll" in staff else 0.0
     staff["long_term_hours"] = 0.0
     if staff.empty or absence.empty:
-        return staff.reset_index(drop=True)
+        return staff.drop(columns="sick_hours_payroll", errors="ignore").reset_index(drop=True)
 
     first = pd.Timestamp(min(months) + "-01")
     last = pd.Timestamp(max(months) + "-01") + pd.offsets.MonthEnd(0)
-    spells = merged if merged is not None else merge_spells(
-        absence.dropna(subset=["person_id", "start", "end", "extent"]))
+    spells = merged if merged is not None else merge_spells(known_at(absence, last))
     spells = spells[(spells["end"] >= first) & (spells["start"] <= last)]
     if spells.empty:
-        return staff.reset_index(drop=True)
+        return staff.drop(columns="sick_hours_payroll", errors="ignore").reset_index(drop=True)
     start = spells["start"].clip(lower=first).to_numpy("datetime64[D]")
     end = spells["end"].clip(upper=last).to_numpy("datetime64[D]")
     m0 = start.astype("datetime64[M]")
@@ -168,12 +200,20 @@ def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[s
         "long_days": np.where(long, days, 0.0),
     })
     pieces = pieces.groupby(["person_id", "month"], sort=False).sum().reset_index()
+    payroll = staff["sick_hours_payroll"] if "sick_hours_payroll" in staff else None
     staff = staff.drop(columns=["sick_hours", "long_term_hours"]).merge(
         pieces, on=["person_id", "month"], how="left")
     per_day = staff["scheduled_hours"] / staff["month"].map(working_days_per_month(months))
-    staff["sick_hours"] = staff["sick_days"].fillna(0.0) * per_day
-    staff["long_term_hours"] = staff["long_days"].fillna(0.0) * per_day
-    return staff.drop(columns=["sick_days", "long_days"])
+    spell_hours = staff["sick_days"].fillna(0.0) * per_day
+    spell_long = staff["long_days"].fillna(0.0) * per_day
+    if payroll is None:
+        staff["sick_hours"] = spell_hours
+        staff["long_term_hours"] = spell_long
+    else:  # the payroll's hours are the numerator; spells say which share is long-term
+        staff["sick_hours"] = staff["sick_hours_payroll"]
+        share = np.where(spell_hours > 0, spell_long / spell_hours.where(spell_hours > 0, 1.0), 0.0)
+        staff["long_term_hours"] = staff["sick_hours"] * share
+    return staff.drop(columns=["sick_days", "long_days", "sick_hours_payroll"], errors="ignore")
 
 
 _RATE_COLUMNS = ["sick_hours", "sick_leave_pct", "long_term_hours", "long_term_sick_share_pct"]
@@ -195,9 +235,15 @@ def hours_pair(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Per
     when several groupings of the same data are needed.
     """
     period = Period.parse(period)
-    merged = merge_spells(absence.dropna(subset=["person_id", "start", "end", "extent"]))
-    return (person_months(employees, absence, period.months, merged),
-            person_months(employees, absence, period.previous_year().months, merged))
+    previous = period.previous_year()
+    # each span's episodes as known at its own end (see known_at)
+    return (person_months(employees, absence, period.months, merge_spells(known_at(absence, period.end))),
+            person_months(employees, absence, previous.months, merge_spells(known_at(absence, previous.end))))
+
+
+def has_payroll_sick_hours(employees: pd.DataFrame) -> bool:
+    """Whether the employees table carries the payroll's sick hours (then the numerator)."""
+    return "sick_hours" in employees and bool(employees["sick_hours"].notna().any())
 
 
 def sick_leave(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Period,
