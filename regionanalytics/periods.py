@@ -7,9 +7,12 @@ written       span (cumulative, year to date)        Swedish label
 ============  =====================================  ====================
 ``2021-T1``   January–April 2021                     per april 2021
 ``2021-T2``   January–August 2021                    per augusti 2021
-``2021-T3``   January–December 2021 (also ``2021``)  helår 2021
-``2021-04``   January–April 2021                     per april 2021
+``2021-T3``   January–December 2021 (also ``2021``)  per den 31 december 2021
+``2021-05``   January–May 2021                       per maj 2021
 ============  =====================================  ====================
+
+A month that ends a tertial is that tertial: ``2021-04`` is ``2021-T1`` and
+``2021-12`` is ``2021-T3`` (same figures, same file names).
 
 Comparisons are always with the same span of the previous year.
 """
@@ -71,7 +74,9 @@ class Period:
             m = int(month)
             if not 1 <= m <= 12:
                 raise PeriodError(f"Cannot read the period {text!r}: month {m} is not 01–12.")
-            return cls(year, m, None)
+            # a month that ends a tertial is that tertial: 2021-12 and 2021-T3 are one span
+            tertial = next((t for t, last in TERTIAL_END.items() if last == m), None)
+            return cls(year, m, tertial)
         return cls(year, 12, 3)
 
     @property
@@ -142,10 +147,19 @@ class Period:
 
     @property
     def label_sv(self) -> str:
-        """Swedish phrase: ``per april 2021`` or ``helår 2021``."""
+        """Swedish phrase: ``per april 2021`` or ``per den 31 december 2021``."""
         if self.is_full_year:
-            return f"helår {self.year}"
+            return f"per den 31 december {self.year}"
         return f"per {MONTH_NAMES_SV[self.last_month - 1]} {self.year}"
+
+    @property
+    def when_sv(self) -> str:
+        """The period in running text without the year: ``per april``, ``per den 31 december``.
+
+        >>> Period.parse("2021").when_sv, Period.parse("2021-T2").when_sv
+        ('per den 31 december', 'per augusti')
+        """
+        return self.label_sv.rsplit(" ", 1)[0]
 
     @property
     def title_sv(self) -> str:

@@ -7,8 +7,10 @@ from regionanalytics.periods import Period, month_span
 @pytest.mark.parametrize("text,last,label,sv", [
     ("2021-T1", 4, "2021-T1", "per april 2021"),
     ("2021-T2", 8, "2021-T2", "per augusti 2021"),
-    ("2021-T3", 12, "2021-T3", "helår 2021"),
-    ("2021", 12, "2021-T3", "helår 2021"),
+    ("2021-T3", 12, "2021-T3", "per den 31 december 2021"),
+    ("2021", 12, "2021-T3", "per den 31 december 2021"),
+    ("2021-12", 12, "2021-T3", "per den 31 december 2021"),  # the same span: the same period
+    ("2021-04", 4, "2021-T1", "per april 2021"),
     ("2021-05", 5, "2021-05", "per maj 2021"),
 ])
 def test_parse(text, last, label, sv):
@@ -34,3 +36,7 @@ def test_bad_periods_are_refused(bad):
 
 def test_month_span_crosses_year():
     assert month_span("2020-11", "2021-02") == ["2020-11", "2020-12", "2021-01", "2021-02"]
+
+
+def test_december_and_t3_are_the_same_period():
+    assert Period.parse("2021-12") == Period.parse("2021-T3") == Period.parse("2021")

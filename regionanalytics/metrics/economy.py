@@ -96,41 +96,62 @@ def forecast_deviation(forecast: pd.DataFrame, finance: pd.DataFrame, period: st
     """The latest full-year forecast against the annual budget.
 
     For every unit the latest forecast made in the period's year up to the
-    period's last month is used; units are then summed to ``by``.
+    period's last month is used; units are then summed to ``by``. A unit with a
+    budget for the year but no forecast in the period counts its annual budget
+    as its forecast (it has not said it will deviate) and is counted in
+    ``units_without_forecast``, so a total never mixes a unit's budget with a
+    missing forecast.
 
     Returns
     -------
     DataFrame
         ``by`` columns, ``forecast``, ``forecast_month`` (latest month used),
         ``annual_budget`` (all 12 months), ``forecast_deviation`` (forecast −
-        annual budget), ``result_prev_full_year`` and ``forecast_vs_prev_year``, tkr.
+        annual budget), ``result_prev_full_year``, ``forecast_vs_prev_year``
+        (tkr) and ``units_without_forecast``.
+
+    Examples
+    --------
+    >>> fin = pd.DataFrame({"month": [f"2021-{m:02d}" for m in range(1, 13)] * 2,
+    ...     "division": "D", "unit": ["a"] * 12 + ["b"] * 12, "account": "x",
+    ...     "actual": None, "budget": [-10.0] * 12 + [-5.0] * 12})
+    >>> fc = pd.DataFrame({"month": ["2021-03"], "division": ["D"], "unit": ["a"], "forecast": [-150.0]})
+    >>> df = forecast_deviation(fc, fin, "2021-T1", by=[])
+    >>> df[["forecast", "annual_budget", "forecast_deviation"]].values.tolist()
+    [[-210.0, -180.0, -30.0]]
+    >>> int(df.loc[0, "units_without_forecast"])
+    1
     """
     period = Period.parse(period)
     by = as_by(by)
     check_by(forecast, by, "forecast")
+    units = ["division", "unit"]
+    keys = list(dict.fromkeys(units + by))
     made = forecast[(forecast["month"].str[:4] == str(period.year))
                     & (forecast["month"] <= period.end_month)]
-    latest = made.sort_values("month").groupby(["division", "unit"], sort=False).tail(1)
-    fc = group_sum(latest, by, ["forecast"])
-    fc_month = (latest.groupby(by)["month"].max().rename("forecast_month").reset_index() if by
-                else pd.DataFrame([{"forecast_month": latest["month"].max() if len(latest) else None}]))
-    budget = group_sum(in_months(finance, period.year_months), by, ["budget"])
+    latest = made.sort_values("month").groupby(units, sort=False).tail(1)
+    budget = group_sum(in_months(finance, period.year_months), keys, ["budget"])
     budget = budget.rename(columns={"budget": "annual_budget"})
+    per_unit = budget.merge(latest[keys + ["forecast", "month"]], on=keys, how="outer")
+    without = per_unit["forecast"].isna() & per_unit["annual_budget"].notna()
+    per_unit["forecast"] = per_unit["forecast"].where(~without, per_unit["annual_budget"])
+    per_unit["units_without_forecast"] = without.astype("int64")
+    out = group_sum(per_unit, by, ["forecast", "annual_budget", "units_without_forecast"])
+    out["units_without_forecast"] = out["units_without_forecast"].fillna(0).astype("int64")
+    out = (out.merge(per_unit.groupby(by)["month"].max().rename("forecast_month").reset_index(), on=by, how="left")
+           if by else out.assign(forecast_month=per_unit["month"].max() if per_unit["month"].notna().any()
+                                 else None))
     prev_months = Period(period.year - 1, 12, 3).months
     prev = in_months(finance, prev_months)
     prev_closed = prev["month"][prev["actual"].notna()].nunique() == 12
     prev_result = group_sum(prev, by, ["actual"]).rename(columns={"actual": "result_prev_full_year"})
     if not prev_closed:
         prev_result["result_prev_full_year"] = float("nan")
-    if by:
-        out = (budget.merge(fc, on=by, how="outer").merge(fc_month, on=by, how="left")
-               .merge(prev_result, on=by, how="left"))
-    else:
-        out = pd.concat([budget, fc, fc_month, prev_result], axis=1)
+    out = out.merge(prev_result, on=by, how="left") if by else pd.concat([out, prev_result], axis=1)
     out["forecast_deviation"] = out["forecast"] - out["annual_budget"]
     out["forecast_vs_prev_year"] = out["forecast"] - out["result_prev_full_year"]
     return out[by + ["forecast", "forecast_month", "annual_budget", "forecast_deviation",
-                     "result_prev_full_year", "forecast_vs_prev_year"]]
+                     "result_prev_full_year", "forecast_vs_prev_year", "units_without_forecast"]]
 
 
 def action_plan_fulfilment(action_plans: pd.DataFrame, period: str | Period,

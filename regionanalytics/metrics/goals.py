@@ -22,8 +22,10 @@ MET, PARTLY, NOT_MET = "uppfyllt", "delvis", "ej"
 
 def indicator_assessment(goals: pd.DataFrame) -> pd.Series:
     """Assessment of every indicator row: given, or computed from target and outcome."""
-    higher = goals["higher_is_better"].fillna(True).astype(bool)
-    known = goals["target"].notna() & goals["outcome"].notna()
+    # the direction is never guessed: without it (validation refuses such rows) not assessed
+    direction = goals["higher_is_better"]
+    known = goals["target"].notna() & goals["outcome"].notna() & direction.notna()
+    higher = direction.fillna(False).astype(bool)
     met = np.where(higher, goals["outcome"] >= goals["target"], goals["outcome"] <= goals["target"])
     computed = pd.Series(np.where(known, np.where(met, MET, NOT_MET), None), index=goals.index)
     return goals["assessment"].where(goals["assessment"].notna(), computed)
