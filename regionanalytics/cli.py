@@ -33,7 +33,7 @@ def _cmd_metrics(args) -> int:
     if args.format == "json":
         print(rows.to_json(orient="records", force_ascii=False, indent=1))
     else:
-        rows.assign(value=rows["value"].round(4)).to_csv(sys.stdout, index=False)
+        rows.assign(value=rows["value"].round(4) + 0.0).to_csv(sys.stdout, index=False)  # never -0.0
     return 0
 
 

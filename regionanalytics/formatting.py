@@ -36,6 +36,16 @@ def _round(value: float, decimals: int) -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+def round_half_up(value, decimals: int) -> float:
+    """``value`` rounded as a report rounds it (half away from zero), as a float: what a
+    cell holds must be what it shows.
+
+    >>> round_half_up(15.00000000000001, 1), round_half_up(0.25, 1), round_half_up(-0.04, 1)
+    (15.0, 0.3, 0.0)
+    """
+    return float(_round(value, decimals)) + 0.0
+
+
 def fmt_number(value, decimals: int = 1, sign: bool = False) -> str:
     """Format a number the Swedish way; ``sign=True`` writes ``+`` before positive numbers."""
     if is_missing(value):

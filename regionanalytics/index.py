@@ -59,7 +59,7 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary, dat
     """
     from .runner import atomic_write
 
-    values = {(d, m): v for d, m, v in summary.itertuples(index=False)}
+    values = {(d, m): v for d, m, v, *_ in summary.itertuples(index=False)}
     rows = []
     for r in reports:
         division = r.division or REGION

@@ -176,3 +176,20 @@ def month_span(first: str, last: str) -> list[str]:
     ['2020-11', '2020-12', '2021-01', '2021-02']
     """
     return [str(p) for p in pd.period_range(first, last, freq="M")]
+
+
+def months_sv(months: list[str]) -> str:
+    """Months in Swedish running text, the year once per year.
+
+    >>> months_sv(["2021-04"]), months_sv(["2021-03", "2021-04"]), months_sv(["2020-12", "2021-01"])
+    ('april 2021', 'mars och april 2021', 'december 2020 och januari 2021')
+    """
+    by_year: dict[str, list[str]] = {}
+    for m in sorted(months):
+        by_year.setdefault(m[:4], []).append(MONTH_NAMES_SV[int(m[5:7]) - 1])
+    parts = [f"{_join_sv(names)} {year}" for year, names in by_year.items()]
+    return _join_sv(parts) if len(parts) > 1 else parts[0]
+
+
+def _join_sv(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]

@@ -36,17 +36,47 @@ def protect_partition(parts: pd.DataFrame, columns: list[str], persons: str = "p
                       flag: str = "suppressed") -> pd.DataFrame:
     """Secondary suppression within parts that make up a shown total.
 
-    When exactly one part of a partition is suppressed, its figure could be
-    worked out from the total and the other parts; the smallest other part is
-    then suppressed too. ``parts`` holds the rows of one partition only.
+    A suppressed part could be worked out from the total and the other parts.
+    While exactly one part is suppressed, or the suppressed parts together hold
+    ten or fewer persons (their combined figure would describe a small group),
+    the smallest part still shown is suppressed too. ``parts`` holds the rows of
+    one partition only.
+
+    >>> parts = pd.DataFrame({"persons": [4, 5, 30, 40], "value": [1.0, 2.0, 3.0, 4.0],
+    ...                       "suppressed": [True, True, False, False]})
+    >>> protect_partition(parts, ["value"])["suppressed"].tolist()  # 4 + 5 persons: one more
+    [True, True, True, False]
     """
     out = parts.copy()
-    flagged = out[flag].to_numpy(dtype=bool)
-    if flagged.sum() == 1 and len(out) > 1:
-        others = out.loc[~flagged, persons]
-        victim = others.idxmin()
-        for column in columns:
-            out[column] = out[column].astype("float64")
-            out.loc[victim, column] = np.nan
-        out.loc[victim, flag] = True
+    flagged = out[flag].to_numpy(dtype=bool).copy()
+    size = out[persons].fillna(0).to_numpy(dtype="float64")
+    while 0 < flagged.sum() < len(out) and (
+            flagged.sum() == 1 or size[flagged].sum() <= SMALL_GROUP_MAX):
+        shown = np.flatnonzero(~flagged)
+        flagged[shown[np.argmin(size[shown])]] = True
+    newly = flagged & ~out[flag].to_numpy(dtype=bool)
+    for column in columns:
+        out[column] = out[column].astype("float64").where(~newly, np.nan)
+    out[flag] = flagged
+    return out
+
+
+#: The sick-leave columns of this year and of last year, and the change between them.
+CURRENT, PREVIOUS, CHANGE = "current", "previous", "change"
+
+
+def protect_both_years(parts: pd.DataFrame, columns: dict[str, list[str]],
+                       persons: tuple[str, str] = ("persons", "persons_prev_year"),
+                       flags: tuple[str, str] = ("suppressed", "suppressed_prev_year")) -> pd.DataFrame:
+    """:func:`protect_partition` for this year's figures on this year's group sizes and
+    for last year's on last year's; a change is hidden where either year is.
+
+    ``columns`` maps :data:`CURRENT`, :data:`PREVIOUS` and :data:`CHANGE` to column names.
+    """
+    out = protect_partition(parts, columns.get(CURRENT, []), persons[0], flags[0])
+    if flags[1] in out:
+        out = protect_partition(out, columns.get(PREVIOUS, []), persons[1], flags[1])
+    hidden = out[flags[0]].to_numpy(bool) | (out[flags[1]].to_numpy(bool) if flags[1] in out else False)
+    for column in columns.get(CHANGE, []):
+        out[column] = out[column].astype("float64").where(~hidden, np.nan)
     return out

@@ -485,7 +485,7 @@ def _write_summaries(out: Path, summary) -> None:
     from .summary_excel import summary_workbook
 
     buffer = io.StringIO()
-    summary.assign(value=summary["value"].round(4)).to_csv(buffer, index=False)
+    summary.assign(value=summary["value"].round(4) + 0.0).to_csv(buffer, index=False)  # never -0.0
     atomic_write(out / "summary.csv", buffer.getvalue())
     atomic_write(out / "summary.xlsx", summary_workbook(summary))
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+import numpy as np
+
 from . import metrics
 from .data import RegionData
 from .metrics._frames import in_months
-from .metrics.sick_leave import hours_pair
-from .periods import Period
+from .metrics.sick_leave import RATE_COLUMNS, has_payroll_sick_hours, hours_pair
+from .periods import Period, months_sv
+from .privacy import protect_both_years
 from .schema import MONTHLY_PAID
 
 #: The division name of the region-total rows.
@@ -56,22 +59,64 @@ def _division_and_region(func, *args) -> pd.DataFrame:
     return pd.concat([per_division, region], ignore_index=True)
 
 
-def _sick_leave_rows(employees: pd.DataFrame, absence: pd.DataFrame, period: Period) -> pd.DataFrame:
+def _sick_leave_rows(employees: pd.DataFrame, absence: pd.DataFrame, period: Period,
+                     hours: tuple | None = None) -> pd.DataFrame:
     """Sick leave per division plus the region, with the divisions protected as a partition
-    of the shown region total (a lone suppressed division could otherwise be subtracted out)."""
-    from .privacy import protect_partition
-
-    hours = hours_pair(employees, absence, period)
+    of the shown region total (a lone suppressed division could otherwise be subtracted out),
+    this year's figures on this year's group sizes and last year's on last year's."""
+    hours = hours if hours is not None else hours_pair(employees, absence, period)
     per_division = metrics.sick_leave(employees, absence, period, by=["division"], hours=hours)
-    per_division = protect_partition(per_division, SICK_LEAVE_FIGURES)
+    per_division = protect_both_years(per_division, RATE_COLUMNS)
     region = metrics.sick_leave(employees, absence, period, by=[], hours=hours)
     region.insert(0, "division", REGION)
-    return pd.concat([per_division, region], ignore_index=True)
+    rows = pd.concat([per_division, region], ignore_index=True)
+    return rows.rename(columns={"suppressed": "sick_leave_suppressed"}).drop(
+        columns=["suppressed_prev_year"])
 
 
 #: The sick-leave columns of the key metrics (suppressed together).
 SICK_LEAVE_FIGURES = ["sick_leave_pct", "sick_leave_pct_prev_year", "sick_leave_change_pp",
                       "long_term_sick_share_pct"]
+#: Staff figures of the period itself, and those that compare with last year or with December.
+STAFF_FIGURES = ["headcount", "headcount_start", "headcount_change", "headcount_change_pct",
+                 "headcount_change_tillsvidare", "headcount_change_visstid", "worked_hours",
+                 "worked_hours_prev_year", "worked_hours_change_pct", "fte", "fte_prev_year"]
+_SINCE_DECEMBER = ["headcount_start", "headcount_change", "headcount_change_pct",
+                   "headcount_change_tillsvidare", "headcount_change_visstid"]
+_LAST_YEAR = ["worked_hours_prev_year", "worked_hours_change_pct", "fte_prev_year",
+              "sick_leave_pct_prev_year", "sick_leave_change_pp"]
+
+
+def unknown_figures(data: RegionData, period: str | Period) -> dict[str, str]:
+    """The key metrics the data cannot give for ``period``, each with the reason in Swedish.
+
+    A figure that cannot be known is shown as missing with its reason, never as 0:
+    staff and sick-leave figures need the HR export to cover every month they
+    read, sick leave needs an absence table (or the payroll's sick hours).
+
+    Examples
+    --------
+    >>> from regionanalytics import load_region
+    >>> unknown_figures(load_region("data/sample"), "2021-T1")
+    {}
+    """
+    period = Period.parse(period)
+    have = set(data.employees["month"].dropna().unique())
+    reasons: dict[str, str] = {}
+
+    def missing(months: list[str]) -> str | None:
+        gone = [m for m in months if m not in have]
+        return f"uppgifter saknas för {months_sv(gone)}" if gone else None
+
+    if (why := missing(period.months)):
+        return {m: why for m in STAFF_FIGURES + SICK_LEAVE_FIGURES}
+    if (why := missing([period.previous_year_end_month])):
+        reasons.update(dict.fromkeys(_SINCE_DECEMBER, why))
+    if (why := missing(period.previous_year().months)):
+        reasons.update(dict.fromkeys(_LAST_YEAR, why))
+    if "absence" in data.missing and not has_payroll_sick_hours(data.employees):
+        reasons.update(dict.fromkeys(SICK_LEAVE_FIGURES, "uppgifter om sjukfrånvaro saknas"))
+    return reasons
 
 
 def _headcount_change_by_form(employees: pd.DataFrame, period: Period, by: list[str]) -> pd.DataFrame:
@@ -85,8 +130,13 @@ def _headcount_change_by_form(employees: pd.DataFrame, period: Period, by: list[
     return wide.reset_index() if by else wide
 
 
-def key_metrics_wide(data: RegionData, period: str | Period) -> pd.DataFrame:
-    """The key metrics as one row per division plus a ``Region`` row."""
+def key_metrics_wide(data: RegionData, period: str | Period, hours: tuple | None = None) -> pd.DataFrame:
+    """The key metrics as one row per division plus a ``Region`` row.
+
+    Figures the data cannot give (see :func:`unknown_figures`) are empty; so are
+    sick-leave figures of small groups (``sick_leave_suppressed`` is True).
+    ``hours`` may hold :func:`~regionanalytics.metrics.hours_pair` of the whole region.
+    """
     period = Period.parse(period)
     # every figure reads only these months: select them once from the large tables
     employees = in_months(data.employees, period.compared_months)
@@ -99,7 +149,7 @@ def key_metrics_wide(data: RegionData, period: str | Period) -> pd.DataFrame:
         _division_and_region(metrics.headcount, employees, period),
         _division_and_region(_headcount_change_by_form, employees, period),
         _division_and_region(metrics.worked_hours, employees, period),
-        _sick_leave_rows(employees, data.absence, period),
+        _sick_leave_rows(employees, data.absence, period, hours),
         _division_and_region(metrics.action_plan_fulfilment, data.action_plans, period)
         .rename(columns={"planned_full_year": "action_plan_planned_full_year"}),
     ]
@@ -112,24 +162,43 @@ def key_metrics_wide(data: RegionData, period: str | Period) -> pd.DataFrame:
     for col in KEY_METRICS:
         if col not in wide:
             wide[col] = float("nan")
-    return wide[["division"] + list(KEY_METRICS)]
+    for col in unknown_figures(data, period):
+        wide[col] = float("nan")
+    wide = wide[["division"] + list(KEY_METRICS) + ["sick_leave_suppressed"]]
+    # sums of floats carry noise far below any shown decimal (3.98e-12, -0.0): drop it
+    numbers = list(KEY_METRICS)
+    wide[numbers] = np.round(wide[numbers].astype("float64"), 6) + 0.0
+    wide["sick_leave_suppressed"] = wide["sick_leave_suppressed"].fillna(False).astype(bool)
+    return wide
 
 
 def key_metrics(data: RegionData, period: str | Period) -> pd.DataFrame:
-    """The key metrics as tidy rows ``division, metric, value``.
+    """The key metrics as tidy rows ``division, metric, value, flag, note``.
 
-    Amounts are in tkr and percentages are percent numbers; a suppressed
-    sick-leave figure has no value.
+    Amounts are in tkr and percentages are percent numbers. A value that is
+    empty says why in ``flag``: ``suppressed`` (a sick-leave figure of a group of
+    ten or fewer), ``missing`` (the data cannot give it; ``note`` says why, in
+    Swedish) or ``none`` (nothing to compute, such as an action plan a division
+    does not have).
 
     Examples
     --------
     >>> from regionanalytics import load_region
     >>> rows = key_metrics(load_region("data/sample"), "2021-T1")
     >>> list(rows.columns)
-    ['division', 'metric', 'value']
+    ['division', 'metric', 'value', 'flag', 'note']
     """
+    period = Period.parse(period)
     wide = key_metrics_wide(data, period)
-    long = wide.melt(id_vars="division", var_name="metric", value_name="value")
+    unknown = unknown_figures(data, period)
+    suppressed = dict(zip(wide["division"], wide["sick_leave_suppressed"]))
+    long = wide.drop(columns="sick_leave_suppressed").melt(id_vars="division", var_name="metric",
+                                                           value_name="value")
+    empty = long["value"].isna()
+    missing = long["metric"].isin(list(unknown))
+    small = long["metric"].isin(SICK_LEAVE_FIGURES) & long["division"].map(suppressed).astype(bool)
+    long["flag"] = np.where(~empty, "", np.where(missing, "missing", np.where(small, "suppressed", "none")))
+    long["note"] = np.where(empty & missing, long["metric"].map(unknown), "")
     order = {m: i for i, m in enumerate(KEY_METRICS)}
     divisions = {d: i for i, d in enumerate(wide["division"])}
     long = long.sort_values(["division", "metric"],

@@ -6,11 +6,15 @@ import io
 import pandas as pd
 
 from . import labels
+from .formatting import round_half_up
 from .summary import KEY_METRICS
 
 #: Excel number formats per unit (Excel shows them with the reader's locale separators).
 _FORMATS = {"tkr": "#,##0.0", "percent": "0.0", "procentenheter": "+0.0;-0.0;0.0", "persons": "#,##0",
             "hours": "#,##0", "årsarbetare": "#,##0.0"}
+#: Decimals each format shows: a cell holds the value rounded to them, so what is
+#: pasted into the written report is what the sheet shows (never 15.00000000000001).
+_DECIMALS = {"tkr": 1, "percent": 1, "procentenheter": 1, "persons": 0, "hours": 0, "årsarbetare": 1}
 
 
 def summary_workbook(rows: pd.DataFrame) -> bytes:
@@ -34,7 +38,8 @@ def summary_workbook(rows: pd.DataFrame) -> bytes:
     for metric in metrics:
         unit = KEY_METRICS[metric]
         scale, shown_unit = (1000, "mnkr") if unit == "tkr" else (1, unit)
-        values = [None if pd.isna(wide.at[metric, d]) else float(wide.at[metric, d]) / scale
+        values = [None if pd.isna(wide.at[metric, d])
+                  else round_half_up(float(wide.at[metric, d]) / scale, _DECIMALS.get(unit, 1))
                   for d in divisions]
         ws.append([labels.metric(metric), shown_unit] + values)
         fmt = _FORMATS.get(unit, "0.0")
@@ -46,11 +51,13 @@ def summary_workbook(rows: pd.DataFrame) -> bytes:
         ws.column_dimensions[get_column_letter(i + 3)].width = 16
     ws.freeze_panes = "C2"
     ws.cell(row=ws.max_row + 2, column=1,
-            value="Tomma celler: uppgiften saknas eller visas inte (sjukfrånvaro för grupper om tio eller färre).")
+            value="Tomma celler: uppgiften saknas eller visas inte (sjukfrånvaro för grupper om tio eller färre); "
+                  "bladet Data anger skälet per uppgift.")
     data = wb.create_sheet("Data")
-    data.append(["division", "metric", "value"])
+    data.append(["division", "metric", "value", "flag", "note"])
     for rec in rows.itertuples(index=False):
-        data.append([rec.division, rec.metric, None if pd.isna(rec.value) else float(rec.value)])
+        data.append([rec.division, rec.metric, None if pd.isna(rec.value) else round(float(rec.value), 4) + 0.0,
+                     getattr(rec, "flag", ""), getattr(rec, "note", "")])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -40,7 +40,7 @@ def test_metrics_csv_and_json():
     code, out, _ = run("metrics", "--period", "2021-T1", "--data", str(SAMPLE))
     assert code == 0
     rows = pd.read_csv(io.StringIO(out))
-    assert list(rows.columns) == ["division", "metric", "value"]
+    assert list(rows.columns) == ["division", "metric", "value", "flag", "note"]
     value = rows.set_index(["division", "metric"])["value"]
     assert value[("Länsteknik", "headcount")] == 131
     assert value[("Region", "result")] == 1000.0

@@ -17,7 +17,7 @@ NLB, NOL, LSV, FTV, SER, LTK = ("Närsjukvård Luleå-Boden", "Närsjukvård öv
 @pytest.fixture(scope="module")
 def km(sample):
     rows = key_metrics(sample, PERIOD)
-    return {(d, m): v for d, m, v in rows.itertuples(index=False)}
+    return {(d, m): v for d, m, v, *_ in rows.itertuples(index=False)}
 
 
 def mnkr(value_tkr, decimals=0):

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..periods import Period
-from ..privacy import protect_partition, suppress
+from ..privacy import CHANGE, CURRENT, PREVIOUS, protect_both_years, suppress
 from ..workdays import WorkdayCalendar, working_days_per_month
 from ._frames import as_by, check_by, group_nunique, group_sum, in_months, join_previous, pct
 from .staffing import monthly_paid
@@ -50,6 +50,13 @@ KEY_FIGURES = {
 
 #: Figures that together make up the total (secondary suppression applies within each).
 PARTITIONS = (("women", "men"), ("age_29_or_younger", "age_30_49", "age_50_or_older"))
+
+#: The columns of :func:`sick_leave` by year, for secondary suppression.
+RATE_COLUMNS = {CURRENT: ["sick_leave_pct", "long_term_sick_share_pct"],
+                PREVIOUS: ["sick_leave_pct_prev_year", "long_term_sick_share_pct_prev_year"],
+                CHANGE: ["sick_leave_change_pp"]}
+#: The columns of :func:`key_figures` by year.
+FIGURE_COLUMNS = {CURRENT: ["value"], PREVIOUS: ["value_prev_year"], CHANGE: ["change_pp"]}
 
 
 def age_group(year: int, birth_year: pd.Series) -> pd.Series:
@@ -332,19 +339,43 @@ def key_figures(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Pe
             value_cols = ("long_term_sick_share_pct", "long_term_sick_share_pct_prev_year")
         else:
             value_cols = ("sick_leave_pct", "sick_leave_pct_prev_year")
-        part = df[by + ["persons", "suppressed"]].copy()
+        part = df[by + ["persons", "persons_prev_year", "suppressed", "suppressed_prev_year"]].copy()
         part["value"] = df[value_cols[0]].to_numpy()
         part["value_prev_year"] = df[value_cols[1]].to_numpy()
         part["change_pp"] = part["value"] - part["value_prev_year"]
         part.insert(len(by), "figure", figure)
         frames.append(part)
     out = pd.concat(frames, ignore_index=True)
-    # women + men and the three age groups each make up the total: a lone
-    # suppressed part could be worked out from the others, so protect it
-    for partition in PARTITIONS:
-        rows = out[out["figure"].isin(partition)]
-        groups = rows.groupby(by, sort=False, dropna=False) if by else [(None, rows)]
-        for _, part in groups:
-            out.loc[part.index] = protect_partition(part, ["value", "value_prev_year", "change_pp"])
+    out = protect_figures(out, by)
+    return out[by + ["figure", "persons", "value", "value_prev_year", "change_pp", "suppressed",
+                     "persons_prev_year", "suppressed_prev_year"]]
+
+
+def protect_figures(figures: pd.DataFrame, by: list[str], across: str | None = None) -> pd.DataFrame:
+    """Secondary suppression of key-figure rows (see :func:`key_figures`).
+
+    Women + men and the three age groups each make up a group's total: a lone
+    suppressed part could be worked out from the others, so it is protected, for
+    this year and last year each. With ``across`` (say ``"division"``), the values
+    of that column also make up the region's figure, so each figure is protected
+    across them too (the region's women minus the other divisions' women); the two
+    rules are applied until neither hides anything more.
+    """
+    out = figures.copy()
+    out["persons_prev_year"] = out["persons_prev_year"].fillna(0)
+    while True:
+        before = out["suppressed"].sum() + out["suppressed_prev_year"].sum()
+        for partition in PARTITIONS:
+            rows = out[out["figure"].isin(partition)]
+            groups = rows.groupby(by, sort=False, dropna=False) if by else [(None, rows)]
+            for _, part in groups:
+                out.loc[part.index] = protect_both_years(part, FIGURE_COLUMNS)
+        if across:
+            rest = [b for b in by if b != across]
+            for _, part in out.groupby(rest + ["figure"], sort=False, dropna=False):
+                out.loc[part.index] = protect_both_years(part, FIGURE_COLUMNS)
+        if out["suppressed"].sum() + out["suppressed_prev_year"].sum() == before:
+            break
     out["suppressed"] = out["suppressed"].astype(bool)
-    return out[by + ["figure", "persons", "value", "value_prev_year", "change_pp", "suppressed"]]
+    out["suppressed_prev_year"] = out["suppressed_prev_year"].astype(bool)
+    return out
