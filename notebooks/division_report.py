@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -78,6 +80,12 @@ report.production_table()
 
 # %%
 report.scorecard()
+
+# %% [markdown]
+# ## Om underlaget
+
+# %%
+report.data_notes()
 
 # %%
 report.record()

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -22,7 +24,9 @@
 import regionanalytics as ra
 from regionanalytics import metrics
 
-data = ra.load_region("../data/sample")
+# the sample region, found from wherever the notebook runs; for your own data write
+# its folder instead: data = ra.load_region("/path/to/exports")
+data = ra.load_region(ra.SAMPLE_DATA)
 data.divisions
 
 # %% [markdown]

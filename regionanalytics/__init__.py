@@ -14,6 +14,11 @@ import importlib
 
 __version__ = "0.1.0"
 
+from pathlib import Path as _Path
+
+#: The generated sample region of the repository (``data/sample``), whatever the working folder.
+SAMPLE_DATA = _Path(__file__).resolve().parents[1] / "data" / "sample"
+
 _LAZY = {
     "load_region": ("data", "load_region"),
     "validate": ("data", "validate"),

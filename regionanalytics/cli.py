@@ -18,23 +18,42 @@ def _cmd_validate(args) -> int:
             print(f"  {table:<13} {rows:>9} rows  ({report.files[table].name})")
         for table in report.missing:
             print(f"  {table:<13} {'absent':>9}       (its report sections will be empty)")
+        _print_notes(report.notes, sys.stdout)
         return 0
     print(f"{len(report.problems)} problem(s) in {args.data_dir}:", file=sys.stderr)
     for problem in report.problems:
         print(f"  - {problem}", file=sys.stderr)
+    _print_notes(report.notes, sys.stderr)
     return 1
+
+
+def _print_notes(notes: list[str], stream) -> None:
+    if notes:
+        print("Notes:", file=stream)
+        for note in notes:
+            print(f"  - {note}", file=stream)
 
 
 def _cmd_metrics(args) -> int:
     from .data import load_region
     from .summary import key_metrics
 
-    rows = key_metrics(load_region(args.data), args.period)
+    data = load_region(args.data)
+    rows = key_metrics(data, _checked_period(data, args.period))
     if args.format == "json":
         print(rows.to_json(orient="records", force_ascii=False, indent=1))
     else:
         rows.assign(value=rows["value"].round(4) + 0.0).to_csv(sys.stdout, index=False)  # never -0.0
     return 0
+
+
+def _checked_period(data, period: str):
+    from .metrics import require_period
+    from .periods import Period
+
+    p = Period.parse(period)
+    require_period(data.finance, p)
+    return p
 
 
 def _cmd_run(args) -> int:
@@ -47,32 +66,42 @@ def _cmd_run(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    fmt = argparse.ArgumentDefaultsHelpFormatter
     parser = argparse.ArgumentParser(
-        prog="regionanalytics",
+        prog="regionanalytics", formatter_class=fmt,
         description="Tertial follow-up reports for a Swedish region from its finance and HR exports.")
     sub = parser.add_subparsers(dest="command", required=True)
+    period_help = ("year to date: 2021-T1 (January-April), 2021-T2 (January-August), 2021-T3 or 2021 "
+                   "(full year), or 2021-05 (January up to that month)")
 
-    p = sub.add_parser("validate", help="check a data folder against the data contract")
-    p.add_argument("data_dir", type=Path)
+    p = sub.add_parser("validate", help="check a data folder against the data contract", formatter_class=fmt,
+                       description="Read every table of a data folder and list every problem; "
+                                   "exit 0 when there is none, 1 otherwise.")
+    p.add_argument("data_dir", type=Path, help="folder with the region's exports")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("metrics", help="print the key metrics per division and for the region")
-    p.add_argument("--period", required=True, help="2021-T1, 2021-T2, 2021-T3, 2021 or 2021-04")
-    p.add_argument("--data", type=Path, default=Path("data/sample"), help="data folder")
-    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p = sub.add_parser("metrics", help="print the key metrics per division and for the region",
+                       formatter_class=fmt, description="Print the key metrics as tidy rows "
+                       "(division, metric, value, flag, note).")
+    p.add_argument("--period", required=True, help=period_help)
+    p.add_argument("--data", type=Path, default=Path("data/sample"), help="folder with the region's exports")
+    p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
     p.set_defaults(func=_cmd_metrics)
 
-    p = sub.add_parser("run", help="execute and render the reports of a period")
-    p.add_argument("--period", required=True)
+    p = sub.add_parser("run", help="execute and render the reports of a period", formatter_class=fmt,
+                       description="Execute the region overview and one report per division, render "
+                                   "shareable HTML and write an index, summaries and a manifest to "
+                                   "OUT/PERIOD/.")
+    p.add_argument("--period", required=True, help=period_help)
     p.add_argument("--division", action="append", metavar="NAME",
-                   help="only this division (repeat for several); default all")
-    p.add_argument("--data", default="data/sample", help="data folder")
-    p.add_argument("--out", type=Path, default=Path("outputs"))
-    p.add_argument("--jobs", type=int, default=2, help="reports executed in parallel")
+                   help="only this division (repeat for several); all divisions when not given")
+    p.add_argument("--data", default="data/sample", help="folder with the region's exports")
+    p.add_argument("--out", type=Path, default=Path("outputs"), help="folder the period's folder is written in")
+    p.add_argument("--jobs", type=int, default=2, help="reports executed in parallel (one kernel each)")
     p.add_argument("--force", action="store_true", help="re-run reports that are up to date")
     p.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may run")
     p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="Dask scheduler address to spread reports over a cluster")
+                   help="Dask scheduler address to spread reports over a cluster; local workers when not given")
     p.set_defaults(func=_cmd_run)
     return parser
 
@@ -84,6 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     except RegionAnalyticsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # the reader stopped early (`regionanalytics metrics ... | head`): end quietly; point
+        # stdout at nothing so the interpreter's final flush does not complain either
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -81,6 +81,6 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary, dat
     env = Environment(autoescape=True)
     page = env.from_string(_TEMPLATE).render(
         title=f"{period.title_sv} – rapporter", period=period.label, period_sv=period.label_sv,
-        source=str(data_dir), when=datetime.now().strftime("%Y-%m-%d %H:%M"), rows=rows,
+        source=Path(data_dir).name or str(data_dir), when=datetime.now().strftime("%Y-%m-%d %H:%M"), rows=rows,
         failed=[r for r in reports if r.status == "failed"])
     atomic_write(out / "index.html", page)

@@ -100,6 +100,17 @@ SUPPRESSED_NOTE = ("* Uppgiften visas inte: gruppen har tio eller färre anstäl
                    "(sjukfrånvaro är hälsouppgifter).")
 
 
+def division_name(name: str, capital: bool = False) -> str:
+    """A division as running text names it, "division Service"; a name that already
+    says so (``Division Älvdal``) is not prefixed again.
+
+    >>> division_name("Service"), division_name("Division Älvdal"), division_name("Service", capital=True)
+    ('division Service', 'Division Älvdal', 'Division Service')
+    """
+    text = name if name.casefold().startswith("division ") else f"division {name}"
+    return text[0].upper() + text[1:] if capital else text
+
+
 def metric(name: str, unit: str | None = None) -> str:
     """The Swedish label of a metric, with its unit in parentheses when given."""
     text = METRICS.get(name, DIMENSIONS.get(name, name))

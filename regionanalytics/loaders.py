@@ -520,8 +520,8 @@ def read_raw(path: str | Path, table: str) -> RawTable:
             blank_rows[:] = False
         columns[col.name] = column
     for col_name in derived:
-        columns[col_name] = person_ids._replace(label="person_id", parsed=from_pnr[col_name],
-                                                bad=np.zeros(len(person_ids.parsed), bool))
+        # a bad number is reported once, on the person_id column
+        columns[col_name] = person_ids._replace(label="person_id", parsed=from_pnr[col_name])
     if not found:
         blank_rows[:] = False
     keep = ~blank_rows  # blank lines (e.g. a trailing empty line) are not data
@@ -539,7 +539,7 @@ def read_raw(path: str | Path, table: str) -> RawTable:
         column = columns[col.name].without_blank_rows(keep)
         out[col.name] = column.typed(col)
         unreadable[col.name] = column.unreadable()
-        if unreadable[col.name].any():
+        if unreadable[col.name].any() and col.name not in derived:
             problems += cell_problems(name, pd.Series(rows), column.cells_as_read(),
                                       unreadable[col.name], column.label, col.expected)
     frame = pd.DataFrame(out, copy=False)

@@ -7,52 +7,86 @@ sick-leave figure that is suppressed is never written out.
 from __future__ import annotations
 
 from .formatting import NBSP, fmt_int, fmt_mnkr_text, fmt_number, is_missing
-from .periods import MONTH_NAMES_SV, Period
+from .labels import division_name
+from .periods import Period
+from .privacy import SMALL_GROUP_MAX
 
 
 def _known(value) -> bool:
     return not is_missing(value)
 
 
-def _when(period: Period) -> str:
-    return "för helåret" if period.is_full_year else f"per {MONTH_NAMES_SV[period.last_month - 1]}"
+def _zero(tkr) -> bool:
+    """An amount that the text would write as 0 mnkr."""
+    return round(tkr / 1000, 1) == 0
 
 
-def _surplus(value) -> str:
-    return "ett överskott" if value >= 0 else "ett underskott"
+def _result(tkr) -> str:
+    """A result in running text, the sign carried by the word, never by the number."""
+    if _zero(tkr):
+        return "ett nollresultat"
+    word = "ett överskott" if tkr > 0 else "ett underskott"
+    return f"{word} på {fmt_mnkr_text(abs(tkr))}"
+
+
+def _against(tkr, what: str) -> str:
+    """A deviation: "3 mnkr bättre än budget", "i nivå med budget"."""
+    if _zero(tkr):
+        return f"i nivå med {what}"
+    return f"{fmt_mnkr_text(abs(tkr))} {'bättre' if tkr > 0 else 'sämre'} än {what}"
+
+
+def _list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
 
 
 def economy(row, period: Period) -> list[str]:
+    """The economy paragraph of a division.
+
+    >>> p = Period.parse("2021-T1")
+    >>> economy({"result": -11_000, "result_prev_year": -19_000, "budget_deviation": -6_000}, p)
+    ['Divisionen redovisar per april ett resultat som är 6\xa0mnkr sämre än budget.', \
+'Periodens resultat är ett underskott på 11\xa0mnkr, vilket är 8\xa0mnkr bättre än samma period föregående år.']
+    """
     out = []
+    when = period.when_sv
     if _known(row.get("budget_deviation")):
-        dev = row["budget_deviation"]
-        if round(dev / 1000, 1) == 0:
-            out.append(f"Divisionen redovisar {_when(period)} ett resultat i nivå med budget.")
-        else:
-            out.append(f"Divisionen redovisar {_when(period)} {_surplus(dev)} med "
-                       f"{fmt_mnkr_text(abs(dev))} mot budget.")
-    if _known(row.get("result")) and _known(row.get("result_prev_year")):
-        change = row["result"] - row["result_prev_year"]
-        comparison = ("i nivå med" if round(change / 1000, 1) == 0 else
-                      f"{fmt_mnkr_text(abs(change))} {'bättre' if change > 0 else 'sämre'} än")
-        out.append(f"Periodens resultat är {fmt_mnkr_text(row['result'], sign=True)}, vilket är "
-                   f"{comparison} samma period föregående år.")
+        out.append(f"Divisionen redovisar {when} ett resultat som är "
+                   f"{_against(row['budget_deviation'], 'budget')}.")
+    if _known(row.get("result")):
+        text = f"Periodens resultat är {_result(row['result'])}"
+        if _known(row.get("result_prev_year")):
+            change = row["result"] - row["result_prev_year"]
+            text += f", vilket är {_against(change, 'samma period föregående år')}"
+        out.append(text + ".")
     if _known(row.get("forecast_deviation")) and not period.is_full_year:
-        fd = row["forecast_deviation"]
-        out.append(f"Prognosen för helår {period.year} visar på {_surplus(fd)} om "
-                   f"{fmt_mnkr_text(abs(fd))} mot budget.")
+        out.append(f"Prognosen för helår {period.year} är "
+                   f"{_against(row['forecast_deviation'], 'budget')}.")
     if _known(row.get("action_plan_pct")):
         out.append(f"Måluppfyllelsen för den ekonomiska handlingsplanen är "
-                   f"{fmt_number(row['action_plan_pct'], 0)} procent {_when(period)}.")
+                   f"{fmt_number(row['action_plan_pct'], 0)} procent {when}.")
     return out
 
 
-def staff(row, period: Period) -> list[str]:
+def staff(row, period: Period, unknown: dict[str, str] | None = None) -> list[str]:
+    """The staff paragraph of a division; ``unknown`` maps figures the data cannot give
+    to the reason (see :func:`regionanalytics.summary.unknown_figures`).
+
+    >>> p = Period.parse("2021-T1")
+    >>> staff({"sick_leave_pct": None}, p, {"sick_leave_pct": "uppgifter saknas för april 2021"})
+    ['Sjukfrånvaron kan inte redovisas: uppgifter saknas för april 2021.']
+    """
+    unknown = unknown or {}
     out = []
-    if _known(row.get("headcount")) and _known(row.get("headcount_change")):
-        n, change = row["headcount"], int(row["headcount_change"])
-        text = f"Divisionen har {fmt_int(n)} månadsanställda {_when(period)}"
-        if change:
+    when = period.when_sv
+    if "headcount" in unknown:
+        out.append(f"Antalet anställda kan inte redovisas: {unknown['headcount']}.")
+    elif _known(row.get("headcount")):
+        n = row["headcount"]
+        text = f"Divisionen har {fmt_int(n)} månadsavlönade {when}"
+        change = row.get("headcount_change")
+        if _known(change) and int(change):
+            change = int(change)
             word = "en minskning" if change < 0 else "en ökning"
             pct = row.get("headcount_change_pct")
             pct_text = f" ({fmt_number(abs(pct), 1)} procent)" if _known(pct) else ""
@@ -74,55 +108,67 @@ def staff(row, period: Period) -> list[str]:
         pp = row.get("sick_leave_change_pp")
         if _known(pp) and round(pp, 1) != 0:
             word = "en minskning" if pp < 0 else "en ökning"
-            unit = "procentenhet" if round(abs(pp), 1) == 1 else "procentenheter"
-            text += f", vilket är {word} med {fmt_number(abs(pp), 1)}{NBSP}{unit} jämfört med föregående år"
+            text += (f", vilket är {word} med {fmt_number(abs(pp), 1)}{NBSP}procentenheter "
+                     "jämfört med samma period föregående år")
+        elif _known(pp):
+            text += ", i nivå med samma period föregående år"
         out.append(text + ".")
+    elif "sick_leave_pct" in unknown:
+        out.append(f"Sjukfrånvaron kan inte redovisas: {unknown['sick_leave_pct']}.")
     else:
-        out.append("Sjukfrånvaro redovisas inte för grupper med tio eller färre anställda.")
+        out.append(f"Sjukfrånvaron redovisas inte: {SMALL_GROUP_SENTENCE}.")
     return out
 
 
+#: Why a sick-leave figure is not shown (the law's rule, built from its one threshold).
+SMALL_GROUP_SENTENCE = (f"den gäller en grupp med {fmt_int(SMALL_GROUP_MAX)} eller färre anställda, "
+                        "och sjukfrånvaro är hälsouppgifter")
+
+
 def goals(assessments: dict[str, str | None]) -> list[str]:
-    """One sentence over the perspectives' assessments (perspective -> uppfyllt/delvis/ej)."""
+    """One sentence over the perspectives' assessments (perspective -> uppfyllt/delvis/ej).
+
+    >>> goals({"medborgare": "ej", "ekonomi": "ej"})
+    ['Divisionens måluppfyllelse i perspektiven medborgare och ekonomi uppnås inte.']
+    """
     groups = {k: [p for p, a in assessments.items() if a == k] for k in ("uppfyllt", "delvis", "ej")}
     if not any(groups.values()):
         return []
-    join = lambda items: items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+    noun = lambda items: "perspektivet" if len(items) == 1 else "perspektiven"
     parts = []
     if groups["uppfyllt"]:
-        parts.append(f"uppnår måluppfyllelsen i perspektiv{'et' if len(groups['uppfyllt']) == 1 else 'en'} "
-                     f"{join(groups['uppfyllt'])}")
+        parts.append(f"uppnår måluppfyllelsen i {noun(groups['uppfyllt'])} {_list(groups['uppfyllt'])}")
     if groups["delvis"]:
-        parts.append(f"delvis uppfyller den för perspektiv{'et' if len(groups['delvis']) == 1 else 'en'} "
-                     f"{join(groups['delvis'])}")
-    text = "Den samlade bedömningen är att divisionen " + join(parts) + "."
+        parts.append(f"delvis uppfyller den för {noun(groups['delvis'])} {_list(groups['delvis'])}")
+    sentences = []
+    if parts:
+        sentences.append("Den samlade bedömningen är att divisionen " + _list(parts) + ".")
     if groups["ej"]:
-        text += (f" Divisionens måluppfyllelse i perspektiv{'et' if len(groups['ej']) == 1 else 'en'} "
-                 f"{join(groups['ej'])} uppnås inte.")
-    return [text]
+        sentences.append(f"Divisionens måluppfyllelse i {noun(groups['ej'])} {_list(groups['ej'])} "
+                         "uppnås inte.")
+    return [" ".join(sentences)]
 
 
 def region(rows, period: Period) -> list[str]:
-    """The region's summary: ``rows`` maps division -> key metrics, with the total under "Region"."""
+    """The region's summary: ``rows`` maps division -> key metrics, with the total under
+    :data:`regionanalytics.summary.REGION`."""
     from .summary import REGION
 
     total = rows[REGION]
     out = []
-    if _known(total.get("result")) and _known(total.get("result_prev_year")):
-        change = total["result"] - total["result_prev_year"]
-        sign = "positivt" if total["result"] >= 0 else "negativt"
-        out.append(f"Divisionerna visar ett {sign} periodresultat med {fmt_mnkr_text(total['result'], sign=True)} "
-                   f"vilket är {fmt_mnkr_text(abs(change))} {'bättre' if change >= 0 else 'sämre'} "
-                   "än föregående år.")
+    if _known(total.get("result")):
+        text = f"Divisionerna redovisar tillsammans {_result(total['result'])} {period.when_sv}"
+        if _known(total.get("result_prev_year")):
+            change = total["result"] - total["result_prev_year"]
+            text += f", vilket är {_against(change, 'samma period föregående år')}"
+        out.append(text + ".")
     better = [d for d, r in rows.items() if d != REGION and _known(r.get("budget_deviation"))
-              and r["budget_deviation"] > 0]
+              and not _zero(r["budget_deviation"]) and r["budget_deviation"] > 0]
     if better:
-        names = [f"division {d}" for d in better]
+        names = [division_name(d) for d in better]
         names[0] = names[0][0].upper() + names[0][1:]
-        listing = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
-        out.append(f"{listing} har resultat som är bättre än budget.")
+        out.append(f"{_list(names)} har resultat som är bättre än budget.")
     if _known(total.get("forecast_deviation")) and not period.is_full_year:
-        fd = total["forecast_deviation"]
-        out.append(f"Divisionernas årsprognoser pekar på {_surplus(fd)} på "
-                   f"{fmt_mnkr_text(fd, sign=True)} mot budget.")
+        out.append(f"Divisionernas årsprognoser är sammantaget "
+                   f"{_against(total['forecast_deviation'], 'budget')}.")
     return out

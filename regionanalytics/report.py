@@ -25,8 +25,10 @@ from . import charts, labels, metrics, narrative
 from .data import RegionData, load_region
 from .exceptions import ParameterError
 from .formatting import SUPPRESSED, fmt_int, fmt_number, is_missing
-from .periods import Period
-from .summary import REGION, SICK_LEAVE_FIGURES, key_metrics_wide
+from .periods import Period, months_sv
+from .metrics.sick_leave import RATE_COLUMNS, protect_figures
+from .privacy import protect_both_years
+from .summary import REGION, key_metrics_wide, unknown_figures
 
 #: MIME type of the figures a report records for the runner and the tests.
 FIGURES_MIME = "application/vnd.regionanalytics.figures+json"
@@ -144,17 +146,31 @@ def _sick_note(df: pd.DataFrame) -> str | None:
 
 # --------------------------------------------------------------------------- reports
 
-_KEY_METRICS: dict = {}
+_MEMO: dict = {}
 
 
-def _key_metrics(data: RegionData, period: Period) -> pd.DataFrame:
-    """Key metrics of the whole region, computed once per data set and period in a kernel
-    (a warm kernel running several reports reuses them)."""
+def _region_figures(data: RegionData, period: Period) -> dict:
+    """What every report of a period shows of the whole region, computed once per data set
+    and period in a kernel (a warm kernel running several reports reuses it): the key
+    metrics, the figures the data cannot give, and the sick-leave key figures of every
+    division protected across divisions (a division's figure for women could otherwise be
+    worked out from the region's and the other divisions')."""
     key = (tuple(sorted(data.fingerprint.items())), period.label)
-    if key not in _KEY_METRICS:
-        _KEY_METRICS.clear()
-        _KEY_METRICS[key] = key_metrics_wide(data, period)
-    return _KEY_METRICS[key]
+    if key not in _MEMO:
+        _MEMO.clear()
+        hours = metrics.hours_pair(data.employees, data.absence, period)
+        figures = metrics.sick_leave_key_figures(data.employees, data.absence, period,
+                                                 by=["division"], hours=hours)
+        _MEMO[key] = {
+            "key": key_metrics_wide(data, period, hours=hours),
+            "unknown": unknown_figures(data, period),
+            "sick_figures": protect_figures(figures, ["division"], across="division"),
+        }
+    return _MEMO[key]
+
+
+def _missing_note(reason: str) -> str:
+    return f'<p class="ra-missing">Uppgiften kan inte redovisas: {html.escape(reason)}.</p>'
 
 
 @dataclass
@@ -163,11 +179,13 @@ class _Report:
     data: RegionData
     data_dir: str
     key: pd.DataFrame = field(repr=False)
+    unknown: dict = field(default_factory=dict, repr=False)
 
     def header(self, title: str) -> None:
-        fp = self.data.files
-        source = html.escape(str(self.data_dir))
-        files = html.escape(", ".join(p.name for p in fp.values()))
+        # the folder's name only: a local absolute path says nothing to a reader and
+        # tells the world where the analyst keeps the data
+        source = html.escape(Path(self.data_dir).name or str(self.data_dir))
+        files = html.escape(", ".join(p.name for p in self.data.files.values()))
         run = datetime.now().strftime("%Y-%m-%d %H:%M")
         _display(_html(
             f'<div class="ra-header"><h1>{html.escape(title)}</h1>'
@@ -195,8 +213,9 @@ class DivisionReport(_Report):
         data = load_region(data_dir)
         p = check_period(data, period)
         check_division(data, division)
-        return cls(period=p, data=data, data_dir=str(data_dir), key=_key_metrics(data, p),
-                   division=division)
+        region = _region_figures(data, p)
+        return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"],
+                   unknown=region["unknown"], division=division)
 
     @property
     def _row(self) -> dict:
@@ -206,13 +225,37 @@ class DivisionReport(_Report):
         return df[df["division"] == self.division]
 
     def header(self) -> None:
-        super().header(f"{self.period.title_sv} – Division {self.division}")
+        super().header(f"{self.period.title_sv} – {labels.division_name(self.division, capital=True)}")
 
     def summary(self) -> None:
         goals = metrics.goal_fulfilment(self._only(self.data.goals), self.period)
-        text = (narrative.economy(self._row, self.period) + narrative.staff(self._row, self.period)
+        text = (narrative.economy(self._row, self.period)
+                + narrative.staff(self._row, self.period, self.unknown)
                 + narrative.goals(dict(zip(goals["perspective"], goals["assessment"]))))
         _display(_html(_paragraphs(text)))
+
+    def data_notes(self) -> None:
+        """What a reader should know about the division's data: units without a forecast
+        (their budget stands in), units without finance rows in a month, figures that
+        cannot be given."""
+        from .validation import finance_gaps
+
+        notes = []
+        fc = metrics.forecast_deviation(self._only(self.data.forecast), self._only(self.data.finance),
+                                        self.period, by=["unit"])
+        lacking = fc.loc[fc["units_without_forecast"] > 0, "unit"].tolist()
+        if lacking:
+            notes.append(f"Prognos saknas {self.period.when_sv} för {', '.join(lacking)}; "
+                         "årsbudgeten har räknats som prognos.")
+        gaps = finance_gaps(self._only(self.data.finance))
+        for unit, months in zip(gaps["unit"], gaps["months"]):
+            notes.append(f"Ekonomiunderlaget har inga rader för {unit} för {months_sv(months)}.")
+        for reason in sorted(set(self.unknown.values())):
+            notes.append(f"Personal- eller sjukfrånvarouppgifter saknas: {reason}.")
+        if not notes:
+            notes.append("Underlaget täcker perioden; inga anmärkningar.")
+        _display(_html("<ul class=\"ra-notes\">" + "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+                       + "</ul>"))
 
     # economy ---------------------------------------------------------------
     def economy_table(self) -> None:
@@ -256,6 +299,9 @@ class DivisionReport(_Report):
 
     # staff -----------------------------------------------------------------
     def staff_table(self) -> None:
+        if "headcount" in self.unknown:
+            _display(_html(_missing_note(self.unknown["headcount"])))
+            return
         emp = self._only(self.data.employees)
         forms = metrics.headcount(emp, self.period, by=["employment"])
         forms["employment"] = forms["employment"].map(labels.EMPLOYMENT)
@@ -275,7 +321,15 @@ class DivisionReport(_Report):
             ("fte", "dec"), ("fte_prev_year", "dec"),
         ], caption="Arbetad tid, alla anställda inklusive timavlönade")))
 
+    def _sick_unknown(self) -> bool:
+        if "sick_leave_pct" in self.unknown:
+            _display(_html(_missing_note(self.unknown["sick_leave_pct"])))
+            return True
+        return False
+
     def sick_leave_chart(self) -> None:
+        if self._sick_unknown():
+            return
         monthly = metrics.sick_leave(self._only(self.data.employees), self.data.absence, self.period,
                                      by=["month"], hours=self._hours())
         monthly = monthly[monthly["month"].isin(self.period.months)]
@@ -289,8 +343,10 @@ class DivisionReport(_Report):
         return self._hours_cache
 
     def sick_leave_table(self) -> None:
-        kf = metrics.sick_leave_key_figures(self._only(self.data.employees), self.data.absence,
-                                            self.period, by=[], hours=self._hours())
+        if self._sick_unknown():
+            return
+        figures = _region_figures(self.data, self.period)["sick_figures"]
+        kf = self._only(figures).drop(columns="division").reset_index(drop=True)
         kf["figure"] = kf["figure"].map(labels.SICK_LEAVE_FIGURES)
         _display(_html(html_table(kf, [
             ("figure", "text"), ("value", "I år (%)", "pct"),
@@ -299,11 +355,11 @@ class DivisionReport(_Report):
             note=_sick_note(kf))))
 
     def sick_leave_by_unit(self) -> None:
-        from .privacy import protect_partition
-
+        if self._sick_unknown():
+            return
         units = metrics.sick_leave(self._only(self.data.employees), self.data.absence, self.period,
                                    by=["unit"], hours=self._hours())
-        units = protect_partition(units, SICK_LEAVE_FIGURES)
+        units = protect_both_years(units, RATE_COLUMNS)
         _display(_html(html_table(units, [
             ("unit", "text"), ("sick_leave_pct", "pct"),
             ("sick_leave_pct_prev_year", "pct"),
@@ -351,7 +407,8 @@ class RegionOverview(_Report):
         charts.set_theme()
         data = load_region(data_dir)
         p = check_period(data, period)
-        return cls(period=p, data=data, data_dir=str(data_dir), key=_key_metrics(data, p))
+        region = _region_figures(data, p)
+        return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"], unknown=region["unknown"])
 
     def header(self) -> None:
         super().header(f"{self.period.title_sv} – Regionen, sammanställning av divisionerna")
@@ -367,7 +424,7 @@ class RegionOverview(_Report):
         divisions = self.key[self.key["division"] != REGION]
         total = self.key[self.key["division"] == REGION].iloc[0].to_dict()
         total["division"] = labels.REGION
-        sick = divisions.assign(suppressed=divisions["sick_leave_pct"].isna())
+        sick = divisions.assign(suppressed=divisions["sick_leave_suppressed"])
         _display(_html(html_table(sick, [
             ("division", "text"), ("result", "mnkr_sign"),
             ("budget_deviation", "mnkr_sign"),
@@ -392,6 +449,9 @@ class RegionOverview(_Report):
         _show_figure(charts.goal_heatmap(df))
 
     def sick_leave_chart(self) -> None:
+        if "sick_leave_pct" in self.unknown:
+            _display(_html(_missing_note(self.unknown["sick_leave_pct"])))
+            return
         df = self.key[self.key["division"] != REGION]
         _show_figure(charts.sick_leave_by_group(df))
 

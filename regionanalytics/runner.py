@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import __version__
+from . import __version__, labels
 from .exceptions import ParameterError, RegionAnalyticsError
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -121,6 +121,14 @@ def check_parameters(parameters: dict) -> None:
                 "environment instead.")
 
 
+def relative_path(path: str | Path, start: Path) -> str:
+    """``path`` relative to ``start`` (as text), absolute only where no relative path exists."""
+    try:
+        return os.path.relpath(Path(path).resolve(), start.resolve())
+    except ValueError:  # another drive
+        return str(Path(path).resolve())
+
+
 def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known: list[str],
                  notebooks: Path = NOTEBOOKS) -> list[ReportSpec]:
     """The reports to run; unknown divisions are refused here, before any kernel starts."""
@@ -130,8 +138,10 @@ def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known
             raise ParameterError(
                 f"Unknown division(s): {', '.join(map(repr, unknown))}. The data has: {', '.join(known)}.")
     chosen = divisions or known
-    data = str(Path(data_dir).resolve())
     notebooks = Path(notebooks).resolve()
+    # relative to the notebooks' folder (the kernel's working folder): no local absolute
+    # path is written into the executed notebooks
+    data = relative_path(data_dir, notebooks)
     specs = [ReportSpec(REGION_SLUG, "Regionen", str(notebooks / REGION_NOTEBOOK),
                         {"period": period, "data_dir": data})]
     used = {REGION_SLUG}
@@ -141,7 +151,7 @@ def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known
         while slug in used:
             slug, n = f"{base}-{n}", n + 1
         used.add(slug)
-        specs.append(ReportSpec(slug, f"Division {division}", str(notebooks / DIVISION_NOTEBOOK),
+        specs.append(ReportSpec(slug, labels.division_name(division, capital=True), str(notebooks / DIVISION_NOTEBOOK),
                                 {"period": period, "division": division, "data_dir": data}))
     for spec in specs:
         check_parameters(spec.parameters)
@@ -452,7 +462,7 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
 def _progress(total: int, enabled: bool):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc="Rapporter", unit="rapport", disable=not enabled)
+    return tqdm(total=total, desc="Reports", unit="report", disable=not enabled)
 
 
 def _read_manifest(out: Path) -> dict:
@@ -469,7 +479,7 @@ def _manifest(period, data_dir, digests, jobs, scheduler, force, started, report
         entries.setdefault(spec.slug, {"title": spec.title, "status": status})
     return {
         "period": period,
-        "parameters": {"period": period, "data_dir": str(Path(data_dir).resolve()), "jobs": jobs,
+        "parameters": {"period": period, "data_dir": relative_path(data_dir, Path.cwd()), "jobs": jobs,
                        "scheduler": scheduler, "force": force},
         "data_fingerprint": digests,
         "package_version": __version__,

@@ -84,6 +84,10 @@ _MONTH = Column("month", "month", ("månad", "manad", "period", "år-månad", "a
 _DIVISION = Column("division", "text", ("division", "förvaltning", "divisionsnamn"))
 _UNIT = Column("unit", "text", ("verksamhet", "verksamhetsområde", "enhet", "vo"))
 
+#: Person ids: pseudonymous ids, or personnummer (pseudonymised while read).
+_PERSON_ID_ALIASES = ("person-id", "personid", "person", "anställningsid", "anställningsnummer",
+                      "personnummer", "personnr", "pnr")
+
 _EMPLOYMENT_ALIASES = {
     "tillsvidareanställd": "tillsvidare", "tillsvidareanställning": "tillsvidare",
     "tv": "tillsvidare", "visstidsanställd": "visstid", "visstidsanställning": "visstid",
@@ -126,7 +130,7 @@ TABLES: dict[str, Table] = {
             "One row per person and month employed (pseudonymous person ids).",
             (
                 _MONTH,
-                Column("person_id", "text", ("person-id", "personid", "person", "anställningsid")),
+                Column("person_id", "text", _PERSON_ID_ALIASES),
                 _DIVISION, _UNIT,
                 Column("employment", "category", ("anställningsform",),
                        allowed=EMPLOYMENT_FORMS, value_aliases=_EMPLOYMENT_ALIASES),
@@ -156,7 +160,7 @@ TABLES: dict[str, Table] = {
             "absence",
             "Sick-leave spells per person, dates inclusive; extent 0–1 (partial sick leave).",
             (
-                Column("person_id", "text", ("person-id", "personid", "person", "anställningsid")),
+                Column("person_id", "text", _PERSON_ID_ALIASES),
                 Column("start", "date", ("från", "fr.o.m.", "from", "startdatum", "fom",
                                           "from datum", "från datum")),
                 # empty: the spell was still running when the export was made

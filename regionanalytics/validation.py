@@ -225,22 +225,41 @@ def select_sick_leave(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[s
     return df[sick].reset_index(drop=True), notes, problems
 
 
-def table_notes(df: pd.DataFrame, spec: Table, name: str) -> list[str]:
-    """Warnings about a table that do not stop it from being used."""
-    if spec.name != "finance" or df.empty:
-        return []
-    # a unit without rows in a month between its first and last month: an export that
-    # missed it, or a real month without bookings; the result is still computed
-    rows = df.dropna(subset=["month", "division", "unit"])
+def finance_gaps(finance: pd.DataFrame) -> pd.DataFrame:
+    """Units without finance rows in a month between their first and last month.
+
+    An export that missed the unit, or a real month without bookings: the result
+    is still computed, but a reader should know.
+
+    Returns
+    -------
+    DataFrame
+        ``division``, ``unit``, ``months`` (the list of months without rows).
+
+    >>> fin = pd.DataFrame({"month": ["2021-01", "2021-03", "2021-01", "2021-02", "2021-03"],
+    ...                     "division": "D", "unit": ["a", "a", "b", "b", "b"]})
+    >>> finance_gaps(fin).values.tolist()
+    [['D', 'a', ['2021-02']]]
+    """
+    rows = finance.dropna(subset=["month", "division", "unit"])
     present = rows.groupby(["division", "unit"], sort=True)["month"].unique()
-    notes = []
+    found = []
     for (division, unit), months in present.items():
         months = set(months)
         gaps = [m for m in month_span(min(months), max(months)) if m not in months]
         if gaps:
-            notes.append(f"{name}: unit '{unit}' ({division}) has no rows for {', '.join(gaps)}, "
-                         "which other months have; its result counts nothing for them")
-    return notes
+            found.append((division, unit, gaps))
+    return pd.DataFrame(found, columns=["division", "unit", "months"])
+
+
+def table_notes(df: pd.DataFrame, spec: Table, name: str) -> list[str]:
+    """Warnings about a table that do not stop it from being used."""
+    if spec.name != "finance" or df.empty:
+        return []
+    gaps = finance_gaps(df)
+    return [f"{name}: unit '{unit}' ({division}) has no rows for {', '.join(months)}, which other "
+            "months have; its result counts nothing for them"
+            for division, unit, months in gaps.itertuples(index=False)]
 
 
 _TABLE_CHECKS = {"finance": _check_finance, "employees": _check_employees, "absence": _check_absence,

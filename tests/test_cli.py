@@ -50,4 +50,37 @@ def test_metrics_csv_and_json():
 
 def test_period_outside_data_is_a_clear_error():
     code, _, err = run("metrics", "--period", "2022-T1", "--data", str(SAMPLE))
-    assert code == 1 and "actuals up to 2021-12" in err
+    assert code == 1 and "The data starts in 2020-01 and ends in 2021-12; 2022-T1 runs to 2022-04" in err
+    code, _, err = run("metrics", "--period", "2019-T1", "--data", str(SAMPLE))
+    assert code == 1 and err.strip() == "error: The data starts in 2020-01 and ends in 2021-12; 2019-T1 is before it."
+
+
+def test_a_data_folder_that_does_not_exist_says_so(tmp_path):
+    code, _, err = run("validate", str(tmp_path / "nowhere"))
+    assert code == 1 and "nowhere: expected a folder with the region's exports; it does not exist" in err
+    code, _, err = run("metrics", "--period", "2021-T1", "--data", str(tmp_path / "nowhere"))
+    assert code == 1 and "does not exist" in err and "Traceback" not in err
+
+
+def test_piping_metrics_into_head_ends_quietly():
+    import subprocess
+    import sys
+
+    command = (f"{sys.executable} -m regionanalytics.cli metrics --period 2021-T1 --data {SAMPLE} "
+               "| head -n 2")
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines()[0] == "division,metric,value,flag,note"
+    assert done.stderr == ""
+
+
+def test_run_help_documents_every_option_with_its_default(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for option, default in [("--data", "data/sample"), ("--out", "outputs"), ("--jobs", "2"),
+                            ("--timeout", "600")]:
+        assert option in text and f"(default: {default})" in text
+    assert "--force" in text and "--scheduler" in text and "--division" in text
+

@@ -48,9 +48,9 @@ def visible_text(html):
     return re.sub(r"<[^>]+>", " ", html)
 
 
-def _run(tmp_path, name, **parameters):
+def _run(tmp_path, name, cwd=NOTEBOOKS, **parameters):
     out = tmp_path / name
-    pm.execute_notebook(str(NOTEBOOKS / name), str(out), parameters=parameters, cwd=str(NOTEBOOKS),
+    pm.execute_notebook(str(NOTEBOOKS / name), str(out), parameters=parameters, cwd=str(cwd),
                         kernel_name="python3", progress_bar=False, start_timeout=180)
     return nbformat.read(out, as_version=4)
 
@@ -76,9 +76,11 @@ def test_division_report_records_the_reference_figures(lansteknik):
 @pytest.mark.xdist_group("kernels")
 def test_division_report_html_has_narrative_tables_and_no_code(lansteknik):
     html = notebook_to_html(lansteknik, "Division Länsteknik")
-    assert "Divisionen redovisar per april ett överskott med 3\u00a0mnkr mot budget." in html
-    assert "Sjukfrånvaron ligger på 5,3 procent, vilket är en minskning med 1,0\u00a0procentenhet" in html
-    assert "131 månadsanställda" in html
+    assert "Divisionen redovisar per april ett resultat som är 3\u00a0mnkr bättre än budget." in html
+    assert ("Sjukfrånvaron ligger på 5,3 procent, vilket är en minskning med 1,0\u00a0procentenheter "
+            "jämfört med samma period föregående år.") in html
+    assert "131 månadsavlönade" in html
+    assert "Om underlaget" in html and "Underlaget täcker perioden" in html
     assert html.count("data:image/png;base64") >= 2
     assert _alt_texts(html)[:2] == [
         "Diagram: Ackumulerat resultat mot budget (mnkr). Serier: Resultat, Budget.",
@@ -94,8 +96,8 @@ def test_division_report_html_has_narrative_tables_and_no_code(lansteknik):
 def test_region_overview(tmp_path):
     nb = _run(tmp_path, "region_overview.ipynb", period="2021-T1", data_dir=str(SAMPLE))
     html = notebook_to_html(nb, "Regionen")
-    assert ("Divisionerna visar ett positivt periodresultat med +1\u00a0mnkr vilket är 63\u00a0mnkr "
-            "bättre än föregående år.") in html
+    assert ("Divisionerna redovisar tillsammans ett överskott på 1\u00a0mnkr per april, vilket är "
+            "63\u00a0mnkr bättre än samma period föregående år.") in html
     assert html.count("data:image/png;base64") >= 3  # deviation chart, heatmap, sick leave
     assert all(alt.startswith("Diagram: ") for alt in _alt_texts(html))
     figures = figures_from_notebook(nb)
@@ -117,18 +119,22 @@ def test_bad_parameter_stops_in_first_cell(tmp_path):
     with pytest.raises(pm.PapermillExecutionError) as exc:
         _run(tmp_path, "division_report.ipynb", period="2023-T1", division="Länsteknik",
              data_dir=str(SAMPLE))
-    assert "actuals up to 2021-12" in exc.value.evalue
+    assert "The data starts in 2020-01 and ends in 2021-12; 2023-T1 runs to 2023-04" in exc.value.evalue
 
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("kernels")
-def test_explore_notebook_runs_top_to_bottom(tmp_path):
-    nb = _run(tmp_path, "explore.ipynb")
+@pytest.mark.parametrize("cwd", [NOTEBOOKS, ROOT], ids=["from JupyterLab", "from the repository root"])
+def test_explore_notebook_runs_top_to_bottom(tmp_path, cwd):
+    import re
+
+    nb = _run(tmp_path, "explore.ipynb", cwd=cwd)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
     text = json.dumps([o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.get("outputs", [])],
                       ensure_ascii=False)
     assert "Länssjukvård" in text and "sick_leave_pct" in text
+    assert not re.search(r"\de-\d\d", text), "rounding noise (like 3.98e-12) shown to the user"
 
 
 def _alt_texts(html: str) -> list[str]:

@@ -119,7 +119,8 @@ def test_small_division_suppressed_in_summary_and_by_subtraction(crafted):
 def test_small_division_report_shows_no_sick_leave_figure(crafted, monkeypatch):
     html, figures = _shown(monkeypatch, lambda: report.DivisionReport.open("2021-T1", "Revision", crafted),
                            ["summary", "sick_leave_table", "sick_leave_by_unit", "sick_leave_chart"])
-    assert "Sjukfrånvaro redovisas inte för grupper med tio eller färre anställda." in html
+    assert ("Sjukfrånvaron redovisas inte: den gäller en grupp med 10 eller färre anställda, "
+            "och sjukfrånvaro är hälsouppgifter.") in html
     assert "Sjukfrånvaron ligger på" not in html
     assert re.findall(r'<td class="num">([^<]*)</td>', html) and \
         set(re.findall(r'<td class="num">([^<]*)</td>', html)) == {"*"}
@@ -176,3 +177,70 @@ def test_credential_like_parameters_are_refused(params):
 
 def test_ordinary_parameters_pass():
     check_parameters({"period": "2021-T1", "division": "Närsjukvård Luleå-Boden", "data_dir": "/data/region"})
+
+
+# --------------------------------------------------------------------------- secondary suppression
+
+def _parts(persons, persons_prev, value, value_prev):
+    df = pd.DataFrame({"persons": persons, "persons_prev_year": persons_prev,
+                       "sick_leave_pct": value, "sick_leave_pct_prev_year": value_prev})
+    df["long_term_sick_share_pct"] = df["long_term_sick_share_pct_prev_year"] = 50.0
+    df["suppressed"] = df["persons"] <= 10
+    df["suppressed_prev_year"] = df["persons_prev_year"] <= 10
+    df.loc[df["suppressed"], "sick_leave_pct"] = np.nan
+    df.loc[df["suppressed_prev_year"], "sick_leave_pct_prev_year"] = np.nan
+    df["sick_leave_change_pp"] = df["sick_leave_pct"] - df["sick_leave_pct_prev_year"]
+    return df
+
+
+def test_last_years_figures_are_protected_on_last_years_group_sizes():
+    from regionanalytics.metrics.sick_leave import RATE_COLUMNS
+    from regionanalytics.privacy import protect_both_years
+
+    # unit B had 5 persons last year: its figure then could be subtracted out of the
+    # division's, so the smallest other unit of last year (A, 20) is hidden for last year;
+    # this year every unit is large and shown. Changes are hidden where either year is.
+    parts = _parts([20, 20, 30], [20, 5, 30], [4.0, 5.0, 6.0], [3.0, 4.0, 5.0])
+    out = protect_both_years(parts, RATE_COLUMNS)
+    assert out["sick_leave_pct"].tolist() == [4.0, 5.0, 6.0]
+    assert out["suppressed_prev_year"].tolist() == [True, True, False]
+    assert out["sick_leave_pct_prev_year"].isna().tolist() == [True, True, False]
+    assert out["sick_leave_change_pp"].isna().tolist() == [True, True, False]
+
+
+def test_small_parts_that_together_are_ten_or_fewer_take_another_with_them():
+    from regionanalytics.privacy import protect_partition
+
+    parts = pd.DataFrame({"persons": [4, 5, 30, 40], "value": [1.0, 2.0, 3.0, 4.0]})
+    parts["suppressed"] = parts["persons"] <= 10
+    # 4 + 5 = 9 persons: together still a small group, so the smallest shown part (30) goes
+    assert protect_partition(parts, ["value"])["suppressed"].tolist() == [True, True, True, False]
+    parts = parts.assign(persons=[4, 8, 30, 40])  # 12 persons together: the two are enough
+    assert protect_partition(parts, ["value"])["suppressed"].tolist() == [True, True, False, False]
+
+
+def test_a_figure_that_the_region_minus_other_divisions_would_give_is_protected():
+    from regionanalytics.metrics.sick_leave import protect_figures
+
+    # X has 5 women (hidden) and 20 men; Y and Z are large. Within X, men go too (women +
+    # men make X's total); across divisions, X's women could be worked out from the
+    # region's women minus Y's and Z's, so the smaller of those (Z, 25) goes, and then Z's
+    # men with it. Y stays shown.
+    rows = []
+    for division, women, men in [("X", 5, 20), ("Y", 30, 30), ("Z", 25, 25)]:
+        for figure, n in [("total", women + men), ("women", women), ("men", men)]:
+            rows.append({"division": division, "figure": figure, "persons": n, "persons_prev_year": n,
+                         "value": np.nan if n <= 10 else 5.0, "value_prev_year": np.nan if n <= 10 else 4.0,
+                         "suppressed": n <= 10, "suppressed_prev_year": n <= 10})
+    df = pd.DataFrame(rows)
+    df["change_pp"] = df["value"] - df["value_prev_year"]
+    out = protect_figures(df, ["division"], across="division").set_index(["division", "figure"])
+    hidden = sorted(i for i, row in out.iterrows() if row["suppressed"])
+    assert hidden == [("X", "men"), ("X", "women"), ("Z", "men"), ("Z", "women")]
+    assert out.loc[("Y", "women"), "value"] == 5.0 and np.isnan(out.loc[("Z", "men"), "value"])
+    assert out.loc[[("X", "men"), ("Z", "women")], "value_prev_year"].isna().all()
+
+
+def test_a_division_named_division_gets_no_second_prefix(tmp_path):
+    titles = [s.title for s in plan_reports("2021-T1", tmp_path, None, ["Division Älvdal", "Service"])]
+    assert titles == ["Regionen", "Division Älvdal", "Division Service"]

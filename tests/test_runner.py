@@ -46,6 +46,38 @@ def test_summary_csv_is_the_metrics_command(batch_output):
     assert row["Länsteknik"] == 131
 
 
+def test_no_rounding_noise_reaches_the_summaries(batch_output):
+    from openpyxl import load_workbook
+
+    from regionanalytics.formatting import round_half_up
+
+    _, out = batch_output
+    text = (out / "summary.csv").read_text(encoding="utf-8")
+    assert ",-0.0," not in text and not re.search(r"\de-\d", text)
+    sheet = load_workbook(out / "summary.xlsx")["Nyckeltal"]
+    decimals = {"mnkr": 1, "percent": 1, "procentenheter": 1, "persons": 0, "hours": 0, "årsarbetare": 1}
+    checked = 0
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        if row[1] in decimals:
+            for value in row[2:]:
+                if isinstance(value, float):
+                    # the cell holds what it shows: pasting gives the shown figure
+                    assert value == round_half_up(value, decimals[row[1]]), (row[0], value)
+                    checked += 1
+    assert checked > 100
+
+
+def test_outputs_name_no_local_absolute_path(batch_output):
+    _, out = batch_output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert not os.path.isabs(manifest["parameters"]["data_dir"])
+    for path in out.iterdir():
+        if path.suffix in (".html", ".ipynb", ".json", ".csv"):
+            text = path.read_text(encoding="utf-8")
+            assert str(SAMPLE) not in text and str(ROOT) not in text, path.name
+    assert "Datakälla:</b> sample (" in (out / "division-service.html").read_text(encoding="utf-8")
+
+
 def test_manifest_records_parameters_fingerprint_versions_and_status(batch_output):
     _, out = batch_output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

@@ -29,9 +29,13 @@ def check_by(df: pd.DataFrame, by: list[str], table: str) -> None:
 def group_sum(df: pd.DataFrame, by: list[str], columns: list[str]) -> pd.DataFrame:
     """Sum ``columns`` per group (NaN where a group has no values); ``by=[]`` gives one total row."""
     if by:
-        return (df.groupby(by, dropna=False, sort=True)[columns]
-                .sum(min_count=1).reset_index())
-    return pd.DataFrame([{c: df[c].sum(min_count=1) for c in columns}])
+        out = df.groupby(by, dropna=False, sort=True)[columns].sum(min_count=1).reset_index()
+    else:
+        out = pd.DataFrame([{c: df[c].sum(min_count=1) for c in columns}])
+    # a float sum carries noise far below any figure's meaning (3.98e-12 for 0, −0.0):
+    # amounts, hours and counts are exact to a millionth
+    out[columns] = np.round(out[columns].astype("float64"), 6) + 0.0
+    return out
 
 
 def group_nunique(df: pd.DataFrame, by: list[str], column: str, name: str) -> pd.DataFrame:

@@ -20,16 +20,28 @@ def closed_months(finance: pd.DataFrame) -> list[str]:
 
 
 def require_period(finance: pd.DataFrame, period: Period) -> None:
-    """Raise :class:`PeriodError` unless the finance data has actuals for the whole period."""
-    closed = set(closed_months(finance))
-    absent = [m for m in period.months if m not in closed]
+    """Raise :class:`PeriodError` unless the finance data has actuals for the whole period.
+
+    >>> fin = pd.DataFrame({"month": ["2020-01", "2020-02"], "actual": [1.0, 2.0]})
+    >>> require_period(fin, Period.parse("2019-T1"))
+    Traceback (most recent call last):
+    ...
+    regionanalytics.exceptions.PeriodError: The data starts in 2020-01 and ends in 2020-02; 2019-T1 is before it.
+    """
+    closed = closed_months(finance)
+    if not closed:
+        raise PeriodError("The finance data has no month with actuals yet; no period can be reported.")
+    first, last = closed[0], closed[-1]
+    where = f"The data starts in {first} and ends in {last}"
+    if period.end_month < first:
+        raise PeriodError(f"{where}; {period.label} is before it.")
+    if period.end_month > last:
+        raise PeriodError(f"{where}; {period.label} runs to {period.end_month}, after it. "
+                          "Choose an earlier period or load a newer export.")
+    absent = [m for m in period.months if m not in set(closed)]
     if absent:
-        last = max(closed) if closed else "no month"
-        raise PeriodError(
-            f"The finance data has actuals up to {last}; period {period.label} needs "
-            f"{period.months[0]} to {period.end_month} ({', '.join(absent)} missing). "
-            "Choose an earlier period or load a newer export."
-        )
+        raise PeriodError(f"{where}; {period.label} needs {period.months[0]} to {period.end_month}, "
+                          f"and {', '.join(absent)} have no actuals.")
 
 
 def budget_deviation(finance: pd.DataFrame, period: str | Period,

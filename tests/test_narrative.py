@@ -1,0 +1,70 @@
+"""The Swedish sentences, as a regional report writes them (expected text written by hand)."""
+from regionanalytics import narrative
+from regionanalytics.formatting import MINUS, NBSP
+from regionanalytics.periods import Period
+
+T1 = Period.parse("2021-T1")
+YEAR = Period.parse("2021")
+
+
+def text(sentences):
+    return " ".join(sentences).replace(NBSP, " ")
+
+
+def test_deficit_and_deviation_without_double_signs():
+    out = text(narrative.economy({"budget_deviation": -7_000, "result": -111_500, "result_prev_year": -100_000,
+                                  "forecast_deviation": -49_000}, T1))
+    assert out == ("Divisionen redovisar per april ett resultat som är 7 mnkr sämre än budget. "
+                   "Periodens resultat är ett underskott på 111,5 mnkr, vilket är 11,5 mnkr sämre än "
+                   "samma period föregående år. Prognosen för helår 2021 är 49 mnkr sämre än budget.")
+    assert MINUS not in out and "+" not in out
+
+
+def test_zero_is_in_level_never_a_surplus_of_zero():
+    out = text(narrative.economy({"budget_deviation": 30, "result": 0, "result_prev_year": 20}, T1))
+    assert out == ("Divisionen redovisar per april ett resultat som är i nivå med budget. "
+                   "Periodens resultat är ett nollresultat, vilket är i nivå med samma period föregående år.")
+    region = text(narrative.region({"Region": {"result": 0, "result_prev_year": 0, "forecast_deviation": 0}}, T1))
+    assert region == ("Divisionerna redovisar tillsammans ett nollresultat per april, vilket är i nivå med "
+                      "samma period föregående år. Divisionernas årsprognoser är sammantaget i nivå med budget.")
+
+
+def test_full_year_is_per_den_31_december():
+    out = text(narrative.economy({"budget_deviation": 12_600, "action_plan_pct": 146.0}, YEAR))
+    assert out == ("Divisionen redovisar per den 31 december ett resultat som är 12,6 mnkr bättre än budget. "
+                   "Måluppfyllelsen för den ekonomiska handlingsplanen är 146 procent per den 31 december.")
+
+
+def test_staff_sentences():
+    row = {"headcount": 131, "headcount_change": -6, "headcount_change_pct": -100 * 6 / 137,
+           "headcount_change_tillsvidare": -4, "sick_leave_pct": 5.3, "sick_leave_change_pp": -1.0}
+    assert text(narrative.staff(row, T1)) == (
+        "Divisionen har 131 månadsavlönade per april, vilket är en minskning med 6 personer (4,4 procent) "
+        "sedan årsskiftet, varav 4 tillsvidareanställda. Sjukfrånvaron ligger på 5,3 procent, vilket är en "
+        "minskning med 1,0 procentenheter jämfört med samma period föregående år.")
+
+
+def test_hidden_sick_leave_says_why():
+    small = text(narrative.staff({"sick_leave_pct": None}, T1))
+    assert small == ("Sjukfrånvaron redovisas inte: den gäller en grupp med 10 eller färre anställda, "
+                     "och sjukfrånvaro är hälsouppgifter.")
+    missing = text(narrative.staff({"sick_leave_pct": None, "headcount": None}, T1,
+                                   {"sick_leave_pct": "uppgifter saknas för april 2021",
+                                    "headcount": "uppgifter saknas för april 2021"}))
+    assert missing == ("Antalet anställda kan inte redovisas: uppgifter saknas för april 2021. "
+                       "Sjukfrånvaron kan inte redovisas: uppgifter saknas för april 2021.")
+
+
+def test_goals_when_nothing_is_met_and_when_some_is():
+    assert narrative.goals({"medborgare": "ej", "verksamhet": "ej"}) == [
+        "Divisionens måluppfyllelse i perspektiven medborgare och verksamhet uppnås inte."]
+    assert narrative.goals({"samhälle": "uppfyllt", "ekonomi": "delvis", "medarbetare": "ej"}) == [
+        "Den samlade bedömningen är att divisionen uppnår måluppfyllelsen i perspektivet samhälle och "
+        "delvis uppfyller den för perspektivet ekonomi. Divisionens måluppfyllelse i perspektivet "
+        "medarbetare uppnås inte."]
+
+
+def test_a_division_named_division_is_not_prefixed_again():
+    rows = {"Division Älvdal": {"budget_deviation": 3_000}, "Service": {"budget_deviation": 1_000},
+            "Region": {}}
+    assert text(narrative.region(rows, T1)) == "Division Älvdal och division Service har resultat som är bättre än budget."
