@@ -9,7 +9,7 @@ DATA   ?= data/sample
 OUT    ?= outputs
 JOBS   ?= 2
 
-.PHONY: setup report metrics test test-fast sample notebooks-sync bench clean
+.PHONY: setup report metrics test test-fast sample notebooks-sync bench lab clean
 
 setup: $(VENV)/.installed
 
@@ -37,6 +37,9 @@ sample: setup
 
 notebooks-sync: setup
 	$(BIN)/jupytext --sync notebooks/*.py
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

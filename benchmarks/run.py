@@ -10,7 +10,10 @@
    ``regionanalytics run`` against the plain route, ``papermill`` then
    ``jupyter nbconvert`` per report, one after the other;
 4. ``import regionanalytics`` + load the sample + the first metric in a fresh
-   interpreter, as an analyst feels it in a fresh kernel.
+   interpreter, as an analyst feels it in a fresh kernel;
+5. a cold load of the same region with personnummer as person ids (checked,
+   pseudonymised, birth year and gender derived) against one with pseudonymous
+   ids (``--only-pseudonyms`` runs this one alone and replaces its section).
 
 Every measured step runs in its own process, so its peak memory (max RSS) is
 its own. Results go to benchmarks/RESULTS.md.
@@ -84,6 +87,13 @@ def step_sick_hand(data_dir: str) -> dict:
             "previous": values["previous"]}
 
 
+def step_load(data_dir: str) -> dict:
+    import regionanalytics as ra
+
+    data = ra.load_region(data_dir, cache=False)
+    return {"rows": len(data.employees), "persons": int(data.employees["person_id"].nunique())}
+
+
 def step_describe(data_dir: str) -> dict:
     import regionanalytics as ra
 
@@ -92,7 +102,8 @@ def step_describe(data_dir: str) -> dict:
 
 
 STEPS = {f.__name__.removeprefix("step_"): f for f in
-         (step_package, step_package_cached, step_duckdb, step_sick_package, step_sick_hand, step_describe)}
+         (step_package, step_package_cached, step_duckdb, step_sick_package, step_sick_hand, step_describe,
+          step_load)}
 
 
 def describe(folder: Path) -> dict:
@@ -137,6 +148,71 @@ def make_data(scale: int) -> Path:
             f"__import__('pathlib').Path({str(folder)!r}))")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)  # in a child: the parent stays small
     return folder
+
+
+def make_personnummer_data(scale: int) -> Path:
+    """The scale's region with personnummer instead of pseudonymous ids, as an HR system
+    writes them: employees with 12-digit numbers and no birth-year or gender column,
+    absence with 10-digit numbers. Each person gets a valid number (Luhn check digit)
+    whose date lies in the person's birth year and whose gender digit matches."""
+    import pandas as pd
+
+    plain = make_data(scale)
+    folder = DATA / f"scale{scale}-personnummer"
+    if (folder / "absence.csv").exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in plain.iterdir():
+        if not path.name.startswith(("employees", "absence")):
+            shutil.copy(path, folder / path.name)
+    emp_path = next(plain.glob("employees.*"))
+    emp = pd.read_csv(emp_path, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    columns = {c.casefold(): c for c in emp.columns}
+    pid, birth, gender = columns["person-id"], columns["födelseår"], columns["kön"]
+    persons = emp.drop_duplicates(pid)[[pid, birth, gender]].reset_index(drop=True)
+    persons["serial"] = persons.groupby([birth, gender]).cumcount()
+    numbers = {}
+    for person, year, sex, serial in persons.itertuples(index=False):
+        month, day = 1 + serial % 12, 1 + (serial // 12) % 28
+        digit = (serial // 336) % 5 * 2 + (1 if sex in ("M", "Man") else 0)
+        body = f"{int(year) % 100:02d}{month:02d}{day:02d}{(serial // 1680) % 100:02d}{digit}"
+        total = sum(sum(divmod(int(c) * (2 - i % 2), 10)) for i, c in enumerate(body))
+        numbers[person] = (f"{int(year)}{month:02d}{day:02d}", body[6:] + str((10 - total % 10) % 10))
+    emp[pid] = emp[pid].map(lambda p: f"{numbers[p][0]}-{numbers[p][1]}")
+    emp.drop(columns=[birth, gender]).rename(columns={pid: "Personnummer"}).to_csv(
+        folder / "employees.csv", sep=";", index=False)
+    absence = pd.read_csv(plain / "absence.csv", dtype=str)
+    absence["person_id"] = absence["person_id"].map(lambda p: f"{numbers[p][0][2:]}-{numbers[p][1]}")
+    absence.to_csv(folder / "absence.csv", index=False)
+    return folder
+
+
+def bench_pseudonyms(scale: int, repeat: int) -> dict:
+    """Cold loads of the same region, with pseudonymous ids and with personnummer, in turns."""
+    plain, pnr = make_data(scale), make_personnummer_data(scale)
+    env = {**os.environ, "REGIONANALYTICS_PSEUDONYM_KEY": "benchmark-key"}
+    runs = {"plain": [], "personnummer": []}
+    for _ in range(repeat):
+        runs["plain"].append(run_step("load", plain, env))
+        runs["personnummer"].append(run_step("load", pnr, env))
+    facts = json.loads(runs["personnummer"][-1][2])
+    med = {k: statistics.median(r[0] for r in v) for k, v in runs.items()}
+    return {**med, **facts, "ratios": [b[0] / a[0] for a, b in zip(runs["plain"], runs["personnummer"])]}
+
+
+def pseudonym_section(scales: list[int], repeat: int) -> list[str]:
+    lines = ["## 5. Cold load with personnummer as person ids vs pseudonymous ids", "",
+             "The same region; with personnummer every number is checked (Luhn), pseudonymised "
+             "(HMAC-SHA-256) and gives the birth year and gender columns the export left out. "
+             "Loads take turns; the target is at most 1.10 at scale 10.", "",
+             "| scale | person-months | persons | pseudonymous ids | personnummer | ratio | range over rounds |",
+             "|---|---|---|---|---|---|---|"]
+    for scale in scales:
+        r = bench_pseudonyms(scale, repeat)
+        lines.append(f"| {scale} | {r['rows']:,} | {r['persons']:,} | {r['plain']:.2f} | {r['personnummer']:.2f} | "
+                     f"{r['personnummer'] / r['plain']:.2f} | {min(r['ratios']):.2f}–{max(r['ratios']):.2f} |")
+        print(lines[-1], flush=True)
+    return lines
 
 
 def compare(package_rows, reference_rows) -> float:
@@ -277,10 +353,22 @@ def main() -> None:
     parser.add_argument("--batch-scales", nargs="+", type=int, default=[1])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS.md"))
+    parser.add_argument("--pseudonym-scales", nargs="+", type=int, default=[10])
+    parser.add_argument("--only-pseudonyms", action="store_true",
+                        help="run section 5 alone and replace it in the results file")
     args = parser.parse_args()
     if args.step:
         name, data_dir = args.step
         print(json.dumps(STEPS[name](data_dir), default=float))
+        return
+    if args.only_pseudonyms:
+        section = pseudonym_section(args.pseudonym_scales, args.repeat)
+        text = Path(args.out).read_text(encoding="utf-8")
+        head, _, tail = text.partition("## 5. ")
+        rest = tail.partition("\n## ")[2] if tail else ""
+        body = head.rstrip("\n") + "\n\n" + "\n".join(section) + "\n" + (("\n## " + rest) if rest else "")
+        Path(args.out).write_text(body, encoding="utf-8")
+        print(f"wrote {args.out}")
         return
 
     lines = ["# Benchmark results", "",
@@ -329,6 +417,7 @@ def main() -> None:
               f"| warm (files seen before) | {r['warm']:.2f} | {r['import_pandas']:.2f} | {r['warm'] / r['import_pandas']:.1f} | {r['peak']:.0f} |",
               f"| cold (first load of these files) | {r['cold']:.2f} | {r['import_pandas']:.2f} | {r['cold'] / r['import_pandas']:.1f} | |"]
     print("\n".join(lines[-2:]), flush=True)
+    lines += [""] + pseudonym_section(args.pseudonym_scales, args.repeat)
     if len(args.scales) > 1:
         a, b = args.scales[0], args.scales[-1]
         ra_, rb = results[a], results[b]

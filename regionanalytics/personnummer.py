@@ -20,10 +20,8 @@ Forms accepted (``YYYYMMDD-NNNN``, ``YYYYMMDDNNNN``, ``YYMMDD-NNNN``,
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
-import re
 import secrets
 from pathlib import Path
 
@@ -38,7 +36,8 @@ HIDDEN = "(personnummer, not shown)"
 EXPECTED = ("a valid personnummer (YYYYMMDD-NNNN or YYMMDD-NNNN with a correct check digit); "
             "the number is not shown here")
 
-_SHAPE = re.compile(r"^\s*(\d{2})?(\d{2})(\d{2})(\d{2})\s*([-+]?)\s*(\d{3})(\d)\s*$")
+_SHAPE = r"^\s*(?:\d{2})?\d{6}\s*[-+]?\s*\d{4}\s*$"
+_LUHN_WEIGHTS = np.array([2, 1, 2, 1, 2, 1, 2, 1, 2, 1])
 
 
 def looks_like(values: pd.Series) -> bool:
@@ -49,21 +48,23 @@ def looks_like(values: pd.Series) -> bool:
     >>> looks_like(pd.Series(["P0001", "1234"]))
     False
     """
-    parts = values.dropna().astype(str).str.extract(_SHAPE)
-    if parts.empty:
+    text = values.dropna().astype(str)
+    shaped = text[text.str.match(_SHAPE)]
+    if shaped.empty:
         return False
-    month = pd.to_numeric(parts[2], errors="coerce")
-    day = pd.to_numeric(parts[3], errors="coerce")
+    digits = shaped.str.replace(r"[\s+-]", "", regex=True).str[-10:]
+    month = pd.to_numeric(digits.str[2:4], errors="coerce")
+    day = pd.to_numeric(digits.str[4:6], errors="coerce")
     return bool((month.between(1, 12) & (day.between(1, 31) | day.between(61, 91))).any())
 
 
 def _luhn(digits10: pd.Series) -> np.ndarray:
-    """True where the ten digits YYMMDDNNNC have a correct Luhn check digit."""
-    d = np.array([[int(c) for c in s] for s in digits10], dtype=np.int64).reshape(-1, 10)
-    weights = np.array([2, 1, 2, 1, 2, 1, 2, 1, 2, 1])
-    products = d * weights
-    total = (products // 10 + products % 10).sum(axis=1)
-    return total % 10 == 0
+    """True where the ten digits YYMMDDNNNC have a correct Luhn check digit (vectorised)."""
+    if digits10.empty:
+        return np.zeros(0, dtype=bool)
+    d = np.frombuffer("".join(digits10).encode("ascii"), dtype=np.uint8).reshape(-1, 10).astype(np.int64) - 48
+    products = d * _LUHN_WEIGHTS
+    return (products // 10 + products % 10).sum(axis=1) % 10 == 0
 
 
 def parse(values: pd.Series, reference_year: int) -> pd.DataFrame:
@@ -91,34 +92,35 @@ def parse(values: pd.Series, reference_year: int) -> pd.DataFrame:
     ...     ["valid", "canonical", "birth_year", "gender"]].values.tolist()
     [[True, '199303199674', 1993, 'M'], [True, '199303199674', 1993, 'M'], [False, None, None, None]]
     """
-    parts = values.astype(str).str.extract(_SHAPE)
-    shaped = parts[1].notna()
+    text = values.astype(str).reset_index(drop=True)
     out = pd.DataFrame({"valid": False, "canonical": None, "birth_year": None, "gender": None},
-                       index=values.index).astype(object)
-    if not shaped.any():
-        out["valid"] = out["valid"].astype(bool)
-        return out
-    p = parts[shaped]
-    yy, mm, dd = p[1].astype(int), p[2].astype(int), p[3].astype(int)
-    century = pd.to_numeric(p[0], errors="coerce")
-    year = century * 100 + yy
-    # ten digits: the latest century not after the reference year; "+" one more back
-    guess = (reference_year // 100) * 100 + yy
-    guess = guess.where(guess <= reference_year, guess - 100)
-    guess = guess.where(p[4] != "+", guess - 100)
-    year = year.where(century.notna(), guess).astype(int)
-    day = dd.where(dd <= 31, dd - 60)  # samordningsnummer: day + 60
-    dates = pd.to_datetime(pd.DataFrame({"year": year, "month": mm.clip(1, 12), "day": day.clip(1, 31)}),
-                           errors="coerce")
-    date_ok = dates.notna() & mm.between(1, 12) & dates.dt.day.eq(day)
-    ten = p[1] + p[2] + p[3] + p[5] + p[6]
-    ok = date_ok & pd.Series(_luhn(ten), index=p.index)
-    canonical = year.astype(str).str.zfill(4) + ten.str[2:]
-    out.loc[p.index, "valid"] = ok
-    ok_idx = ok[ok].index
-    out.loc[ok_idx, "canonical"] = canonical[ok_idx]
-    out.loc[ok_idx, "birth_year"] = year[ok_idx]
-    out.loc[ok_idx, "gender"] = np.where(p.loc[ok_idx, 5].str[2].astype(int) % 2 == 1, "M", "K")
+                       index=text.index).astype(object)
+    shaped = text.str.match(_SHAPE).fillna(False).to_numpy(bool)
+    if shaped.any():
+        raw = text[shaped]
+        plus = raw.str.contains("+", regex=False).to_numpy(bool)
+        digits = raw.str.replace(r"[\s+-]", "", regex=True)
+        ten = digits.str[-10:]
+        yy = pd.to_numeric(ten.str[0:2]).to_numpy()
+        mm = pd.to_numeric(ten.str[2:4]).to_numpy()
+        dd = pd.to_numeric(ten.str[4:6]).to_numpy()
+        century = pd.to_numeric(digits.str[:-10].where(digits.str.len() == 12), errors="coerce").to_numpy()
+        # ten digits: the latest century not after the reference year; "+" one more back
+        guess = (reference_year // 100) * 100 + yy
+        guess = np.where(guess <= reference_year, guess, guess - 100) - np.where(plus, 100, 0)
+        year = np.where(np.isnan(century), guess, np.nan_to_num(century) * 100 + yy).astype(int)
+        day = np.where(dd > 60, dd - 60, dd)  # samordningsnummer: day + 60
+        dates = pd.to_datetime(pd.DataFrame({"year": year, "month": np.clip(mm, 1, 12),
+                                             "day": np.clip(day, 1, 31)}), errors="coerce")
+        ok = (dates.notna().to_numpy() & (mm >= 1) & (mm <= 12)
+              & (dates.dt.day.to_numpy() == day) & _luhn(ten))
+        canonical = pd.Series(year.astype(str), index=raw.index).str.zfill(4) + ten.str[2:]
+        idx = raw.index[ok]
+        out.loc[idx, "valid"] = True
+        out.loc[idx, "canonical"] = canonical[ok].to_numpy()
+        out.loc[idx, "birth_year"] = year[ok]
+        out.loc[idx, "gender"] = np.where(pd.to_numeric(ten[ok].str[8]).to_numpy() % 2 == 1, "M", "K")
+    out.index = values.index
     out["valid"] = out["valid"].astype(bool)
     return out
 
@@ -155,5 +157,5 @@ def pseudonymise(canonical: pd.Series, key: bytes | None = None) -> pd.Series:
     [19]
     """
     key = key if key is not None else _key()
-    return canonical.map(
-        lambda v: None if v is None else PREFIX + hmac.new(key, v.encode(), hashlib.sha256).hexdigest()[:16])
+    return pd.Series([None if not isinstance(v, str) else PREFIX + hmac.digest(key, v.encode(), "sha256").hex()[:16]
+                      for v in canonical], index=canonical.index, dtype=object)

@@ -294,6 +294,7 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
         nb = nbformat.read(partial, as_version=4)
         html = notebook_to_html(nb, spec.title)
         atomic_write(out / f"{spec.slug}.html", html)
+        _without_local_paths(partial, nb)
         os.replace(partial, out / f"{spec.slug}.ipynb")
         (out / f"{spec.slug}.error.ipynb").unlink(missing_ok=True)
         result.status, result.html, result.notebook = "ok", f"{spec.slug}.html", f"{spec.slug}.ipynb"
@@ -306,6 +307,18 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
             result.notebook = f"{spec.slug}.error.ipynb"
     result.seconds = round(time.perf_counter() - started, 2)
     return result
+
+
+def _without_local_paths(path: Path, nb) -> None:
+    """Papermill records where it read and wrote the notebook on this machine; keep only
+    the file names (the manifest says which notebook and version made the report)."""
+    import nbformat
+
+    meta = nb.metadata.get("papermill", {})
+    for key in ("input_path", "output_path"):
+        if meta.get(key):
+            meta[key] = Path(meta[key]).name
+    nbformat.write(nb, str(path))
 
 
 def _describe(exc: Exception) -> str:
