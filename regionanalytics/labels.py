@@ -36,6 +36,7 @@ METRICS = {
     "long_term_sick_share_pct": "Andel långtidssjukfrånvaro (%)",
     "action_plan_pct": "Handlingsplan genomförd (%)",
     "action_plan_planned_full_year": "Besparingsuppdrag helår",
+    "units_without_forecast": "Verksamheter utan prognos",
     "value": "Utfall",
     "value_prev_year": "Utfall föregående år",
     "change_pct": "Förändring (%)",

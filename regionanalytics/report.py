@@ -369,9 +369,16 @@ class DivisionReport(_Report):
 
     # production and goals -------------------------------------------------
     def production_table(self) -> None:
+        from .summary import months_without_rows
+
         prod = self._only(self.data.production)
         if prod.empty:
             _display(_html("<p>Produktionsdata saknas för divisionen.</p>"))
+            return
+        # the whole table's months: a production export that ends early is no drop in volume
+        gone = months_without_rows(self.data.production, self.period.months + self.period.previous_year().months)
+        if gone:
+            _display(_html(_missing_note(f"produktionsuppgifter saknas för {months_sv(gone)}")))
             return
         df = metrics.production_change(prod, self.period, by=["unit", "measure"])
         _display(_html(html_table(df, [

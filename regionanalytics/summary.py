@@ -49,6 +49,7 @@ KEY_METRICS = {
     "long_term_sick_share_pct": "percent",
     "action_plan_pct": "percent",
     "action_plan_planned_full_year": "tkr",
+    "units_without_forecast": "units",
 }
 
 
@@ -116,7 +117,26 @@ def unknown_figures(data: RegionData, period: str | Period) -> dict[str, str]:
         reasons.update(dict.fromkeys(_LAST_YEAR, why))
     if "absence" in data.missing and not has_payroll_sick_hours(data.employees):
         reasons.update(dict.fromkeys(SICK_LEAVE_FIGURES, "uppgifter om sjukfrånvaro saknas"))
+    plans = data.action_plans
+    if len(plans):
+        # savings achieved are reported after the month: none for the period's last month
+        # means the figure to date is not yet known (a lower percentage would be wrong)
+        reported = set(plans.loc[plans["achieved"].notna(), "month"])
+        if period.end_month not in reported:
+            reasons["action_plan_pct"] = (f"uppgifter om genomförda åtgärder saknas för "
+                                          f"{months_sv([period.end_month])}")
     return reasons
+
+
+def months_without_rows(table: pd.DataFrame, months: list[str]) -> list[str]:
+    """The ``months`` a table with a month column has no rows for (all of them for an
+    empty table).
+
+    >>> months_without_rows(pd.DataFrame({"month": ["2021-01", "2021-02"]}), ["2021-01", "2021-02", "2021-03"])
+    ['2021-03']
+    """
+    have = set(table["month"].dropna().unique())
+    return [m for m in months if m not in have]
 
 
 def _headcount_change_by_form(employees: pd.DataFrame, period: Period, by: list[str]) -> pd.DataFrame:

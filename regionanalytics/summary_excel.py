@@ -11,10 +11,11 @@ from .summary import KEY_METRICS
 
 #: Excel number formats per unit (Excel shows them with the reader's locale separators).
 _FORMATS = {"tkr": "#,##0.0", "percent": "0.0", "procentenheter": "+0.0;-0.0;0.0", "persons": "#,##0",
-            "hours": "#,##0", "årsarbetare": "#,##0.0"}
+            "hours": "#,##0", "årsarbetare": "#,##0.0", "units": "0"}
 #: Decimals each format shows: a cell holds the value rounded to them, so what is
 #: pasted into the written report is what the sheet shows (never 15.00000000000001).
-_DECIMALS = {"tkr": 1, "percent": 1, "procentenheter": 1, "persons": 0, "hours": 0, "årsarbetare": 1}
+_DECIMALS = {"tkr": 1, "percent": 1, "procentenheter": 1, "persons": 0, "hours": 0, "årsarbetare": 1,
+             "units": 0}
 
 
 def summary_workbook(rows: pd.DataFrame) -> bytes:

@@ -281,3 +281,29 @@ def test_an_april_export_and_a_later_one_agree_on_every_tertial_1_figure(sample,
     later = key_metrics(sample, "2021-T1")
     early = key_metrics(load_region(april, cache=False), "2021-T1")
     pd.testing.assert_frame_equal(early, later, check_exact=False, rtol=1e-9)
+
+
+def test_savings_not_yet_reported_for_the_last_month_are_missing_not_lower(tmp_path):
+    rows = "".join(f"{m};P{i};Service;Kost;Tillsvidare;K;1980;100;160;150\n"
+                   for m in ["2020-12"] + _months(1, 4) for i in range(12))
+    plans = "Månad;Division;Planerat;Uppnått\n" + "".join(
+        f"2021-{m:02d};Service;100;{'80' if m <= 3 else ''}\n" for m in range(1, 13))
+    folder = region(tmp_path / "d", EMPLOYEES_HEAD + rows, **{"action_plans.csv": plans})
+    rows = key_metrics(load_region(folder, cache=False), "2021-T1").set_index(["division", "metric"])
+    row = rows.loc[("Service", "action_plan_pct")]
+    assert pd.isna(row["value"]) and row["note"] == "uppgifter om genomförda åtgärder saknas för april 2021"
+    # per mars all is known: 3 × 80 of 3 × 100 = 80 %
+    rows = key_metrics(load_region(folder, cache=False), "2021-03").set_index(["division", "metric"])
+    assert rows.loc[("Service", "action_plan_pct"), "value"] == pytest.approx(80.0)
+
+
+def test_a_unit_without_forecast_counts_its_budget_and_is_counted(tmp_path):
+    # Kost's annual budget −90 × 12 = −1 080 tkr; Städ's −5 × 12 = −60 tkr has a forecast of −100.
+    finance = FINANCE + "".join(f"2021-{m:02d};Service;Städ;Personalkostnader;{'-5' if m <= 4 else ''};-5\n"
+                                for m in range(1, 13))
+    forecast = "Månad;Division;Verksamhet;Prognos\n2021-03;Service;Städ;-100\n"
+    folder = region(tmp_path / "d", _one_person(), finance=finance, **{"forecast.csv": forecast})
+    rows = key_metrics(load_region(folder, cache=False), "2021-T1").set_index(["division", "metric"])["value"]
+    assert rows[("Service", "forecast")] == -1080 - 100
+    assert rows[("Service", "forecast_deviation")] == -40
+    assert rows[("Service", "units_without_forecast")] == 1

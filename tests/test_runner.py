@@ -55,7 +55,8 @@ def test_no_rounding_noise_reaches_the_summaries(batch_output):
     text = (out / "summary.csv").read_text(encoding="utf-8")
     assert ",-0.0," not in text and not re.search(r"\de-\d", text)
     sheet = load_workbook(out / "summary.xlsx")["Nyckeltal"]
-    decimals = {"mnkr": 1, "percent": 1, "procentenheter": 1, "persons": 0, "hours": 0, "årsarbetare": 1}
+    decimals = {"mnkr": 1, "percent": 1, "procentenheter": 1, "persons": 0, "hours": 0, "årsarbetare": 1,
+                "units": 0}
     checked = 0
     for row in sheet.iter_rows(min_row=2, values_only=True):
         if row[1] in decimals:
