@@ -9,16 +9,28 @@ DATA   ?= data/sample
 OUT    ?= outputs
 JOBS   ?= 2
 
-.PHONY: setup report metrics test test-fast sample notebooks-sync bench lab clean
+.PHONY: setup report metrics test test-fast sample notebooks-sync bench lab lock wheel-check clean
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Reproducible: the exact versions of requirements.lock (made by `make lock` from the
+# ranges in pyproject.toml), then the package itself without resolving again.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,bench,dask]"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
+
+# Pin every dependency again from pyproject.toml's ranges (newest versions that fit).
+lock: setup
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --extra dask \
+		--python-version 3.11 --python-platform x86_64-manylinux_2_28 --upgrade -o requirements.lock
+
+# Build the wheel, install it into a fresh environment and run a batch from another folder.
+wheel-check: setup
+	bash scripts/check_wheel.sh
 
 report: setup
 	$(BIN)/regionanalytics run --period $(PERIOD) --data $(DATA) --out $(OUT) --jobs $(JOBS)

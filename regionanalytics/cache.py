@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from . import __version__
+from .iorw import atomic_folder
 
 _FORMAT = 3  # bump when the parsed representation changes
 
@@ -64,20 +64,13 @@ def read(digests: dict[str, str]) -> tuple[dict[str, pd.DataFrame], list[str]] |
 def write(digests: dict[str, str], tables: dict[str, pd.DataFrame], notes: list[str] = ()) -> None:
     """Store validated tables; silently skipped where the cache folder is not writable."""
     try:
-        root = cache_dir()
-        root.mkdir(parents=True, exist_ok=True)
-        final = root / _key(digests)
+        final = cache_dir() / _key(digests)
         if (final / "complete").exists():
             return
-        tmp = Path(tempfile.mkdtemp(dir=root, prefix=".tmp-"))
-        for table in digests:
-            tables[table].to_parquet(tmp / f"{table}.parquet", index=False)
-        (tmp / "notes.json").write_text(json.dumps(list(notes), ensure_ascii=False), encoding="utf-8")
-        (tmp / "complete").write_text("ok")
-        try:
-            os.replace(tmp, final)
-        except OSError:  # another process stored it first
-            import shutil
-            shutil.rmtree(tmp, ignore_errors=True)
+        with atomic_folder(final) as tmp:
+            for table in digests:
+                tables[table].to_parquet(tmp / f"{table}.parquet", index=False)
+            (tmp / "notes.json").write_text(json.dumps(list(notes), ensure_ascii=False), encoding="utf-8")
+            (tmp / "complete").write_text("ok")
     except OSError:
         pass

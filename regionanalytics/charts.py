@@ -15,13 +15,12 @@ import seaborn as sns
 from matplotlib.ticker import FuncFormatter
 
 from . import labels
-from .formatting import fmt_number
+from .formatting import fmt_number, mnkr
 from .periods import MONTH_NAMES_SV
 
-DARK, MID, LIGHT = "#1b3a5c", "#5b86b0", "#b9cde0"
-POSITIVE, NEGATIVE = "#1b3a5c", "#b9cde0"
-#: Sequential palette for the goal heatmap: ej (light) → uppfyllt (dark).
-GOAL_COLOURS = ["#e8e8e8", "#8fa9c4", "#1b3a5c"]
+from .theme import DARK, GOAL_COLOURS, LIGHT, MID, RULE
+
+POSITIVE, NEGATIVE = DARK, LIGHT
 
 
 def set_theme() -> None:
@@ -72,9 +71,9 @@ def cumulative_result(monthly: pd.DataFrame, title: str = "Ackumulerat resultat 
     """Cumulative result and budget by month (from ``metrics.monthly_result``), in mnkr."""
     fig, ax = plt.subplots()
     x = np.arange(len(monthly))
-    ax.plot(x, monthly["result_cum"] / 1000, color=DARK, marker="o", lw=2, label="Resultat")
-    ax.plot(x, monthly["budget_cum"] / 1000, color=MID, marker="s", lw=2, ls="--", label="Budget")
-    ax.axhline(0, color="#555555", lw=0.8)
+    ax.plot(x, mnkr(monthly["result_cum"]), color=DARK, marker="o", lw=2, label="Resultat")
+    ax.plot(x, mnkr(monthly["budget_cum"]), color=MID, marker="s", lw=2, ls="--", label="Budget")
+    ax.axhline(0, color=RULE, lw=0.8)
     ax.set_xticks(x, _month_labels(monthly["month"]))
     ax.set_ylabel("mnkr")
     _sv_axis(ax, decimals=1)
@@ -89,7 +88,7 @@ def deviation_by_group(df: pd.DataFrame, column: str = "budget_deviation", by: s
     """Horizontal bars of an amount (tkr, shown in mnkr); dark better, light and hatched worse."""
     data = df.sort_values(column)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.2))
-    values = data[column] / 1000
+    values = mnkr(data[column])
     bars = ax.barh(data[by].astype(str), values, color=[POSITIVE if v >= 0 else NEGATIVE for v in values],
                    edgecolor=DARK)
     for bar, v in zip(bars, values):
@@ -98,7 +97,7 @@ def deviation_by_group(df: pd.DataFrame, column: str = "budget_deviation", by: s
         ax.annotate(fmt_number(v, 1, sign=True), (v, bar.get_y() + bar.get_height() / 2),
                     xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
                     ha="left" if v >= 0 else "right", va="center", fontsize=9)
-    ax.axvline(0, color="#555555", lw=0.8)
+    ax.axvline(0, color=RULE, lw=0.8)
     ax.set_xlabel("mnkr")
     _sv_axis(ax, "x", decimals=0)
     ax.margins(x=0.2)
@@ -153,7 +152,7 @@ def goal_heatmap(df: pd.DataFrame, title: str = "Måluppfyllelse per division oc
     scores = grid.apply(lambda col: col.map(labels.ASSESSMENT_SCORE)).astype(float)
     text = grid.apply(lambda col: col.map(lambda a: labels.ASSESSMENT.get(a, "Ej bedömt")))
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(grid) + 1.5))
-    cmap = matplotlib.colors.ListedColormap(GOAL_COLOURS)
+    cmap = matplotlib.colors.ListedColormap(list(GOAL_COLOURS))
     sns.heatmap(scores, ax=ax, cmap=cmap, vmin=-0.5, vmax=2.5, cbar=False, linewidths=1,
                 linecolor="white", annot=text.to_numpy(), fmt="",
                 annot_kws={"fontsize": 8})

@@ -52,10 +52,6 @@ class DataValidationError(RegionAnalyticsError):
         )
 
 
-class MissingTableError(RegionAnalyticsError):
-    """A table the caller needs is not in the data folder."""
-
-
 class PeriodError(RegionAnalyticsError, ValueError):
     """A period string cannot be parsed, or the data does not cover the period."""
 
@@ -64,5 +60,5 @@ class ParameterError(RegionAnalyticsError, ValueError):
     """A report parameter is unknown, malformed or unsafe."""
 
 
-class ReportError(RegionAnalyticsError):
-    """One or more reports of a batch run failed."""
+class RenderError(RegionAnalyticsError):
+    """An executed report could not be rendered as shareable HTML."""

@@ -25,6 +25,13 @@ NBSP = "\u00a0"
 MISSING = "–"
 #: Shown in place of a sick-leave figure of a group too small to show.
 SUPPRESSED = "*"
+#: Amounts are tkr (thousand SEK) in the data and mnkr (million SEK) in reports.
+TKR_PER_MNKR = 1000
+
+
+def mnkr(tkr):
+    """An amount in tkr as mnkr: ``mnkr(-7000) == -7.0`` (works on numbers and Series)."""
+    return tkr / TKR_PER_MNKR
 
 
 def is_missing(value) -> bool:
@@ -65,7 +72,7 @@ def fmt_mnkr(tkr, decimals: int = 1, sign: bool = False) -> str:
     """An amount given in tkr, written in mnkr: ``fmt_mnkr(-7000) == '−7,0 mnkr'``."""
     if is_missing(tkr):
         return MISSING
-    return f"{fmt_number(tkr / 1000, decimals, sign)}{NBSP}mnkr"
+    return f"{fmt_number(mnkr(tkr), decimals, sign)}{NBSP}mnkr"
 
 
 def fmt_pct(value, decimals: int = 1, sign: bool = False) -> str:
@@ -93,6 +100,6 @@ def fmt_mnkr_text(tkr, sign: bool = False) -> str:
     without decimals (``7 mnkr``), otherwise one decimal (``12,6 mnkr``)."""
     if is_missing(tkr):
         return MISSING
-    one = _round(tkr / 1000, 1)
+    one = _round(mnkr(tkr), 1)
     decimals = 0 if one == one.to_integral_value() else 1
     return f"{fmt_number(float(one), decimals, sign)}{NBSP}mnkr"

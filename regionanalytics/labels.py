@@ -6,6 +6,8 @@ comes from here.
 """
 from __future__ import annotations
 
+from .privacy import SMALL_GROUP_MAX
+
 METRICS = {
     "result": "Resultat",
     "budget": "Periodbudget",
@@ -84,11 +86,9 @@ AGE_GROUPS = {"29_or_younger": "29 år eller yngre", "30_49": "30–49 år", "50
 SICK_LEAVE_FIGURES = {
     "total": "Total sjukfrånvaro",
     "long_term_share": "Andel långtidssjukfrånvaro (60 dagar eller mer)",
-    "women": "Kvinnor",
-    "men": "Män",
-    "age_29_or_younger": "29 år eller yngre",
-    "age_30_49": "30–49 år",
-    "age_50_or_older": "50 år eller äldre",
+    "women": GENDER["K"],
+    "men": GENDER["M"],
+    **{f"age_{code}": text for code, text in AGE_GROUPS.items()},
 }
 #: The usual scorecard perspectives, in reading order (a region's data may have others).
 PERSPECTIVES = ("medborgare", "verksamhet", "medarbetare", "ekonomi", "samhälle")
@@ -96,9 +96,49 @@ ASSESSMENT = {"uppfyllt": "Uppfyllt", "delvis": "Delvis uppfyllt", "ej": "Ej upp
 #: Numeric score of an assessment, for heatmaps (higher is better).
 ASSESSMENT_SCORE = {"uppfyllt": 2, "delvis": 1, "ej": 0}
 
-REGION = "Regionen totalt"
-SUPPRESSED_NOTE = ("* Uppgiften visas inte: gruppen har tio eller färre anställda "
-                   "(sjukfrånvaro är hälsouppgifter).")
+#: The region's total row in tables.
+REGION_TOTAL = "Regionen totalt"
+DIVISION_TOTAL = "Divisionen totalt"
+MONTHLY_PAID_TOTAL = "Månadsanställda totalt"
+
+#: The small-group rule in words, built from its one threshold.
+SMALL_GROUP = f"{SMALL_GROUP_MAX} eller färre anställda"
+SUPPRESSED_NOTE = f"* Uppgiften visas inte: gruppen har {SMALL_GROUP} (sjukfrånvaro är hälsouppgifter)."
+#: Why a sick-leave figure is not shown, in running text.
+SMALL_GROUP_SENTENCE = f"den gäller en grupp med {SMALL_GROUP}, och sjukfrånvaro är hälsouppgifter"
+
+#: Captions, headings and sentences of the reports ({placeholders} filled by the report).
+TEXTS = {
+    "division_title": "{title} – {division}",
+    "region_title": "{title} – Regionen, sammanställning av divisionerna",
+    "index_title": "{title} – rapporter",
+    "header": ("<b>Period:</b> {period_sv} ({period}), ackumulerat från januari, jämfört med samma "
+               "period föregående år.<br><b>Datakälla:</b> {source} ({files})<br><b>Framtagen:</b> {when}"),
+    "economy_caption": "Resultat {period_sv} (mnkr)",
+    "forecast_caption": "Helårsprognos {year} (mnkr), senast lämnad {month}",
+    "action_plan_caption": "Ekonomisk handlingsplan (mnkr)",
+    "no_action_plan": "Divisionen har ingen ekonomisk handlingsplan i underlaget.",
+    "staff_caption": "Antal anställda (personer)",
+    "hours_caption": "Arbetad tid, alla anställda inklusive timavlönade",
+    "sick_caption": "Sjukfrånvaro i procent av schemalagd tid, månadsanställda",
+    "sick_by_unit_caption": "Sjukfrånvaro per verksamhet",
+    "production_caption": "Produktion {period_sv} jämfört med samma period föregående år",
+    "no_production": "Produktionsdata saknas för divisionen.",
+    "scorecard_caption": "Måluppfyllelse enligt styrkortet ({goals_period})",
+    "no_scorecard": "Styrkortet saknas för perioden.",
+    "divisions_caption": "Divisionerna {period_sv} (mnkr, procent, personer)",
+    "missing": "Uppgiften kan inte redovisas: {reason}.",
+    "no_forecast_units": "Prognos saknas {when} för {units}; årsbudgeten har räknats som prognos.",
+    "finance_gap": "Ekonomiunderlaget har inga rader för {unit} för {months}.",
+    "staff_missing": "Personal- eller sjukfrånvarouppgifter saknas: {reason}.",
+    "data_complete": "Underlaget täcker perioden; inga anmärkningar.",
+    "production_missing": "produktionsuppgifter saknas för {months}",
+    "this_year_pct": "I år (%)",
+    "last_year_pct": "Föregående år (%)",
+    "deviation": "Avvikelse",
+    "outcome": "Utfall",
+    "december": "December {year}",
+}
 
 
 def division_name(name: str, capital: bool = False) -> str:

@@ -566,10 +566,9 @@ def _personnummer_column(found: dict, name: str, notes: list[str]) -> tuple["_Co
     label, values = found["person_id"]
     codes, uniques = _distinct(values)
     text = _as_text(uniques)
-    if not personnummer.looks_like(text):
+    parsed = personnummer.parse(text, _latest_year(found))
+    if not parsed["shaped"].any():
         return None, {}
-    reference = _latest_year(found)
-    parsed = personnummer.parse(text, reference)
     blank = text == ""
     pseudonyms = personnummer.pseudonymise(parsed["canonical"].where(parsed["valid"], None))
     # the column as read is never kept: the shown value of a bad cell is a placeholder

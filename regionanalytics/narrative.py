@@ -6,10 +6,9 @@ sick-leave figure that is suppressed is never written out.
 """
 from __future__ import annotations
 
-from .formatting import NBSP, fmt_int, fmt_mnkr_text, fmt_number, is_missing
-from .labels import division_name
+from .formatting import NBSP, fmt_int, fmt_mnkr_text, fmt_number, is_missing, mnkr
+from .labels import SMALL_GROUP_SENTENCE, division_name
 from .periods import Period
-from .privacy import SMALL_GROUP_MAX
 
 
 def _known(value) -> bool:
@@ -18,7 +17,7 @@ def _known(value) -> bool:
 
 def _zero(tkr) -> bool:
     """An amount that the text would write as 0 mnkr."""
-    return round(tkr / 1000, 1) == 0
+    return round(mnkr(tkr), 1) == 0
 
 
 def _result(tkr) -> str:
@@ -120,11 +119,6 @@ def staff(row, period: Period, unknown: dict[str, str] | None = None) -> list[st
     return out
 
 
-#: Why a sick-leave figure is not shown (the law's rule, built from its one threshold).
-SMALL_GROUP_SENTENCE = (f"den gäller en grupp med {fmt_int(SMALL_GROUP_MAX)} eller färre anställda, "
-                        "och sjukfrånvaro är hälsouppgifter")
-
-
 def goals(assessments: dict[str, str | None]) -> list[str]:
     """One sentence over the perspectives' assessments (perspective -> uppfyllt/delvis/ej).
 
@@ -151,10 +145,10 @@ def goals(assessments: dict[str, str | None]) -> list[str]:
 
 def region(rows, period: Period) -> list[str]:
     """The region's summary: ``rows`` maps division -> key metrics, with the total under
-    :data:`regionanalytics.summary.REGION`."""
-    from .summary import REGION
+    :data:`regionanalytics.summary.REGION_ROW`."""
+    from .summary import REGION_ROW
 
-    total = rows[REGION]
+    total = rows[REGION_ROW]
     out = []
     if _known(total.get("result")):
         text = f"Divisionerna redovisar tillsammans {_result(total['result'])} {period.when_sv}"
@@ -162,7 +156,7 @@ def region(rows, period: Period) -> list[str]:
             change = total["result"] - total["result_prev_year"]
             text += f", vilket är {_against(change, 'samma period föregående år')}"
         out.append(text + ".")
-    better = [d for d, r in rows.items() if d != REGION and _known(r.get("budget_deviation"))
+    better = [d for d, r in rows.items() if d != REGION_ROW and _known(r.get("budget_deviation"))
               and not _zero(r["budget_deviation"]) and r["budget_deviation"] > 0]
     if better:
         names = [division_name(d) for d in better]

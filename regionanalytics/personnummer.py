@@ -20,9 +20,11 @@ Forms accepted (``YYYYMMDD-NNNN``, ``YYYYMMDDNNNN``, ``YYMMDD-NNNN``,
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -48,23 +50,61 @@ def looks_like(values: pd.Series) -> bool:
     >>> looks_like(pd.Series(["P0001", "1234"]))
     False
     """
-    text = values.dropna().astype(str)
-    shaped = text[text.str.match(_SHAPE)]
-    if shaped.empty:
-        return False
-    digits = shaped.str.replace(r"[\s+-]", "", regex=True).str[-10:]
-    month = pd.to_numeric(digits.str[2:4], errors="coerce")
-    day = pd.to_numeric(digits.str[4:6], errors="coerce")
-    return bool((month.between(1, 12) & (day.between(1, 31) | day.between(61, 91))).any())
+    return bool(_parse(values.dropna().astype(str), date.today().year)["dated"].any())
 
 
-def _luhn(digits10: pd.Series) -> np.ndarray:
-    """True where the ten digits YYMMDDNNNC have a correct Luhn check digit (vectorised)."""
-    if digits10.empty:
-        return np.zeros(0, dtype=bool)
-    d = np.frombuffer("".join(digits10).encode("ascii"), dtype=np.uint8).reshape(-1, 10).astype(np.int64) - 48
-    products = d * _LUHN_WEIGHTS
+def _luhn(digits: np.ndarray) -> np.ndarray:
+    """True where the rows of ten digits YYMMDDNNNC have a correct Luhn check digit."""
+    products = digits * _LUHN_WEIGHTS
     return (products // 10 + products % 10).sum(axis=1) % 10 == 0
+
+
+def _digits(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Which values have the shape of a personnummer, and for those: their ten digits as a
+    (n, 10) array, whether a century was written (and which), and whether "+" was (all with
+    Arrow's string kernels: one pass over the distinct ids)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(text.to_numpy(object), type=pa.string())
+    shaped = pc.fill_null(pc.match_substring_regex(arr, _SHAPE), False).to_numpy(zero_copy_only=False)
+    kept = pc.filter(arr, pa.array(shaped))
+    digits = pc.replace_substring_regex(kept, r"[\s+-]", "")
+    plus = pc.match_substring(kept, "+").to_numpy(zero_copy_only=False)
+    length = pc.utf8_length(digits).to_numpy(zero_copy_only=False)
+    ten = pc.utf8_slice_codeunits(digits, -10)
+    century = pc.utf8_slice_codeunits(digits, 0, 2).to_numpy(zero_copy_only=False)
+    raw = "".join(ten.to_pylist()).encode("ascii")
+    grid = (np.frombuffer(raw, dtype=np.uint8).reshape(-1, 10).astype(np.int64) - 48) if raw else \
+        np.zeros((0, 10), dtype=np.int64)
+    cent = np.where(length == 12, np.array([int(c) if c else 0 for c in century]) if len(century) else 0, -1)
+    return shaped, grid, np.asarray(cent, dtype=np.int64), plus
+
+
+def _parse(text: pd.Series, reference_year: int) -> pd.DataFrame:
+    shaped, d, century, plus = _digits(text)
+    n = len(text)
+    out = {"dated": np.zeros(n, bool), "valid": np.zeros(n, bool), "year": np.zeros(n, np.int64),
+           "gender_odd": np.zeros(n, bool), "ten": np.zeros(n, np.int64)}
+    if not shaped.any():
+        return pd.DataFrame(out, index=text.index)
+    yy, mm, dd = d[:, 0] * 10 + d[:, 1], d[:, 2] * 10 + d[:, 3], d[:, 4] * 10 + d[:, 5]
+    # ten digits: the latest century not after the reference year; "+" one more back
+    guess = (reference_year // 100) * 100 + yy
+    guess = np.where(guess <= reference_year, guess, guess - 100) - np.where(plus, 100, 0)
+    year = np.where(century >= 0, century * 100 + yy, guess)
+    day = np.where(dd > 60, dd - 60, dd)  # samordningsnummer: day + 60
+    in_range = (mm >= 1) & (mm <= 12) & (day >= 1)
+    month_days = pd.to_datetime(pd.DataFrame({"year": np.clip(year, 1, 9999), "month": np.clip(mm, 1, 12),
+                                              "day": 1})).dt.days_in_month.to_numpy()
+    dated = in_range & (day <= month_days)
+    idx = np.flatnonzero(shaped)
+    out["dated"][idx] = (mm >= 1) & (mm <= 12) & (((dd >= 1) & (dd <= 31)) | ((dd >= 61) & (dd <= 91)))
+    out["valid"][idx] = dated & _luhn(d)
+    out["year"][idx] = year
+    out["gender_odd"][idx] = d[:, 8] % 2 == 1
+    out["ten"][idx] = d @ (10 ** np.arange(9, -1, -1))
+    return pd.DataFrame(out, index=text.index)
 
 
 def parse(values: pd.Series, reference_year: int) -> pd.DataFrame:
@@ -82,47 +122,32 @@ def parse(values: pd.Series, reference_year: int) -> pd.DataFrame:
     Returns
     -------
     DataFrame
+        ``shaped`` (has the shape of a personnummer with a real month and day),
         ``valid`` (bool), ``canonical`` (``YYYYMMDDNNNN``), ``birth_year`` and
         ``gender`` (``K`` or ``M``, from the second-to-last digit), aligned with
         ``values``.
 
     Examples
     --------
-    >>> parse(pd.Series(["19930319-9674", "930319-9674", "930319-9675"]), 2021)[
-    ...     ["valid", "canonical", "birth_year", "gender"]].values.tolist()
-    [[True, '199303199674', 1993, 'M'], [True, '199303199674', 1993, 'M'], [False, None, None, None]]
+    >>> df = parse(pd.Series(["19930319-9674", "930319-9674", "930319-9675"]), 2021)
+    >>> df["valid"].tolist()  # the last has a wrong check digit
+    [True, True, False]
+    >>> df.loc[:1, ["canonical", "birth_year", "gender"]].values.tolist()
+    [['199303199674', 1993, 'M'], ['199303199674', 1993, 'M']]
     """
-    text = values.astype(str).reset_index(drop=True)
-    out = pd.DataFrame({"valid": False, "canonical": None, "birth_year": None, "gender": None},
-                       index=text.index).astype(object)
-    shaped = text.str.match(_SHAPE).fillna(False).to_numpy(bool)
-    if shaped.any():
-        raw = text[shaped]
-        plus = raw.str.contains("+", regex=False).to_numpy(bool)
-        digits = raw.str.replace(r"[\s+-]", "", regex=True)
-        ten = digits.str[-10:]
-        yy = pd.to_numeric(ten.str[0:2]).to_numpy()
-        mm = pd.to_numeric(ten.str[2:4]).to_numpy()
-        dd = pd.to_numeric(ten.str[4:6]).to_numpy()
-        century = pd.to_numeric(digits.str[:-10].where(digits.str.len() == 12), errors="coerce").to_numpy()
-        # ten digits: the latest century not after the reference year; "+" one more back
-        guess = (reference_year // 100) * 100 + yy
-        guess = np.where(guess <= reference_year, guess, guess - 100) - np.where(plus, 100, 0)
-        year = np.where(np.isnan(century), guess, np.nan_to_num(century) * 100 + yy).astype(int)
-        day = np.where(dd > 60, dd - 60, dd)  # samordningsnummer: day + 60
-        dates = pd.to_datetime(pd.DataFrame({"year": year, "month": np.clip(mm, 1, 12),
-                                             "day": np.clip(day, 1, 31)}), errors="coerce")
-        ok = (dates.notna().to_numpy() & (mm >= 1) & (mm <= 12)
-              & (dates.dt.day.to_numpy() == day) & _luhn(ten))
-        canonical = pd.Series(year.astype(str), index=raw.index).str.zfill(4) + ten.str[2:]
-        idx = raw.index[ok]
-        out.loc[idx, "valid"] = True
-        out.loc[idx, "canonical"] = canonical[ok].to_numpy()
-        out.loc[idx, "birth_year"] = year[ok]
-        out.loc[idx, "gender"] = np.where(pd.to_numeric(ten[ok].str[8]).to_numpy() % 2 == 1, "M", "K")
-    out.index = values.index
-    out["valid"] = out["valid"].astype(bool)
-    return out
+    found = _parse(values if pd.api.types.is_string_dtype(values) else values.astype(str), reference_year)
+    valid = found["valid"].to_numpy()
+    canonical = np.full(len(found), None, dtype=object)
+    if valid.any():
+        # YYYY then MMDDNNNC: one 12-digit number, written with its leading zeros
+        number = found["year"].to_numpy()[valid] * 10**8 + found["ten"].to_numpy()[valid] % 10**8
+        canonical[valid] = np.char.zfill(number.astype(str), 12)
+    birth_year = np.full(len(found), None, dtype=object)
+    birth_year[valid] = found["year"].to_numpy()[valid].tolist()
+    gender = np.full(len(found), None, dtype=object)
+    gender[valid] = np.where(found["gender_odd"].to_numpy()[valid], "M", "K")
+    return pd.DataFrame({"shaped": found["dated"].to_numpy(), "valid": valid, "canonical": canonical,
+                         "birth_year": birth_year, "gender": gender}, index=values.index)
 
 
 def key_file() -> Path:
@@ -157,5 +182,20 @@ def pseudonymise(canonical: pd.Series, key: bytes | None = None) -> pd.Series:
     [19]
     """
     key = key if key is not None else _key()
-    return pd.Series([None if not isinstance(v, str) else PREFIX + hmac.digest(key, v.encode(), "sha256").hex()[:16]
-                      for v in canonical], index=canonical.index, dtype=object)
+    # the same persons stand in the employees and the absence export: each number is
+    # hashed once per process and key (the numbers stay in memory only)
+    known = _MEMO.setdefault(hashlib.sha256(key).hexdigest(), {})
+    digest = hmac.digest
+    out = []
+    for v in canonical:
+        if not isinstance(v, str):
+            out.append(None)
+        elif (p := known.get(v)) is not None:
+            out.append(p)
+        else:
+            p = known[v] = PREFIX + digest(key, v.encode(), "sha256")[:8].hex()
+            out.append(p)
+    return pd.Series(out, index=canonical.index, dtype=object)
+
+
+_MEMO: dict[str, dict[str, str]] = {}

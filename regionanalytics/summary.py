@@ -11,14 +11,14 @@ import numpy as np
 
 from . import metrics
 from .data import RegionData
-from .metrics._frames import in_months
 from .metrics.sick_leave import RATE_COLUMNS, has_payroll_sick_hours, hours_pair
 from .periods import Period, months_sv
 from .privacy import protect_both_years
 from .schema import MONTHLY_PAID
 
-#: The division name of the region-total rows.
-REGION = "Region"
+#: The ``division`` of the region-total rows (a key in the data, not a label: reports
+#: write :data:`regionanalytics.labels.REGION_TOTAL`).
+REGION_ROW = "Region"
 
 #: Key metric names, in the order they are reported, with their unit.
 KEY_METRICS = {
@@ -56,7 +56,7 @@ KEY_METRICS = {
 def _division_and_region(func, *args) -> pd.DataFrame:
     per_division = func(*args, by=["division"])
     region = func(*args, by=[])
-    region.insert(0, "division", REGION)
+    region.insert(0, "division", REGION_ROW)
     return pd.concat([per_division, region], ignore_index=True)
 
 
@@ -69,7 +69,7 @@ def _sick_leave_rows(employees: pd.DataFrame, absence: pd.DataFrame, period: Per
     per_division = metrics.sick_leave(employees, absence, period, by=["division"], hours=hours)
     per_division = protect_both_years(per_division, RATE_COLUMNS)
     region = metrics.sick_leave(employees, absence, period, by=[], hours=hours)
-    region.insert(0, "division", REGION)
+    region.insert(0, "division", REGION_ROW)
     rows = pd.concat([per_division, region], ignore_index=True)
     return rows.rename(columns={"suppressed": "sick_leave_suppressed"}).drop(
         columns=["suppressed_prev_year"])
@@ -159,8 +159,8 @@ def key_metrics_wide(data: RegionData, period: str | Period, hours: tuple | None
     """
     period = Period.parse(period)
     # every figure reads only these months: select them once from the large tables
-    employees = in_months(data.employees, period.compared_months)
-    finance = in_months(data.finance, period.two_years_months)
+    employees = metrics.in_months(data.employees, period.compared_months)
+    finance = metrics.in_months(data.finance, period.two_years_months)
     frames = [
         _division_and_region(metrics.budget_deviation, finance, period)
         .rename(columns={"change": "result_change"}),
@@ -176,8 +176,8 @@ def key_metrics_wide(data: RegionData, period: str | Period, hours: tuple | None
     wide = frames[0]
     for frame in frames[1:]:
         wide = wide.merge(frame, on="division", how="outer", suffixes=("", "_dup"))
-    order = {d: i for i, d in enumerate(sorted(set(wide["division"]) - {REGION}))}
-    order[REGION] = len(order)
+    order = {d: i for i, d in enumerate(sorted(set(wide["division"]) - {REGION_ROW}))}
+    order[REGION_ROW] = len(order)
     wide = wide.sort_values("division", key=lambda s: s.map(order)).reset_index(drop=True)
     for col in KEY_METRICS:
         if col not in wide:

@@ -52,7 +52,7 @@ def summary_workbook(rows: pd.DataFrame) -> bytes:
         ws.column_dimensions[get_column_letter(i + 3)].width = 16
     ws.freeze_panes = "C2"
     ws.cell(row=ws.max_row + 2, column=1,
-            value="Tomma celler: uppgiften saknas eller visas inte (sjukfrånvaro för grupper om tio eller färre); "
+            value=f"Tomma celler: uppgiften saknas eller visas inte (sjukfrånvaro för grupper om {labels.SMALL_GROUP}); "
                   "bladet Data anger skälet per uppgift.")
     data = wb.create_sheet("Data")
     data.append(["division", "metric", "value", "flag", "note"])

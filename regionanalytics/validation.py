@@ -14,7 +14,7 @@ import pandas as pd
 from .exceptions import Problem
 from .loaders import MAX_PER_COLUMN, ROW, cell_problems
 from .periods import month_span
-from .schema import MONTHLY_PAID, TABLES, Column, Table
+from .schema import MONTHLY_PAID, Column, Table
 
 #: Absence reasons that count as sick leave (sjukfrånvaro), casefolded. SKR's mandatory
 #: sick-leave report counts absence "på grund av sjukdom"; an occupational injury is

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from regionanalytics.synth import generate_region
+from synth import generate_region  # beside this script: a tool of the repository, not of the package
 
 SWEDISH_HEADERS = {
     "month": "Månad", "division": "Division", "unit": "Verksamhet", "account": "Konto",

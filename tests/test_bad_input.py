@@ -217,6 +217,7 @@ def _both_routes(path, table, monkeypatch):
 
 def _same(a, b):
     (fa, pa_, ua, na), (fb, pb, ub, nb) = a, b
+    assert na == nb
     assert [str(p) for p in pa_] == [str(p) for p in pb]
     assert (fa is None) == (fb is None)
     if fa is not None:

@@ -61,7 +61,8 @@ def test_region_report_in_browser(page, batch_output):
     _, out = batch_output
     _open(page, out / "region.html")
     text = page.inner_text("body")
-    assert "Divisionerna visar ett positivt periodresultat med +1\u00a0mnkr" in text.replace(" mnkr", "\u00a0mnkr")
+    assert ("Divisionerna redovisar tillsammans ett överskott på 1\u00a0mnkr per april"
+            in text.replace(" mnkr", "\u00a0mnkr"))
     assert page.evaluate("document.images.length") >= 3 and _images_loaded(page)
 
 

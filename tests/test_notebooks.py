@@ -7,7 +7,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from regionanalytics.render import notebook_to_html
+from regionanalytics.runner.render import notebook_to_html
 from regionanalytics.report import figures_from_notebook
 
 from .conftest import ROOT, SAMPLE

@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 
 from regionanalytics import report
-from regionanalytics.index import write_index
+from regionanalytics.runner.index import write_index
 from regionanalytics.periods import Period
-from regionanalytics.runner import ReportResult, check_parameters, plan_reports, slugify
+from regionanalytics.parameters import refuse_credentials
+from regionanalytics.runner import ReportResult, plan_reports, slugify
 from regionanalytics.exceptions import ParameterError
-from regionanalytics.summary import REGION, key_metrics
+from regionanalytics.summary import REGION_ROW, key_metrics
 
 from .conftest import SAMPLE
 
@@ -96,13 +97,13 @@ def crafted(tmp_path_factory):
 
 
 def _shown(monkeypatch, make, methods):
-    shown = []
-    monkeypatch.setattr(report, "_display", lambda obj, metadata=None: shown.append(obj))
+    """What the report methods show: their HTML joined, and the charts' figures."""
+    from regionanalytics import views
+
     r = make()
-    for method in methods:
-        getattr(r, method)()
-    html = "".join(o.data for o in shown if isinstance(getattr(o, "data", None), str))
-    figures = [o for o in shown if hasattr(o, "axes")]
+    shown = [getattr(r, method)() for method in methods]
+    html = "".join(o._repr_html_() for o in shown if hasattr(o, "_repr_html_"))
+    figures = [o.figure for o in shown if isinstance(o, views.Chart)]
     return html, figures
 
 
@@ -113,7 +114,7 @@ def test_small_division_suppressed_in_summary_and_by_subtraction(crafted):
     assert np.isnan(rows[("Revision", "sick_leave_pct")])
     # Revision could be worked out from the region and Service: Service is hidden as well
     assert np.isnan(rows[("Service", "sick_leave_pct")])
-    assert not np.isnan(rows[(REGION, "sick_leave_pct")])
+    assert not np.isnan(rows[(REGION_ROW, "sick_leave_pct")])
 
 
 def test_small_division_report_shows_no_sick_leave_figure(crafted, monkeypatch):
@@ -172,11 +173,11 @@ def test_division_name_cannot_write_outside_the_output_folder(tmp_path, name):
                                     {"data_dir": "AKIAABCDEFGHIJKLMNOP"}])
 def test_credential_like_parameters_are_refused(params):
     with pytest.raises(ParameterError, match="environment"):
-        check_parameters(params)
+        refuse_credentials(params)
 
 
 def test_ordinary_parameters_pass():
-    check_parameters({"period": "2021-T1", "division": "Närsjukvård Luleå-Boden", "data_dir": "/data/region"})
+    refuse_credentials({"period": "2021-T1", "division": "Närsjukvård Luleå-Boden", "data_dir": "/data/region"})
 
 
 # --------------------------------------------------------------------------- secondary suppression

@@ -5,6 +5,7 @@ unit, ``by=[]`` the region total: the same function for every level.
 """
 from .economy import (action_plan_fulfilment, budget_deviation, forecast_deviation,
                       monthly_result, require_period)
+from ._frames import in_months
 from .goals import goal_fulfilment
 from .production import production_change
 from .sick_leave import key_figures as sick_leave_key_figures
@@ -13,6 +14,6 @@ from .staffing import headcount, worked_hours
 
 __all__ = [
     "action_plan_fulfilment", "budget_deviation", "forecast_deviation", "monthly_result",
-    "require_period", "goal_fulfilment", "production_change", "sick_leave",
+    "require_period", "in_months", "goal_fulfilment", "production_change", "sick_leave",
     "sick_leave_key_figures", "person_months", "hours_pair", "headcount", "worked_hours",
 ]

@@ -75,6 +75,12 @@ def pct(numerator, denominator):
 
 
 def in_months(df: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """The rows of ``months``: select the months a figure reads before anything else
+    (a table of many years is then filtered once, not per figure).
+
+    >>> in_months(pd.DataFrame({"month": ["2021-01", "2021-05"], "x": [1, 2]}), ["2021-05"])["x"].tolist()
+    [2]
+    """
     return df[df["month"].isin(months)]
 
 

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import nbformat
 
-TEMPLATES = Path(__file__).parent / "templates"
+from ..exceptions import RenderError
+from ..theme import PAGE_CSS
+
+TEMPLATES = Path(__file__).parents[1] / "templates"
 _REMOTE = re.compile(r"""<(script|link|img|iframe)[^>]+(src|href)\s*=\s*["']?(https?:)?//""", re.I)
 
 
@@ -34,7 +37,9 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     """Render an executed notebook as a standalone, code-free HTML page."""
     nb = nbformat.from_dict(nb)
     nb.metadata["title"] = title
-    body, _ = html_exporter().from_notebook_node(nb)
+    body, _ = html_exporter().from_notebook_node(nb, resources={"ra_css": PAGE_CSS})
     if _REMOTE.search(body):  # a guard: a shared report must open on a closed network
-        raise RuntimeError("rendered report refers to a remote resource: " + _REMOTE.search(body).group(0))
+        raise RenderError("The rendered report refers to a remote resource, so it would not open on a "
+                          "closed network: " + _REMOTE.search(body).group(0) + ". Remove the "
+                          "resource from the notebook's output.")
     return body

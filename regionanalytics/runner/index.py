@@ -6,43 +6,37 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .formatting import fmt_int, fmt_mnkr, fmt_pct, fmt_pp
-from .periods import Period
-from .summary import REGION
+from .. import labels
+from ..formatting import fmt_int, fmt_mnkr, fmt_pct, fmt_pp
+from ..iorw import atomic_write
+from ..periods import Period
+from ..summary import REGION_ROW
+from ..theme import PAGE_CSS
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8">
 <title>{{ title }}</title>
-<style>
-body { font-family: "Segoe UI", Arial, sans-serif; max-width: 64rem; margin: 0 auto; padding: 1rem 2rem; }
-table { border-collapse: collapse; font-size: 0.9rem; }
-th { border-bottom: 2px solid #1b3a5c; padding: 0.3rem 0.6rem; text-align: right; }
-th:first-child, td.txt { text-align: left; }
-td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; white-space: nowrap; }
-td.failed { color: #8b0000; font-weight: bold; }
-td.stale { color: #7a4b00; font-weight: bold; }
-p.note { font-size: 0.8rem; color: #444; }
-</style></head>
+<style>{{ css | safe }}</style></head>
 <body>
 <h1>{{ title }}</h1>
 <p><b>Period:</b> {{ period_sv }} ({{ period }}). <b>Datakälla:</b> {{ source }}. <b>Framtagen:</b> {{ when }}.</p>
-<table>
-<thead><tr><th>Rapport</th><th>Status</th><th>Resultat</th><th>Avvikelse mot budget</th>
-<th>Prognos mot budget</th><th>Sjukfrånvaro</th><th>Förändring sjukfrånvaro</th>
-<th>Förändring anställda</th></tr></thead>
+<table class="ra-table">
+<thead><tr><th scope="col">Rapport</th><th scope="col">Status</th><th scope="col">Resultat</th><th scope="col">Avvikelse mot budget</th>
+<th scope="col">Prognos mot budget</th><th scope="col">Sjukfrånvaro</th><th scope="col">Förändring sjukfrånvaro</th>
+<th scope="col">Förändring anställda</th></tr></thead>
 <tbody>
 {% for r in rows %}<tr>
 <td class="txt">{% if r.link %}<a href="{{ r.link }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}</td>
 <td class="txt{% if r.failed %} failed{% elif r.stale %} stale{% endif %}">{{ r.status }}</td>
-<td>{{ r.result }}</td><td>{{ r.deviation }}</td><td>{{ r.forecast }}</td>
-<td>{{ r.sick }}</td><td>{{ r.sick_pp }}</td><td>{{ r.headcount }}</td>
+<td class="num">{{ r.result }}</td><td class="num">{{ r.deviation }}</td><td class="num">{{ r.forecast }}</td>
+<td class="num">{{ r.sick }}</td><td class="num">{{ r.sick_pp }}</td><td class="num">{{ r.headcount }}</td>
 </tr>{% endfor %}
 </tbody></table>
-<p class="note">Belopp i mnkr, ackumulerat från januari. Sjukfrånvaro i procent av schemalagd tid
-för månadsanställda; uppgiften visas inte för grupper med tio eller färre anställda.
+<p class="ra-note">Belopp i mnkr, ackumulerat från januari. Sjukfrånvaro i procent av schemalagd tid
+för månadsanställda; uppgiften visas inte för grupper med {{ small_group }}.
 Sammanställning för vidare bearbetning: <a href="summary.xlsx">summary.xlsx</a>,
 <a href="summary.csv">summary.csv</a>; körningens logg: <a href="manifest.json">manifest.json</a>.</p>
-{% if failed %}<p class="note">Misslyckade rapporter finns som <code>.error.ipynb</code> för felsökning:
+{% if failed %}<p class="ra-note">Misslyckade rapporter finns som <code>.error.ipynb</code> för felsökning:
 {% for r in failed %}{{ r.title }}: {{ r.error }}{% if not loop.last %}; {% endif %}{% endfor %}</p>{% endif %}
 </body></html>
 """
@@ -53,16 +47,14 @@ _STATUS = {"ok": "Klar", "skipped": "Oförändrad", "failed": "Misslyckades"}
 def write_index(out: Path, period: Period, data_dir: Path, reports, summary, data: str | None = None) -> None:
     """Write ``out/index.html`` (atomically); all text is HTML-escaped.
 
-    ``data`` is the digest of this run's data (``runner.data_digest``): a report
+    ``data`` is the digest of this run's data (:func:`regionanalytics.runner.batch.data_digest`): a report
     listed from an earlier run that was made from other data is marked for a
     re-run (the figures beside it are this run's, the report's are older).
     """
-    from .runner import atomic_write
-
     values = {(d, m): v for d, m, v, *_ in summary.itertuples(index=False)}
     rows = []
     for r in reports:
-        division = r.division or REGION
+        division = r.division or REGION_ROW
         get = lambda m: values.get((division, m))
         ok = r.status in ("ok", "skipped")
         older = not ok and (out / f"{r.slug}.html").exists()
@@ -80,7 +72,8 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary, dat
         })
     env = Environment(autoescape=True)
     page = env.from_string(_TEMPLATE).render(
-        title=f"{period.title_sv} – rapporter", period=period.label, period_sv=period.label_sv,
+        css=PAGE_CSS, small_group=labels.SMALL_GROUP,
+        title=labels.TEXTS["index_title"].format(title=period.title_sv), period=period.label, period_sv=period.label_sv,
         source=Path(data_dir).name or str(data_dir), when=datetime.now().strftime("%Y-%m-%d %H:%M"), rows=rows,
         failed=[r for r in reports if r.status == "failed"])
     atomic_write(out / "index.html", page)

@@ -4,7 +4,7 @@
 ``data/sample`` (six divisions of Region Norrbotten, about 7 000 employees,
 2020-01 to 2021-12) and then calibrates it so that the 2021-T1 reports
 reproduce the figures of the regional director's report of June 2021
-(``shared/reference/FIGURES.md``). Larger ``scale`` values multiply units and
+(``docs/reference-figures.md``). Larger ``scale`` values multiply units and
 staff for benchmarks (no calibration).
 
 Everything is drawn from one seeded generator: the same arguments give the
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .labels import PERSPECTIVES
-from .periods import month_span
-from .workdays import working_days_per_month
+from regionanalytics.labels import PERSPECTIVES
+from regionanalytics.periods import month_span
+from regionanalytics.workdays import working_days_per_month
 
 SEED = 20210430
 
@@ -53,7 +53,7 @@ class DivisionPlan:
     goals: tuple[str, ...] = ("delvis",) * 5
 
 
-# Targets: FIGURES.md. Result and budget are chosen so that deviation, result and
+# Targets: docs/reference-figures.md. Result and budget are chosen so that deviation, result and
 # the region total (+1 mnkr, 63 better than 2020) come out as printed.
 DIVISIONS = (
     DivisionPlan("Närsjukvård Luleå-Boden",
@@ -265,7 +265,7 @@ def _drop_overlaps(spells: pd.DataFrame) -> pd.DataFrame:
 
 
 def _hours(rng, rows: pd.DataFrame, absence: pd.DataFrame, plans, months: list[str]) -> pd.DataFrame:
-    from .metrics.sick_leave import person_months
+    from regionanalytics.metrics.sick_leave import person_months
 
     monthly = rows["employment"] != "timavlönad"
     rows["scheduled_hours"] = _scheduled(rows)
@@ -289,7 +289,7 @@ def _hours(rng, rows: pd.DataFrame, absence: pd.DataFrame, plans, months: list[s
 
 def _calibrate_sick_leave(rng, employees: pd.DataFrame, absence: pd.DataFrame) -> pd.DataFrame:
     """Add or remove short spells until the targeted rates round as printed."""
-    from .metrics.sick_leave import sick_leave
+    from regionanalytics.metrics.sick_leave import sick_leave
 
     for division, targets in SICK_LEAVE_TARGETS.items():
         emp = employees[employees["division"] == division]

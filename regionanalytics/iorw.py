@@ -1,0 +1,61 @@
+"""Writing files so that a reader never sees half of one.
+
+Every file the package writes (reports, summaries, the manifest, the parsed-table
+cache) is written under a temporary name in the same folder and renamed into
+place: the path is either absent, the old file or the complete new one, even
+when the process is killed half-way.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write ``path`` so it is either absent, the old file, or the complete new one.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> atomic_write(target, "hej"); target.read_text()
+    'hej'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_folder(path: Path):
+    """Fill a temporary folder beside ``path`` and rename it to ``path`` when the block ends.
+
+    When ``path`` exists already (another process made it first) the new folder is
+    discarded; when the block fails nothing is left behind.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
+    try:
+        yield tmp
+        try:
+            os.replace(tmp, path)
+        except OSError:  # made by another process meanwhile: theirs stands
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -1,0 +1,208 @@
+"""The batch runner: every report of a period, executed, rendered and indexed.
+
+``run_batch`` checks the parameters and the data before any kernel starts,
+executes the region overview and the division reports with papermill in
+parallel, renders each to shareable HTML, and writes ``OUT/<period>/`` with
+the executed notebooks, the HTML files, ``index.html``, ``summary.csv``,
+``summary.xlsx`` and ``manifest.json``.
+
+Every file is written atomically (to a temporary name, then renamed), so a
+crashed or killed run never leaves a half-written file that looks complete. A
+failed report keeps its executed notebook as ``<name>.error.ipynb``; the
+previous complete outputs are left as they were and the other reports finish.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import __version__
+from ..iorw import atomic_write
+from .execute import ReportResult, describe_error, execute_report
+from .executors import make_executor
+from .planning import NOTEBOOKS, ReportSpec, plan_reports, relative_path
+
+
+@dataclass
+class BatchResult:
+    period: str
+    out_dir: Path
+    reports: list[ReportResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status in ("ok", "skipped") for r in self.reports)
+
+    @property
+    def failed(self) -> list[ReportResult]:
+        return [r for r in self.reports if r.status == "failed"]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def data_digest(data_digests: dict) -> str:
+    """One short digest of every table file's SHA-256: which data a report was made from."""
+    return hashlib.sha256(json.dumps(data_digests, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def report_fingerprint(spec: ReportSpec, data_digests: dict) -> str:
+    """What a report's outputs depend on: notebook, data, parameters, package version."""
+    payload = json.dumps([_sha(Path(spec.notebook)), data_digests, spec.parameters, __version__,
+                          _sha(Path(__file__).parents[1] / "report.py")], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | Path = "outputs",
+              divisions: list[str] | None = None, jobs: int = 2, force: bool = False,
+              scheduler: str | None = None, timeout: int = 600, progress: bool = True,
+              notebooks: str | Path = NOTEBOOKS) -> BatchResult:
+    """Produce every report of ``period``. See the module docstring.
+
+    Raises :class:`ParameterError` or :class:`DataValidationError` before any
+    kernel starts when a parameter or the data is wrong.
+    """
+    from ..data import load_region
+    from ..parameters import check_period, refuse_credentials
+    from ..summary import key_metrics
+
+    refuse_credentials({"period": period, "data_dir": data_dir if isinstance(data_dir, str) else os.fspath(data_dir)})
+    data_dir = Path(data_dir)
+    data = load_region(data_dir)
+    p = check_period(data, period)
+    specs = plan_reports(p.label, data_dir, divisions, data.divisions, Path(notebooks))
+    digests = data.fingerprint
+
+    out = Path(out_dir) / p.label
+    out.mkdir(parents=True, exist_ok=True)
+    previous = _read_manifest(out)
+    summary = key_metrics(data, p)
+    _write_summaries(out, summary)
+
+    batch = BatchResult(p.label, out)
+    todo = []
+    for spec in specs:
+        fp = report_fingerprint(spec, digests)
+        old = previous.get("reports", {}).get(spec.slug, {})
+        if (not force and old.get("status") in ("ok", "skipped") and old.get("fingerprint") == fp
+                and (out / f"{spec.slug}.html").exists()):
+            batch.reports.append(ReportResult(spec.slug, spec.title, "skipped", html=old.get("html"),
+                                              notebook=old.get("notebook"), fingerprint=fp,
+                                              figures=old.get("figures"),
+                                              division=spec.parameters.get("division")))
+        else:
+            todo.append((spec, fp))
+
+    started = datetime.now(timezone.utc)
+    nb_versions = {Path(s.notebook).name: _sha(Path(s.notebook)) for s in specs}
+    manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started, batch.reports,
+                         [(s, "running") for s, _ in todo], nb_versions)
+    atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+
+    if todo:
+        executor = make_executor(jobs, scheduler)
+        try:
+            futures = {executor.submit(execute_report, spec, str(out), timeout, fp): spec for spec, fp in todo}
+            bar = _progress(len(futures), progress)
+            for future in executor.as_completed(list(futures)):
+                spec = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # a worker that died takes only its own report
+                    result = ReportResult(spec.slug, spec.title, "failed", error=describe_error(exc),
+                                          division=spec.parameters.get("division"))
+                batch.reports.append(result)
+                bar.update(1)
+                running = [(s, "running") for s, _ in todo if s.slug not in {r.slug for r in batch.reports}]
+                manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started,
+                                     batch.reports, running, nb_versions)
+                atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+            bar.close()
+        finally:
+            executor.close()
+
+    order = {s.slug: i for i, s in enumerate(specs)}
+    batch.reports.sort(key=lambda r: order.get(r.slug, 99))
+    current = data_digest(digests)
+    for r in batch.reports:
+        if r.status in ("ok", "skipped"):
+            r.data = current
+    # reports of this period made by earlier runs (other divisions) stay listed
+    carried = [ReportResult(slug=slug, **{k: v for k, v in entry.items() if k in ReportResult.__dataclass_fields__})
+               for slug, entry in previous.get("reports", {}).items()
+               if slug not in order and entry.get("status") in ("ok", "skipped", "failed")
+               and "title" in entry]
+    listed = batch.reports + sorted(carried, key=lambda r: r.title)
+    manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started, listed, [],
+                         nb_versions)
+    manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    from .index import write_index
+    write_index(out, p, data_dir, listed, summary, current)
+    try:
+        (out / ".work").rmdir()  # only when empty: leftovers of a killed run stay for inspection
+    except OSError:
+        pass
+    _print_outcome(batch)
+    return batch
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="Reports", unit="report", disable=not enabled)
+
+
+def _read_manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _manifest(period, data_dir, digests, jobs, scheduler, force, started, reports, running,
+              nb_versions) -> dict:
+    entries = {r.slug: {k: v for k, v in asdict(r).items() if k != "slug"} for r in reports}
+    for spec, status in running:
+        entries.setdefault(spec.slug, {"title": spec.title, "status": status})
+    return {
+        "period": period,
+        "parameters": {"period": period, "data_dir": relative_path(data_dir, Path.cwd()), "jobs": jobs,
+                       "scheduler": scheduler, "force": force},
+        "data_fingerprint": digests,
+        "package_version": __version__,
+        "notebook_versions": nb_versions,
+        "started": started.isoformat(timespec="seconds"),
+        "reports": entries,
+    }
+
+
+def _write_summaries(out: Path, summary) -> None:
+    import io
+
+    from ..summary_excel import summary_workbook
+
+    buffer = io.StringIO()
+    summary.assign(value=summary["value"].round(4) + 0.0).to_csv(buffer, index=False)  # never -0.0
+    atomic_write(out / "summary.csv", buffer.getvalue())
+    atomic_write(out / "summary.xlsx", summary_workbook(summary))
+
+
+def _print_outcome(batch: BatchResult) -> None:
+    for r in batch.reports:
+        mark = {"ok": "ok", "skipped": "up to date", "failed": "FAILED"}[r.status]
+        where = r.html or r.notebook or ""
+        print(f"  {mark:<10} {r.title:<36} {where}", file=sys.stderr)
+    if batch.failed:
+        print(f"{len(batch.failed)} report(s) failed; see the .error.ipynb files in {batch.out_dir}:",
+              file=sys.stderr)
+        for r in batch.failed:
+            print(f"  - {r.title}: {r.error}", file=sys.stderr)
+    else:
+        print(f"All reports written to {batch.out_dir} (open index.html)", file=sys.stderr)

@@ -1,0 +1,105 @@
+"""Execute one report with papermill and render it to shareable HTML (runs in a worker)."""
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..iorw import atomic_write
+from .kernels import KERNEL_START_TIMEOUT, shutdown_warm, warm_kernel
+from .planning import ReportSpec
+
+
+@dataclass
+class ReportResult:
+    slug: str
+    title: str
+    status: str  # ok, failed, skipped
+    seconds: float = 0.0
+    html: str | None = None
+    notebook: str | None = None
+    error: str | None = None
+    fingerprint: str | None = None
+    figures: dict | None = None
+    division: str | None = None  # None for the region overview
+    #: Digest of the data the report was made from (:func:`data_digest`).
+    data: str | None = None
+
+
+def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: str,
+                   warm: bool = True) -> ReportResult:
+    """Execute and render one report (runs in a worker process)."""
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from ..report import figures_from_notebook
+    from .render import notebook_to_html
+
+    out = Path(out_dir)
+    work = out / ".work"
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    partial = work / f"{spec.slug}.ipynb"
+    result = ReportResult(spec.slug, spec.title, "failed", fingerprint=fingerprint,
+                          division=spec.parameters.get("division"))
+    cwd = str(Path(spec.notebook).parent)
+    try:
+        for attempt in (1, 2):
+            try:
+                km = warm_kernel(cwd) if warm else None
+                pm.execute_notebook(
+                    spec.notebook, str(partial), parameters=spec.parameters,
+                    kernel_name="python3", cwd=cwd, progress_bar=False, log_output=False,
+                    execution_timeout=timeout, start_timeout=KERNEL_START_TIMEOUT,
+                    report_mode=False, km=km)
+                break
+            except PapermillExecutionError:
+                raise
+            except Exception:
+                # a kernel that could not start (port race, slow start-up) gets one more try;
+                # a failure after cells ran is the report's own and is not retried
+                shutdown_warm()
+                ran = partial.exists() and any(c.get("execution_count") for c in
+                                               nbformat.read(partial, as_version=4).cells)
+                if attempt == 2 or ran:
+                    raise
+        nb = nbformat.read(partial, as_version=4)
+        html = notebook_to_html(nb, spec.title)
+        atomic_write(out / f"{spec.slug}.html", html)
+        _without_local_paths(partial, nb)
+        os.replace(partial, out / f"{spec.slug}.ipynb")
+        (out / f"{spec.slug}.error.ipynb").unlink(missing_ok=True)
+        result.status, result.html, result.notebook = "ok", f"{spec.slug}.html", f"{spec.slug}.ipynb"
+        result.figures = figures_from_notebook(nb)
+    except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
+        shutdown_warm()  # never run the next report in a kernel left in an unknown state
+        result.error = describe_error(exc)
+        if partial.exists():
+            os.replace(partial, out / f"{spec.slug}.error.ipynb")
+            result.notebook = f"{spec.slug}.error.ipynb"
+    result.seconds = round(time.perf_counter() - started, 2)
+    return result
+
+
+def _without_local_paths(path: Path, nb) -> None:
+    """Papermill records where it read and wrote the notebook on this machine; keep only
+    the file names (the manifest says which notebook and version made the report)."""
+    import nbformat
+
+    meta = nb.metadata.get("papermill", {})
+    for key in ("input_path", "output_path"):
+        if meta.get(key):
+            meta[key] = Path(meta[key]).name
+    nbformat.write(nb, str(path))
+
+
+def describe_error(exc: Exception) -> str:
+    """One line for the manifest and the index: what went wrong in a report."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

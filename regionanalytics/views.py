@@ -1,0 +1,182 @@
+"""What a report shows, as objects an analyst can keep using.
+
+Every report method returns one of these instead of only displaying it: a
+notebook shows it (Swedish formats, escaped text), and ``.data`` gives the
+figures behind it as a DataFrame to filter, chart or export::
+
+    table = report.economy_table()   # shown in the notebook
+    table.data                       # result, budget, ... per unit, in tkr
+
+A sick-leave figure of a small group is already blank in ``.data``; person-level
+rows are never in it.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import labels
+from .formatting import MISSING, SUPPRESSED, fmt_int, fmt_number, is_missing, mnkr
+
+_TABLE_CLASS = "ra-table"
+
+
+@dataclass
+class Table:
+    """A table of a report: ``data`` holds its figures as computed (amounts in tkr)."""
+
+    data: pd.DataFrame
+    html: str = field(repr=False)
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+@dataclass
+class Chart:
+    """A chart of a report: ``data`` holds the figures it draws; ``alt`` describes it in
+    Swedish for screen readers (the shared HTML writes it as the image's alt text)."""
+
+    data: pd.DataFrame
+    figure: object = field(repr=False)  # a matplotlib Figure (closed: shown once, by this object)
+    alt: str = ""
+
+    def png(self) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = {"image/png": base64.b64encode(self.png()).decode("ascii"), "text/plain": self.alt}
+        return data, {"image/png": {"alt": self.alt}}
+
+
+@dataclass
+class Text:
+    """Sentences of a report (narrative or a note), one paragraph each."""
+
+    sentences: list[str]
+    css_class: str | None = None
+
+    @property
+    def data(self) -> list[str]:
+        return self.sentences
+
+    def _repr_html_(self) -> str:
+        cls = f' class="{self.css_class}"' if self.css_class else ""
+        return "".join(f"<p{cls}>{html.escape(s)}</p>" for s in self.sentences)
+
+
+@dataclass
+class Markup:
+    """A piece of page built by the package itself (a header, a list); text in it is escaped."""
+
+    html: str = field(repr=False)
+    data: object = None
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+@dataclass
+class Group:
+    """Several tables or texts shown together; ``data`` lists each one's data."""
+
+    items: list
+
+    @property
+    def data(self) -> list:
+        return [item.data for item in self.items]
+
+    def _repr_html_(self) -> str:
+        return "".join(item._repr_html_() for item in self.items)
+
+
+def chart(fig, data: pd.DataFrame) -> Chart:
+    """A :class:`Chart` of a matplotlib figure, with its alt text; the figure is closed so
+    that a notebook shows it once (through the returned object)."""
+    import matplotlib.pyplot as plt
+
+    from .charts import alt_text
+
+    out = Chart(data=data, figure=fig, alt=alt_text(fig))
+    plt.close(fig)
+    return out
+
+
+# --------------------------------------------------------------------------- tables
+
+#: Columns that hold sick-leave figures: shown as ``*`` in a suppressed row.
+SICK_COLUMNS = {"sick_leave_pct", "sick_leave_pct_prev_year", "sick_leave_change_pp",
+                "long_term_sick_share_pct", "value", "value_prev_year", "change_pp"}
+
+
+def cell(value, kind: str, suppressed: bool = False) -> str:
+    """One table cell in Swedish formats: ``kind`` is text, mnkr (amounts given in tkr),
+    int, pct, pp, num (whole number), dec (one decimal); ``_sign`` adds a plus sign.
+
+    >>> cell(-7000, "mnkr_sign"), cell(1234.5, "num"), cell(5.25, "pct"), cell(None, "pct")
+    ('−7,0', '1\\xa0235', '5,3', '–')
+    """
+    if suppressed:
+        return SUPPRESSED
+    if is_missing(value):
+        return MISSING
+    sign = kind.endswith("_sign") or kind == "pp"
+    base = kind.removesuffix("_sign")
+    if base == "text":
+        return html.escape(str(value))
+    if base == "mnkr":
+        return fmt_number(mnkr(value), 1, sign=sign)
+    if base == "int":
+        return fmt_int(value, sign=sign)
+    if base in ("pct", "pp", "dec"):
+        return fmt_number(value, 1, sign=sign)
+    if base == "num":
+        return fmt_number(value, 0)
+    raise ValueError(kind)
+
+
+def html_table(df: pd.DataFrame, columns: list[tuple], caption: str | None = None,
+               total: dict | None = None, suppressed: str | None = None, note: str | None = None) -> str:
+    """An HTML table: ``columns`` are (column, kind) with the header from
+    :data:`labels.TABLE_HEADERS`, or (column, header, kind) for a header of its own;
+    text is escaped.
+
+    ``suppressed`` names a boolean column: where True, every numeric cell of
+    the row that is a sick-leave figure shows ``*``.
+    """
+    columns = [c if len(c) == 3 else (c[0], labels.TABLE_HEADERS[c[0]], c[1]) for c in columns]
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for _, h, _ in columns)
+    rows = []
+    records = df.to_dict("records")
+    if total is not None:
+        records.append({**total, "_total": True})
+    for rec in records:
+        hide = bool(suppressed and rec.get(suppressed))
+        cells = []
+        for col, _, kind in columns:
+            secret = hide and kind != "text" and col in SICK_COLUMNS
+            cls = "txt" if kind == "text" else "num"
+            cells.append(f'<td class="{cls}">{cell(rec.get(col), kind, secret)}</td>')
+        cls = ' class="total"' if rec.get("_total") else ""
+        rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    foot = f'<p class="ra-note">{html.escape(note)}</p>' if note else ""
+    return (f'<table class="{_TABLE_CLASS}">{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>{foot}")
+
+
+def table(df: pd.DataFrame, columns: list[tuple], total: dict | None = None, **options) -> Table:
+    """A :class:`Table` of ``df`` (its ``data`` has the total row last, when given)."""
+    data = df if total is None else pd.concat([df, pd.DataFrame([total])], ignore_index=True)
+    return Table(data=data.reset_index(drop=True), html=html_table(df, columns, total=total, **options))
+
+
+def suppressed_note(df: pd.DataFrame) -> str | None:
+    """The table note that explains ``*``, when a row of ``df`` is suppressed."""
+    return labels.SUPPRESSED_NOTE if "suppressed" in df and df["suppressed"].any() else None
