@@ -56,6 +56,18 @@ lsv = data.production[data.production["division"] == "Länssjukvård"]
 metrics.production_change(lsv, "2021-T1", by=["measure", "month"])
 
 # %% [markdown]
+# ## A report's tables as data
+#
+# Every report method returns what it shows; `.data` holds the figures behind it.
+
+# %%
+from regionanalytics.report import DivisionReport
+
+report = DivisionReport.open(period="2021-T1", division="Länssjukvård", data_dir=ra.SAMPLE_DATA)
+economy = report.economy_table()
+economy.data.sort_values("budget_deviation").head()
+
+# %% [markdown]
 # ## Swedish formats for your own text
 
 # %%

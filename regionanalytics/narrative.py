@@ -35,6 +35,14 @@ def _against(tkr, what: str) -> str:
     return f"{fmt_mnkr_text(abs(tkr))} {'bättre' if tkr > 0 else 'sämre'} än {what}"
 
 
+def _result_sentence(start: str, row) -> str:
+    """``start`` and, where last year is known, how the result compares with it."""
+    if _known(row.get("result_prev_year")):
+        change = row["result"] - row["result_prev_year"]
+        start += f", vilket är {_against(change, 'samma period föregående år')}"
+    return start + "."
+
+
 def _list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
 
@@ -53,11 +61,7 @@ def economy(row, period: Period) -> list[str]:
         out.append(f"Divisionen redovisar {when} ett resultat som är "
                    f"{_against(row['budget_deviation'], 'budget')}.")
     if _known(row.get("result")):
-        text = f"Periodens resultat är {_result(row['result'])}"
-        if _known(row.get("result_prev_year")):
-            change = row["result"] - row["result_prev_year"]
-            text += f", vilket är {_against(change, 'samma period föregående år')}"
-        out.append(text + ".")
+        out.append(_result_sentence(f"Periodens resultat är {_result(row['result'])}", row))
     if _known(row.get("forecast_deviation")) and not period.is_full_year:
         out.append(f"Prognosen för helår {period.year} är "
                    f"{_against(row['forecast_deviation'], 'budget')}.")
@@ -151,11 +155,8 @@ def region(rows, period: Period) -> list[str]:
     total = rows[REGION_ROW]
     out = []
     if _known(total.get("result")):
-        text = f"Divisionerna redovisar tillsammans {_result(total['result'])} {period.when_sv}"
-        if _known(total.get("result_prev_year")):
-            change = total["result"] - total["result_prev_year"]
-            text += f", vilket är {_against(change, 'samma period föregående år')}"
-        out.append(text + ".")
+        out.append(_result_sentence(
+            f"Divisionerna redovisar tillsammans {_result(total['result'])} {period.when_sv}", total))
     better = [d for d, r in rows.items() if d != REGION_ROW and _known(r.get("budget_deviation"))
               and not _zero(r["budget_deviation"]) and r["budget_deviation"] > 0]
     if better:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import labels
+from .exceptions import ParameterError
 from .formatting import MISSING, SUPPRESSED, fmt_int, fmt_number, is_missing, mnkr
 
 _TABLE_CLASS = "ra-table"
@@ -138,7 +139,7 @@ def cell(value, kind: str, suppressed: bool = False) -> str:
         return fmt_number(value, 1, sign=sign)
     if base == "num":
         return fmt_number(value, 0)
-    raise ValueError(kind)
+    raise ParameterError(f"Unknown table cell kind {kind!r}: expected text, mnkr, int, pct, pp, num or dec.")
 
 
 def html_table(df: pd.DataFrame, columns: list[tuple], caption: str | None = None,

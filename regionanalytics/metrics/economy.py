@@ -15,7 +15,11 @@ from ._frames import as_by, check_by, group_sum, in_months, join_previous, pct
 
 
 def closed_months(finance: pd.DataFrame) -> list[str]:
-    """Months that have actuals."""
+    """Months that have actuals.
+
+    >>> closed_months(pd.DataFrame({"month": ["2021-02", "2021-01", "2021-03"], "actual": [1.0, 2.0, None]}))
+    ['2021-01', '2021-02']
+    """
     return sorted(finance.loc[finance["actual"].notna(), "month"].unique())
 
 
@@ -91,6 +95,13 @@ def monthly_result(finance: pd.DataFrame, period: str | Period,
 
     Returns ``by`` columns, ``month``, ``result``, ``budget``, ``result_cum``,
     ``budget_cum``.
+    
+    Examples
+    --------
+    >>> from regionanalytics import load_region
+    >>> df = monthly_result(load_region("data/sample").finance, "2021-T1", by=[])
+    >>> df["month"].tolist(), round(df["result_cum"].iloc[-1] / 1000)  # the period's result, +1 mnkr
+    (['2021-01', '2021-02', '2021-03', '2021-04'], 1)
     """
     period = Period.parse(period)
     by = as_by(by)
@@ -173,6 +184,13 @@ def action_plan_fulfilment(action_plans: pd.DataFrame, period: str | Period,
     Returns ``by`` columns, ``planned``, ``achieved`` (to date, tkr),
     ``action_plan_pct`` (achieved / planned × 100) and ``planned_full_year``
     (the year's savings task, tkr).
+    
+    Examples
+    --------
+    >>> from regionanalytics import load_region
+    >>> df = action_plan_fulfilment(load_region("data/sample").action_plans, "2021-T1").set_index("division")
+    >>> round(df.loc["Service", "action_plan_pct"]), round(df.loc["Närsjukvård Luleå-Boden", "planned_full_year"] / 1000)
+    (146, 96)
     """
     period = Period.parse(period)
     by = as_by(by)

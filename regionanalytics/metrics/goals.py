@@ -21,7 +21,13 @@ MET, PARTLY, NOT_MET = "uppfyllt", "delvis", "ej"
 
 
 def indicator_assessment(goals: pd.DataFrame) -> pd.Series:
-    """Assessment of every indicator row: given, or computed from target and outcome."""
+    """Assessment of every indicator row: given, or computed from target and outcome.
+
+    >>> goals = pd.DataFrame({"target": [5.0, 5.0, 5.0], "outcome": [4.0, 4.0, 6.0],
+    ...     "higher_is_better": [False, True, None], "assessment": [None, None, None]})
+    >>> indicator_assessment(goals).tolist()[:2], bool(pd.isna(indicator_assessment(goals)[2]))
+    (['uppfyllt', 'ej'], True)
+    """
     # the direction is never guessed: without it (validation refuses such rows) not assessed
     direction = goals["higher_is_better"]
     known = goals["target"].notna() & goals["outcome"].notna() & direction.notna()
@@ -45,7 +51,11 @@ def goals_period(goals: pd.DataFrame, period: Period) -> str | None:
 
 
 def roll_up(assessments: pd.Series) -> str | None:
-    """All met → uppfyllt, none met → ej, otherwise delvis; None if nothing is assessed."""
+    """All met → uppfyllt, none met → ej, otherwise delvis; None if nothing is assessed.
+
+    >>> roll_up(pd.Series(["uppfyllt", "ej"])), roll_up(pd.Series(["ej", "ej"])), roll_up(pd.Series([None]))
+    ('delvis', 'ej', None)
+    """
     values = assessments.dropna()
     if values.empty:
         return None
@@ -65,6 +75,14 @@ def goal_fulfilment(goals: pd.DataFrame, period: str | Period,
     DataFrame
         ``by`` columns, ``assessment`` (uppfyllt, delvis, ej or None),
         ``indicators``, ``met``, ``partly``, ``not_met``, ``goals_period``.
+    
+    Examples
+    --------
+    >>> from regionanalytics import load_region
+    >>> df = goal_fulfilment(load_region("data/sample").goals, "2021-T1")
+    >>> nlb = df[df["division"] == "Närsjukvård Luleå-Boden"].set_index("perspective")["assessment"]
+    >>> nlb["medborgare"], nlb["samhälle"]
+    ('ej', 'uppfyllt')
     """
     period = Period.parse(period)
     by = as_by(by)

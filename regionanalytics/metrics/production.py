@@ -21,6 +21,15 @@ def production_change(production: pd.DataFrame, period: str | Period,
     -------
     DataFrame
         ``by`` columns, ``value``, ``value_prev_year``, ``change``, ``change_pct``.
+    
+    Examples
+    --------
+    >>> from regionanalytics import load_region
+    >>> prod = load_region("data/sample").production
+    >>> ops = prod[(prod["division"] == "Länssjukvård") & (prod["measure"] == "Operationer")]
+    >>> april = production_change(ops, "2021-T1", by=["month"]).set_index("month").loc["2021-04"]
+    >>> bool(25 < april["change_pct"] < 35)  # "about 30 % above April 2020"
+    True
     """
     period = Period.parse(period)
     by = as_by(by)

@@ -60,9 +60,14 @@ FIGURE_COLUMNS = {CURRENT: ["value"], PREVIOUS: ["value_prev_year"], CHANGE: ["c
 
 
 def age_group(year: int, birth_year: pd.Series) -> pd.Series:
-    """Age-group code of the mandatory report for ages reached in ``year``."""
+    """Age-group code of the mandatory report for ages reached in ``year`` (the bins are
+    :data:`AGE_GROUPS`' upper ages).
+
+    >>> age_group(2021, pd.Series([1992, 1991, 1972, 1971])).tolist()
+    ['29_or_younger', '30_49', '30_49', '50_or_older']
+    """
     age = year - birth_year
-    bins = [-np.inf, 29, 49, np.inf]
+    bins = [-np.inf] + [high for _, high in list(AGE_GROUPS.values())[:-1]] + [np.inf]
     return pd.cut(age, bins=bins, labels=list(AGE_GROUPS)).astype(object)
 
 
@@ -171,6 +176,15 @@ def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[s
     DataFrame
         The employee columns of each monthly-paid person-month in ``months``,
         ``age_group``, ``sick_hours`` and ``long_term_hours``.
+    
+    Examples
+    --------
+    >>> from regionanalytics import load_region
+    >>> data = load_region("data/sample")
+    >>> pm = person_months(data.employees, data.absence, ["2021-01", "2021-02", "2021-03", "2021-04"])
+    >>> ltk = pm[pm["division"] == "Länsteknik"]
+    >>> round(float(100 * ltk["sick_hours"].sum() / ltk["scheduled_hours"].sum()), 1)  # the rate, by hand
+    5.3
     """
     staff = monthly_paid(in_months(employees, months)).copy()  # months first: the smaller frame
     staff["age_group"] = age_group(staff["month"].str[:4].astype(int), staff["birth_year"])
@@ -240,6 +254,13 @@ def hours_pair(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Per
 
     Compute once and pass to :func:`sick_leave` or :func:`key_figures` as ``hours=``
     when several groupings of the same data are needed.
+    
+
+    >>> from regionanalytics import load_region
+    >>> data = load_region("data/sample")
+    >>> this_year, last_year = hours_pair(data.employees, data.absence, "2021-T1")
+    >>> sorted(this_year["month"].unique()), sorted(last_year["month"].unique())[-1]
+    (['2021-01', '2021-02', '2021-03', '2021-04'], '2020-04')
     """
     period = Period.parse(period)
     previous = period.previous_year()
@@ -324,6 +345,14 @@ def key_figures(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Pe
         Tidy rows: ``by`` columns, ``figure`` (total, long_term_share, women,
         men, age_29_or_younger, age_30_49, age_50_or_older), ``persons``,
         ``value`` (percent), ``value_prev_year``, ``change_pp``, ``suppressed``.
+    
+    Examples
+    --------
+    >>> from regionanalytics import load_region
+    >>> data = load_region("data/sample")
+    >>> kf = key_figures(data.employees, data.absence, "2021-T1").set_index(["division", "figure"])
+    >>> round(float(kf.loc[("Länsteknik", "total"), "value"]), 1), round(float(kf.loc[("Länsteknik", "total"), "change_pp"]), 1)
+    (5.3, -1.0)
     """
     by = as_by(by)
     hours = hours if hours is not None else hours_pair(employees, absence, period)

@@ -15,7 +15,11 @@ FULL_TIME_HOURS_PER_DAY = 8.0
 
 
 def monthly_paid(employees: pd.DataFrame) -> pd.DataFrame:
-    """Rows of monthly-paid staff (tillsvidare and visstid)."""
+    """Rows of monthly-paid staff (tillsvidare and visstid).
+
+    >>> monthly_paid(pd.DataFrame({"employment": ["tillsvidare", "timavlönad", "visstid"]}))["employment"].tolist()
+    ['tillsvidare', 'visstid']
+    """
     return employees[employees["employment"].isin(list(MONTHLY_PAID))]
 
 
@@ -33,6 +37,13 @@ def headcount(employees: pd.DataFrame, period: str | Period,
         ``by`` columns, ``headcount``, ``headcount_start`` (December of the
         previous year), ``headcount_change``, ``headcount_change_pct`` and
         ``headcount_prev_year`` (same month last year).
+    
+    Examples
+    --------
+    >>> from regionanalytics import load_region
+    >>> df = headcount(load_region("data/sample").employees, "2021-T1").set_index("division")
+    >>> int(df.loc["Länsteknik", "headcount"]), int(df.loc["Länsteknik", "headcount_change"])
+    (131, -6)
     """
     period = Period.parse(period)
     by = as_by(by)
@@ -70,6 +81,13 @@ def worked_hours(employees: pd.DataFrame, period: str | Period,
     DataFrame
         ``by`` columns, ``worked_hours``, ``worked_hours_prev_year``,
         ``worked_hours_change_pct``, ``fte``, ``fte_prev_year``.
+    
+    Examples
+    --------
+    >>> from regionanalytics import load_region
+    >>> df = worked_hours(load_region("data/sample").employees, "2021-T1").set_index("division")
+    >>> bool(df.loc["Närsjukvård övriga länet", "worked_hours_change_pct"] > 0)  # "worked time up"
+    True
     """
     period = Period.parse(period)
     by = as_by(by)

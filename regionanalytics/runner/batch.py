@@ -74,15 +74,15 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
 
     refuse_credentials({"period": period, "data_dir": data_dir if isinstance(data_dir, str) else os.fspath(data_dir)})
     data_dir = Path(data_dir)
-    data = load_region(data_dir)
-    p = check_period(data, period)
-    specs = plan_reports(p.label, data_dir, divisions, data.divisions, Path(notebooks))
-    digests = data.fingerprint
+    region = load_region(data_dir)
+    p = check_period(region, period)
+    specs = plan_reports(p.label, data_dir, divisions, region.divisions, Path(notebooks))
+    digests = region.fingerprint
 
     out = Path(out_dir) / p.label
     out.mkdir(parents=True, exist_ok=True)
     previous = _read_manifest(out)
-    summary = key_metrics(data, p)
+    summary = key_metrics(region, p)
     _write_summaries(out, summary)
 
     batch = BatchResult(p.label, out)
@@ -132,7 +132,7 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     current = data_digest(digests)
     for r in batch.reports:
         if r.status in ("ok", "skipped"):
-            r.data = current
+            r.data_digest = current
     # reports of this period made by earlier runs (other divisions) stay listed
     carried = [ReportResult(slug=slug, **{k: v for k, v in entry.items() if k in ReportResult.__dataclass_fields__})
                for slug, entry in previous.get("reports", {}).items()

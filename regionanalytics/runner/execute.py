@@ -24,8 +24,8 @@ class ReportResult:
     fingerprint: str | None = None
     figures: dict | None = None
     division: str | None = None  # None for the region overview
-    #: Digest of the data the report was made from (:func:`data_digest`).
-    data: str | None = None
+    #: Digest of the data the report was made from (:func:`~regionanalytics.runner.batch.data_digest`).
+    data_digest: str | None = None
 
 
 def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: str,

@@ -44,10 +44,10 @@ Sammanställning för vidare bearbetning: <a href="summary.xlsx">summary.xlsx</a
 _STATUS = {"ok": "Klar", "skipped": "Oförändrad", "failed": "Misslyckades"}
 
 
-def write_index(out: Path, period: Period, data_dir: Path, reports, summary, data: str | None = None) -> None:
+def write_index(out: Path, period: Period, data_dir: Path, reports, summary, digest: str | None = None) -> None:
     """Write ``out/index.html`` (atomically); all text is HTML-escaped.
 
-    ``data`` is the digest of this run's data (:func:`regionanalytics.runner.batch.data_digest`): a report
+    ``digest`` is the digest of this run's data (:func:`regionanalytics.runner.batch.data_digest`): a report
     listed from an earlier run that was made from other data is marked for a
     re-run (the figures beside it are this run's, the report's are older).
     """
@@ -58,7 +58,7 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary, dat
         get = lambda m: values.get((division, m))
         ok = r.status in ("ok", "skipped")
         older = not ok and (out / f"{r.slug}.html").exists()
-        stale = ok and data is not None and r.data != data
+        stale = ok and digest is not None and r.data_digest != digest
         status = _STATUS[r.status] + (" – länken visar föregående version" if older else "")
         if stale:
             status += " – gjord på tidigare data, kör om"
