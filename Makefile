@@ -25,7 +25,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 # Pin every dependency again from pyproject.toml's ranges (newest versions that fit).
 lock: setup
-	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --extra dask \
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra bench --extra dask --extra pdf \
 		--python-version 3.11 --python-platform x86_64-manylinux_2_28 --upgrade -o requirements.lock
 
 # Build the wheel, install it into a fresh environment and run a batch from another folder.

@@ -63,6 +63,18 @@ def alt_text(fig: plt.Figure) -> str:
     return " ".join(parts) or "Diagram."
 
 
+def title_of(chart_function) -> str:
+    """The default title of a chart function (its ``title`` parameter), e.g. for the
+    caption of the table of the chart's numbers.
+
+    >>> title_of(cumulative_result)
+    'Ackumulerat resultat mot budget'
+    """
+    import inspect
+
+    return inspect.signature(chart_function).parameters["title"].default
+
+
 def _month_labels(months) -> list[str]:
     return [MONTH_NAMES_SV[int(m[5:]) - 1][:3] for m in months]
 

@@ -61,6 +61,7 @@ TABLE_HEADERS = {
     "sick_leave_change_pp": "Förändring (procentenheter)", "change_pp": "Förändring (procentenheter)",
     "long_term_sick_share_pct": "Andel långtid (%)", "value_prev_year": "Föregående år",
     "change_pct": "Förändring (%)", "met": "Indikatorer uppfyllda", "partly": "Delvis", "not_met": "Ej uppfyllda",
+    "month": "Månad", "result_cum": "Ackumulerat resultat", "budget_cum": "Ackumulerad budget",
 }
 
 #: Units shown after a metric's label in tables.
@@ -138,6 +139,7 @@ TEXTS = {
     "deviation": "Avvikelse",
     "outcome": "Utfall",
     "december": "December {year}",
+    "chart_numbers": "Diagrammets siffror",
 }
 
 

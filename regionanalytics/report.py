@@ -61,6 +61,11 @@ def _region_figures(data: RegionData, period: Period) -> dict:
     return _MEMO[key]
 
 
+def _with_month_sv(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its months also as Swedish text ("april 2021"), for the charts' tables."""
+    return df.assign(month_sv=df["month"].map(lambda m: months_sv([m])))
+
+
 def _missing(reason: str) -> views.Text:
     return views.Text([TEXTS["missing"].format(reason=reason)], css_class="ra-missing")
 
@@ -163,8 +168,10 @@ class DivisionReport(_Report):
         ], caption=TEXTS["economy_caption"].format(period_sv=self.period.label_sv), total=total)
 
     def result_chart(self) -> views.Chart:
-        monthly = metrics.monthly_result(self._only(self.data.finance), self.period, by=[])
-        return views.chart(charts.cumulative_result(monthly), monthly)
+        monthly = _with_month_sv(metrics.monthly_result(self._only(self.data.finance), self.period, by=[]))
+        return views.chart(charts.cumulative_result(monthly), monthly,
+                           [("month_sv", labels.TABLE_HEADERS["month"], "text"), ("result_cum", "mnkr_sign"),
+                            ("budget_cum", "mnkr_sign")], caption=charts.title_of(charts.cumulative_result))
 
     def forecast_table(self) -> views.Table:
         forecast, finance = self._only(self.data.forecast), self._only(self.data.finance)
@@ -228,7 +235,11 @@ class DivisionReport(_Report):
                                      by=["month"], hours=self._hours())
         monthly = monthly[monthly["month"].isin(self.period.months)].reset_index(drop=True)
         shown = monthly[["month", "persons", "sick_leave_pct", "sick_leave_pct_prev_year", "suppressed"]]
-        return views.chart(charts.sick_leave_by_month(monthly, self.period.year), shown)
+        return views.chart(charts.sick_leave_by_month(monthly, self.period.year), _with_month_sv(shown),
+                           [("month_sv", labels.TABLE_HEADERS["month"], "text"),
+                            ("sick_leave_pct", str(self.period.year), "pct"),
+                            ("sick_leave_pct_prev_year", str(self.period.year - 1), "pct")],
+                           caption=charts.title_of(charts.sick_leave_by_month), suppressed="suppressed")
 
     def sick_leave_table(self) -> views.Table | views.Text:
         if "sick_leave_pct" in self.unknown:
@@ -334,19 +345,27 @@ class RegionOverview(_Report):
 
     def deviation_chart(self) -> views.Chart:
         shown = self._divisions[["division", "budget_deviation"]]
-        return views.chart(charts.deviation_by_group(self._divisions), shown)
+        return views.chart(charts.deviation_by_group(self._divisions), shown,
+                           [("division", "text"), ("budget_deviation", "mnkr_sign")],
+                           caption=charts.title_of(charts.deviation_by_group))
 
     def goal_heatmap(self) -> views.Chart | views.Text:
         df = metrics.goal_fulfilment(self.data.goals, self.period)
         if df.empty:
             return _message("no_scorecard")
-        return views.chart(charts.goal_heatmap(df), df)
+        shown = df.assign(assessment_sv=df["assessment"].map(lambda a: labels.ASSESSMENT.get(a, labels.ASSESSMENT[None])))
+        return views.chart(charts.goal_heatmap(df), shown,
+                           [("division", "text"), ("perspective", "text"),
+                            ("assessment_sv", labels.TABLE_HEADERS["assessment"], "text")],
+                           caption=charts.title_of(charts.goal_heatmap))
 
     def sick_leave_chart(self) -> views.Chart | views.Text:
         if "sick_leave_pct" in self.unknown:
             return _missing(self.unknown["sick_leave_pct"])
-        shown = self._divisions[["division", "sick_leave_pct", "sick_leave_pct_prev_year"]]
-        return views.chart(charts.sick_leave_by_group(self._divisions), shown)
+        shown = self._divisions[["division", "sick_leave_pct", "sick_leave_pct_prev_year", "sick_leave_suppressed"]]
+        return views.chart(charts.sick_leave_by_group(self._divisions), shown,
+                           [("division", "text"), ("sick_leave_pct", "pct"), ("sick_leave_pct_prev_year", "pct")],
+                           caption=charts.title_of(charts.sick_leave_by_group), suppressed="sick_leave_suppressed")
 
     def record(self) -> None:
         self._record({"division": REGION_ROW, "period": self.period.label, **self._rows[REGION_ROW]})

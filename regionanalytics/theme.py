@@ -38,5 +38,15 @@ table.ra-table tr.total td {{ font-weight: bold; border-top: 2px solid {DARK}; }
 table.ra-table td.failed {{ color: {FAILED}; font-weight: bold; }}
 table.ra-table td.stale {{ color: {STALE}; font-weight: bold; }}
 p.ra-note {{ font-size: 0.8rem; color: {MUTED}; }}
-@media print {{ body {{ max-width: none; }} }}
+figure.ra-chart {{ margin: 0.8rem 0; }}
+details.ra-chart-data summary {{ cursor: pointer; color: {DARK}; font-size: 0.9rem; }}
+details.ra-chart-data summary:focus-visible {{ outline: 3px solid {DARK}; outline-offset: 2px; }}
+a:focus-visible {{ outline: 3px solid {DARK}; outline-offset: 2px; }}
+@media print {{
+  body {{ max-width: none; padding: 0; font-size: 10pt; }}
+  table.ra-table, figure.ra-chart, img {{ break-inside: avoid; page-break-inside: avoid; }}
+  table.ra-table thead {{ display: table-header-group; }}
+  h1, h2, h3 {{ break-after: avoid; page-break-after: avoid; }}
+  details.ra-chart-data, a.anchor-link {{ display: none; }}
+}}
 """

@@ -40,19 +40,31 @@ class Table:
 @dataclass
 class Chart:
     """A chart of a report: ``data`` holds the figures it draws; ``alt`` describes it in
-    Swedish for screen readers (the shared HTML writes it as the image's alt text)."""
+    Swedish for screen readers, and ``table`` gives its numbers as an accessible table
+    (shown after the picture, folded, opened with a keyboard or a click)."""
 
     data: pd.DataFrame
     figure: object = field(repr=False)  # a matplotlib Figure (closed: shown once, by this object)
     alt: str = ""
+    table: str = field(default="", repr=False)
 
     def png(self) -> bytes:
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", bbox_inches="tight")
         return buffer.getvalue()
 
+    def _html(self, png: str) -> str:
+        numbers = (f'<details class="ra-chart-data"><summary>{html.escape(labels.TEXTS["chart_numbers"])}'
+                   f"</summary>{self.table}</details>") if self.table else ""
+        return (f'<figure class="ra-chart"><img src="data:image/png;base64,{png}" '
+                f'alt="{html.escape(self.alt)}">{numbers}</figure>')
+
+    def _repr_html_(self) -> str:
+        return self._html(base64.b64encode(self.png()).decode("ascii"))
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        data = {"image/png": base64.b64encode(self.png()).decode("ascii"), "text/plain": self.alt}
+        png = base64.b64encode(self.png()).decode("ascii")
+        data = {"text/html": self._html(png), "image/png": png, "text/plain": self.alt}
         return data, {"image/png": {"alt": self.alt}}
 
 
@@ -97,14 +109,15 @@ class Group:
         return "".join(item._repr_html_() for item in self.items)
 
 
-def chart(fig, data: pd.DataFrame) -> Chart:
-    """A :class:`Chart` of a matplotlib figure, with its alt text; the figure is closed so
+def chart(fig, data: pd.DataFrame, columns: list[tuple], **options) -> Chart:
+    """A :class:`Chart` of a matplotlib figure, with its alt text and its numbers as a
+    table (``columns`` and ``options`` as for :func:`html_table`); the figure is closed so
     that a notebook shows it once (through the returned object)."""
     import matplotlib.pyplot as plt
 
     from .charts import alt_text
 
-    out = Chart(data=data, figure=fig, alt=alt_text(fig))
+    out = Chart(data=data, figure=fig, alt=alt_text(fig), table=html_table(data, columns, **options))
     plt.close(fig)
     return out
 

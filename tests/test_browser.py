@@ -73,3 +73,54 @@ def test_index_in_browser_links_every_report(page, batch_output):
     assert set(links) == {f"{r.slug}.html" for r in result.reports}
     row = page.locator("tr", has_text="Division Länsteknik").inner_text()
     assert "+3,0" in row and "5,3" in row and "−6" in row
+
+
+def test_every_page_passes_an_automated_wcag_21_aa_audit(page, batch_output):
+    """axe-core (the maintained engine, through axe-playwright-python) on every page of a
+    run: WCAG 2.0/2.1 A and AA rules and axe's best practices, no violation allowed."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    _, out = batch_output
+    pages = sorted(out.glob("*.html"))
+    assert {p.name for p in pages} >= {"index.html", "region.html", "division-lansteknik.html"}
+    rules = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+    for path in pages:
+        _open(page, path)
+        violations = Axe().run(page, options=rules).response["violations"]
+        assert not violations, (path.name, [(v["id"], v["nodes"][0]["target"]) for v in violations])
+
+
+def test_reports_are_swedish_with_one_h1_and_ordered_headings(page, batch_output):
+    _, out = batch_output
+    for name in ("index.html", "region.html", "division-lansteknik.html"):
+        _open(page, out / name)
+        assert page.evaluate("document.documentElement.lang") == "sv"
+        levels = page.eval_on_selector_all("h1, h2, h3, h4", "els => els.map(e => Number(e.tagName[1]))")
+        assert levels.count(1) == 1 and levels[0] == 1
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (name, levels)  # no level skipped
+        assert page.locator("table:not(:has(caption))").count() == 0
+        assert page.locator("th:not([scope])").count() == 0
+
+
+def test_chart_numbers_open_from_the_keyboard(page, batch_output):
+    _, out = batch_output
+    _open(page, out / "division-lansteknik.html")
+    charts = page.locator("figure.ra-chart")
+    assert charts.count() >= 2
+    assert all(charts.nth(i).locator("img[alt]").count() == 1 for i in range(charts.count()))
+    first = charts.nth(0).locator("details")
+    assert not first.evaluate("d => d.open") and not first.locator("table").is_visible()
+    first.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert first.evaluate("d => d.open") and first.locator("table").is_visible()
+    assert "april 2021" in first.locator("table").inner_text()
+
+
+def test_index_is_usable_from_the_keyboard(page, batch_output):
+    result, out = batch_output
+    _open(page, out / "index.html")
+    reached = []
+    for _ in range(len(result.reports) + 3):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.getAttribute('href')"))
+    assert {f"{r.slug}.html" for r in result.reports} <= set(reached)

@@ -18,9 +18,11 @@ _TEMPLATE = """<!DOCTYPE html>
 <title>{{ title }}</title>
 <style>{{ css | safe }}</style></head>
 <body>
+<main>
 <h1>{{ title }}</h1>
 <p><b>Period:</b> {{ period_sv }} ({{ period }}). <b>Datakälla:</b> {{ source }}. <b>Framtagen:</b> {{ when }}.</p>
 <table class="ra-table">
+<caption>Rapporterna och deras nyckeltal</caption>
 <thead><tr><th scope="col">Rapport</th><th scope="col">Status</th><th scope="col">Resultat</th><th scope="col">Avvikelse mot budget</th>
 <th scope="col">Prognos mot budget</th><th scope="col">Sjukfrånvaro</th><th scope="col">Förändring sjukfrånvaro</th>
 <th scope="col">Förändring anställda</th></tr></thead>
@@ -38,6 +40,7 @@ Sammanställning för vidare bearbetning: <a href="summary.xlsx">summary.xlsx</a
 <a href="summary.csv">summary.csv</a>; körningens logg: <a href="manifest.json">manifest.json</a>.</p>
 {% if failed %}<p class="ra-note">Misslyckade rapporter finns som <code>.error.ipynb</code> för felsökning:
 {% for r in failed %}{{ r.title }}: {{ r.error }}{% if not loop.last %}; {% endif %}{% endfor %}</p>{% endif %}
+</main>
 </body></html>
 """
 

@@ -28,6 +28,7 @@ def html_exporter():
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
+    exporter.language_code = "sv"  # the page's language, for screen readers and hyphenation
     remove = TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}, enabled=True)
     exporter.register_preprocessor(remove, enabled=True)
     return exporter
