@@ -44,6 +44,11 @@ details.ra-chart-data summary:focus-visible {{ outline: 3px solid {DARK}; outlin
 a:focus-visible {{ outline: 3px solid {DARK}; outline-offset: 2px; }}
 @media print {{
   body {{ max-width: none; padding: 0; font-size: 10pt; }}
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon {{ overflow: visible !important; }}
+  table.ra-table {{ font-size: 7.5pt; width: 100%; }}
+  table.ra-table th, table.ra-table td {{ padding: 2pt 3pt; }}
+  table.ra-table th {{ white-space: normal; hyphens: auto; overflow-wrap: anywhere; }}
+  img {{ max-width: 100% !important; height: auto; }}
   table.ra-table, figure.ra-chart, img {{ break-inside: avoid; page-break-inside: avoid; }}
   table.ra-table thead {{ display: table-header-group; }}
   h1, h2, h3 {{ break-after: avoid; page-break-after: avoid; }}

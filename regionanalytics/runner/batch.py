@@ -27,6 +27,9 @@ from .execute import ReportResult, describe_error, execute_report
 from .executors import make_executor
 from .planning import NOTEBOOKS, ReportSpec, plan_reports, relative_path
 
+#: What the PDFs' page header and title page call the region when no name is given.
+DEFAULT_REGION_NAME = "Regionen"
+
 
 @dataclass
 class BatchResult:
@@ -62,16 +65,26 @@ def report_fingerprint(spec: ReportSpec, data_digests: dict) -> str:
 def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | Path = "outputs",
               divisions: list[str] | None = None, jobs: int = 2, force: bool = False,
               scheduler: str | None = None, timeout: int = 600, progress: bool = True,
-              notebooks: str | Path = NOTEBOOKS) -> BatchResult:
+              notebooks: str | Path = NOTEBOOKS, pdf: bool = False,
+              region_name: str = DEFAULT_REGION_NAME) -> BatchResult:
     """Produce every report of ``period``. See the module docstring.
 
+    With ``pdf`` every report is also printed as a PDF beside its HTML, and the
+    tertial as one combined PDF (``delarsrapport-<period>.pdf``); ``region_name``
+    stands in the PDFs' page header and title page.
+
     Raises :class:`ParameterError` or :class:`DataValidationError` before any
-    kernel starts when a parameter or the data is wrong.
+    kernel starts when a parameter or the data is wrong (or ``pdf`` is asked for
+    without Chromium).
     """
     from ..data import load_region
     from ..parameters import check_period, refuse_credentials
     from ..summary import key_metrics
 
+    if pdf:
+        from .pdf import require_chromium
+
+        require_chromium()
     refuse_credentials({"period": period, "data_dir": data_dir if isinstance(data_dir, str) else os.fspath(data_dir)})
     data_dir = Path(data_dir)
     region = load_region(data_dir)
@@ -91,9 +104,10 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
         fp = report_fingerprint(spec, digests)
         old = previous.get("reports", {}).get(spec.slug, {})
         if (not force and old.get("status") in ("ok", "skipped") and old.get("fingerprint") == fp
-                and (out / f"{spec.slug}.html").exists()):
+                and (out / f"{spec.slug}.html").exists() and (not pdf or (out / f"{spec.slug}.pdf").exists())):
             batch.reports.append(ReportResult(spec.slug, spec.title, "skipped", html=old.get("html"),
                                               notebook=old.get("notebook"), fingerprint=fp,
+                                              pdf=old.get("pdf") if pdf else None,
                                               figures=old.get("figures"),
                                               division=spec.parameters.get("division")))
         else:
@@ -108,7 +122,9 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     if todo:
         executor = make_executor(jobs, scheduler)
         try:
-            futures = {executor.submit(execute_report, spec, str(out), timeout, fp): spec for spec, fp in todo}
+            print_options = {"period_sv": p.label_sv, "region": region_name} if pdf else None
+            futures = {executor.submit(execute_report, spec, str(out), timeout, fp, True, print_options): spec
+                       for spec, fp in todo}
             bar = _progress(len(futures), progress)
             for future in executor.as_completed(list(futures)):
                 spec = futures[future]
@@ -144,13 +160,30 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     from .index import write_index
-    write_index(out, p, data_dir, listed, summary, current)
+    if pdf:
+        _combined(out, p, region_name, listed, bool(todo) or not (out / combined_name(p)).exists())
+    write_index(out, p, data_dir, listed, summary, current, combined_name(p) if pdf else None)
     try:
         (out / ".work").rmdir()  # only when empty: leftovers of a killed run stay for inspection
     except OSError:
         pass
     _print_outcome(batch)
     return batch
+
+
+def combined_name(period) -> str:
+    """The file name of a period's combined PDF: ``delarsrapport-2021-T1.pdf``."""
+    return f"delarsrapport-{period.label}.pdf"
+
+
+def _combined(out: Path, period, region_name: str, reports, changed: bool) -> None:
+    """The tertial's combined PDF, made again when a report of it was made again."""
+    from .pdf import combined_pdf
+
+    if not changed:
+        return
+    shown = [(r.title, r.html) for r in reports if r.status in ("ok", "skipped") and r.html]
+    combined_pdf(out, combined_name(period), period.title_sv, period.label_sv, region_name, shown)
 
 
 def _progress(total: int, enabled: bool):

@@ -24,13 +24,15 @@ class ReportResult:
     fingerprint: str | None = None
     figures: dict | None = None
     division: str | None = None  # None for the region overview
+    pdf: str | None = None
     #: Digest of the data the report was made from (:func:`~regionanalytics.runner.batch.data_digest`).
     data_digest: str | None = None
 
 
 def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: str,
-                   warm: bool = True) -> ReportResult:
-    """Execute and render one report (runs in a worker process)."""
+                   warm: bool = True, pdf: dict | None = None) -> ReportResult:
+    """Execute and render one report (runs in a worker process); with ``pdf`` (the page
+    header's ``period_sv`` and ``region``) also print it as a PDF beside the HTML."""
     import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -69,6 +71,11 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
         nb = nbformat.read(partial, as_version=4)
         html = notebook_to_html(nb, spec.title)
         atomic_write(out / f"{spec.slug}.html", html)
+        if pdf is not None:
+            from .pdf import print_pdf
+
+            print_pdf(out / f"{spec.slug}.html", out / f"{spec.slug}.pdf", **pdf)
+            result.pdf = f"{spec.slug}.pdf"
         _without_local_paths(partial, nb)
         os.replace(partial, out / f"{spec.slug}.ipynb")
         (out / f"{spec.slug}.error.ipynb").unlink(missing_ok=True)

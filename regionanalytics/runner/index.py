@@ -38,6 +38,7 @@ _TEMPLATE = """<!DOCTYPE html>
 för månadsanställda; uppgiften visas inte för grupper med {{ small_group }}.
 Sammanställning för vidare bearbetning: <a href="summary.xlsx">summary.xlsx</a>,
 <a href="summary.csv">summary.csv</a>; körningens logg: <a href="manifest.json">manifest.json</a>.</p>
+{% if combined_pdf %}<p>Hela delårsrapporten som PDF: <a href="{{ combined_pdf }}">{{ combined_pdf }}</a>.</p>{% endif %}
 {% if failed %}<p class="ra-note">Misslyckade rapporter finns som <code>.error.ipynb</code> för felsökning:
 {% for r in failed %}{{ r.title }}: {{ r.error }}{% if not loop.last %}; {% endif %}{% endfor %}</p>{% endif %}
 </main>
@@ -47,7 +48,8 @@ Sammanställning för vidare bearbetning: <a href="summary.xlsx">summary.xlsx</a
 _STATUS = {"ok": "Klar", "skipped": "Oförändrad", "failed": "Misslyckades"}
 
 
-def write_index(out: Path, period: Period, data_dir: Path, reports, summary, digest: str | None = None) -> None:
+def write_index(out: Path, period: Period, data_dir: Path, reports, summary, digest: str | None = None,
+                combined_pdf: str | None = None) -> None:
     """Write ``out/index.html`` (atomically); all text is HTML-escaped.
 
     ``digest`` is the digest of this run's data (:func:`regionanalytics.runner.batch.data_digest`): a report
@@ -78,5 +80,5 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary, dig
         css=PAGE_CSS, small_group=labels.SMALL_GROUP,
         title=labels.TEXTS["index_title"].format(title=period.title_sv), period=period.label, period_sv=period.label_sv,
         source=Path(data_dir).name or str(data_dir), when=datetime.now().strftime("%Y-%m-%d %H:%M"), rows=rows,
-        failed=[r for r in reports if r.status == "failed"])
+        failed=[r for r in reports if r.status == "failed"], combined_pdf=combined_pdf)
     atomic_write(out / "index.html", page)

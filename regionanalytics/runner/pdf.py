@@ -1,0 +1,197 @@
+"""PDF for the board and the website, printed by headless Chromium from the same HTML.
+
+No LaTeX: the shareable HTML page is printed with its print styles (A4, no table
+or chart split across pages, table headers repeated) by Chromium through
+Playwright, as a *tagged* PDF (a structure tree a screen reader follows) with
+an outline, the page's title and language in its metadata, and its fonts
+embedded. Every page has the period and the region in its header and
+"sida 3 av 12" in its footer.
+
+Each worker keeps one browser open between reports, as it keeps its kernel.
+The tertial's combined PDF (title page, table of contents with page numbers,
+the region overview, then every division) is one document printed twice: the
+first print tells on which page each report starts, the second carries the
+numbers.
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..exceptions import ParameterError
+from ..iorw import atomic_write
+
+#: Where to find Chromium when it is not on the PATH.
+CHROMIUM_ENV = "REGIONANALYTICS_CHROMIUM"
+_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+_MARGIN = {"top": "22mm", "bottom": "20mm", "left": "16mm", "right": "16mm"}
+_HEADER_FOOTER_STYLE = "font-family: Arial, sans-serif; font-size: 8pt; color: #333; width: 100%; margin: 0 16mm;"
+
+_BROWSER: dict = {}  # per worker process: Playwright and the browser kept open between reports
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable: ``$REGIONANALYTICS_CHROMIUM`` or Debian's ``chromium`` on the PATH."""
+    given = os.environ.get(CHROMIUM_ENV)
+    if given and Path(given).exists():
+        return given
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def require_chromium() -> str:
+    """The Chromium executable, or a :class:`ParameterError` that says what to install
+    (checked before any kernel starts)."""
+    found = find_chromium()
+    if found is None:
+        raise ParameterError(
+            "--pdf prints the reports with headless Chromium, which is not installed. Install "
+            "Debian's package (`apt-get install chromium`) or set REGIONANALYTICS_CHROMIUM to a "
+            "Chromium executable; the HTML reports do not need it (run without --pdf).")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        raise ParameterError("--pdf needs the Playwright package: pip install 'regionanalytics[pdf]'.") from None
+    return found
+
+
+def _page():
+    """A fresh page of this worker's browser (started on first use)."""
+    if "browser" not in _BROWSER or not _BROWSER["browser"].is_connected():
+        from playwright.sync_api import sync_playwright
+
+        close_browser()
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path=require_chromium(), args=_ARGS)
+        _BROWSER.update(playwright=playwright, browser=browser)
+        import atexit
+
+        atexit.register(close_browser)
+    return _BROWSER["browser"].new_page()
+
+
+def close_browser() -> None:
+    browser, playwright = _BROWSER.pop("browser", None), _BROWSER.pop("playwright", None)
+    for close in (getattr(browser, "close", None), getattr(playwright, "stop", None)):
+        if close is not None:
+            try:
+                close()
+            except Exception:  # noqa: BLE001 - a browser that is already gone
+                pass
+
+
+def _header(period_sv: str, region: str) -> str:
+    return (f'<div style="{_HEADER_FOOTER_STYLE} display: flex; justify-content: space-between;">'
+            f"<span>{html.escape(region)}</span><span>{html.escape(period_sv)}</span></div>")
+
+
+def _footer() -> str:
+    return (f'<div style="{_HEADER_FOOTER_STYLE} text-align: center;">sida <span class="pageNumber"></span> '
+            'av <span class="totalPages"></span></div>')
+
+
+def print_pdf(html_path: Path, pdf_path: Path, period_sv: str, region: str) -> None:
+    """Print one HTML page as a tagged A4 PDF beside it (written atomically)."""
+    page = _page()
+    try:
+        page.goto(Path(html_path).resolve().as_uri())
+        page.wait_for_load_state("load")
+        data = page.pdf(format="A4", print_background=True, display_header_footer=True,
+                        header_template=_header(period_sv, region), footer_template=_footer(),
+                        margin=_MARGIN, tagged=True, outline=True)
+    finally:
+        page.close()
+    atomic_write(pdf_path, _with_language(data, page_language(html_path)))
+
+
+def page_language(html_path: Path) -> str:
+    match = re.search(r'<html[^>]*\blang="([^"]+)"', Path(html_path).read_text(encoding="utf-8")[:2000])
+    return match.group(1) if match else "sv"
+
+
+def _with_language(data: bytes, lang: str) -> bytes:
+    """The PDF with its document language (/Lang) set, for screen readers; the structure
+    tree Chromium wrote is kept (the whole document is cloned)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- the combined PDF
+
+_MAIN = re.compile(r"<main>(.*)</main>", re.S)
+_HEAD = re.compile(r"<head>(.*?)</head>", re.S)
+
+
+def combined_pdf(out: Path, name: str, title: str, period_sv: str, region: str,
+                 reports: list[tuple[str, str]]) -> Path:
+    """One PDF of the tertial: a title page, a table of contents with page numbers, then
+    every report in order. ``reports`` are (title, HTML file name in ``out``)."""
+    pages = [(t, (out / f).read_text(encoding="utf-8")) for t, f in reports if (out / f).exists()]
+    if not pages:
+        raise ParameterError(f"No report to put in {name}: every report of the run failed.")
+    head = _HEAD.search(pages[0][1]).group(1)
+    head = re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", head, flags=re.S)
+    bodies = [(t, _MAIN.search(page).group(1) if _MAIN.search(page) else "") for t, page in pages]
+    headings = [_first_heading(body) or t for t, body in bodies]
+    with tempfile.TemporaryDirectory(dir=out) as tmp:
+        source = Path(tmp) / "combined.html"
+        numbers: dict[str, int] = {}
+        for _ in range(2):  # the first print finds the pages, the second shows them
+            source.write_text(_combined_html(head, title, period_sv, region, bodies, numbers), encoding="utf-8")
+            target = Path(tmp) / "combined.pdf"
+            print_pdf(source, target, period_sv, region)
+            numbers = dict(zip([t for t, _ in bodies], _start_pages(target, headings)))
+        atomic_write(out / name, target.read_bytes())
+    return out / name
+
+
+def _combined_html(head: str, title: str, period_sv: str, region: str, bodies, numbers: dict) -> str:
+    toc = "".join(
+        f'<li><a href="#report-{i}">{html.escape(t)}</a><span class="ra-toc-page">{numbers.get(t, "")}</span></li>'
+        for i, (t, _) in enumerate(bodies))
+    sections = "".join(f'<section class="ra-report" id="report-{i}" aria-label="{html.escape(t)}">{body}</section>'
+                       for i, (t, body) in enumerate(bodies))
+    style = """<style>
+.ra-title-page { height: 230mm; display: flex; flex-direction: column; justify-content: center; }
+.ra-title-page h1 { font-size: 26pt; } .ra-title-page p { font-size: 13pt; }
+.ra-toc { break-before: page; } .ra-toc ol { list-style: none; padding: 0; font-size: 12pt; }
+.ra-toc li { display: flex; justify-content: space-between; border-bottom: 1px dotted #999; padding: 4pt 0; }
+.ra-toc a { color: inherit; text-decoration: none; }
+section.ra-report { break-before: page; }
+</style>"""
+    return (f'<!DOCTYPE html><html lang="sv"><head>{head}{style}</head><body class="jp-Notebook"><main>'
+            f'<div class="ra-title-page"><h1>{html.escape(title)}</h1><p>{html.escape(region)}</p>'
+            f"<p>{html.escape(period_sv)}</p></div>"
+            f'<nav class="ra-toc" aria-label="Innehåll"><h2>Innehåll</h2><ol>{toc}</ol></nav>'
+            f"{sections}</main></body></html>")
+
+
+def _first_heading(body: str) -> str | None:
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>|¶", " ", match.group(1))).split()) if match else None
+
+
+def _start_pages(pdf: Path, headings: list[str]) -> list[int | None]:
+    """The page on which each report starts: the first page, after the previous report's,
+    whose text holds the report's heading (the contents list only the short titles)."""
+    from pypdf import PdfReader
+
+    texts = [" ".join((p.extract_text() or "").split()) for p in PdfReader(str(pdf)).pages]
+    found, page = [], 1
+    for heading in headings:
+        number = next((n for n in range(page + 1, len(texts) + 1) if heading in texts[n - 1]), None)
+        found.append(number)
+        page = number or page
+    return found

@@ -1,0 +1,111 @@
+"""The PDFs for the board and the website: printed by headless Chromium, tagged, A4, with
+title, language and embedded fonts, page numbers and a table of contents (checked with
+poppler's pdfinfo, pdffonts and pdftotext)."""
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from regionanalytics.exceptions import ParameterError
+from regionanalytics.runner import run_batch
+
+from .conftest import ROOT, SAMPLE
+
+POPPLER = shutil.which("pdfinfo") and shutil.which("pdffonts") and shutil.which("pdftotext")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_tools = pytest.mark.skipif(not (POPPLER and CHROMIUM),
+                                 reason="chromium and poppler-utils are not installed (.ci/run installs them)")
+
+
+def pdfinfo(path) -> dict:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines() if ":" in line)}
+
+
+def pdftext(path) -> str:
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())
+
+
+@pytest.fixture(scope="module")
+def pdf_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf")
+    result = run_batch("2021-T1", SAMPLE, out, divisions=["Länsteknik", "Service"], jobs=2, progress=False,
+                       pdf=True, region_name="Region Norrbotten")
+    return result, out / "2021-T1"
+
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("batch")]
+
+
+@needs_tools
+def test_a_pdf_beside_every_report_tagged_a4_with_title_language_and_fonts(pdf_run):
+    result, out = pdf_run
+    assert result.ok
+    for r in result.reports:
+        path = out / f"{r.slug}.pdf"
+        info = pdfinfo(path)
+        assert info["Tagged"] == "yes" and "A4" in info["Page size"], r.slug
+        assert info["Title"] == r.title
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        rows = fonts.splitlines()[2:]
+        assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # the "emb" column
+    from pypdf import PdfReader
+
+    assert PdfReader(str(out / "division-service.pdf")).trailer["/Root"]["/Lang"] == "sv"
+    text = pdftext(out / "division-lansteknik.pdf")
+    assert "Delårsrapport per april 2021 – Division Länsteknik" in text and "5,3 procent" in text
+    assert "sida 1 av" in text and "Region Norrbotten" in text and "per april 2021" in text
+
+
+@needs_tools
+def test_the_combined_pdf_has_a_title_page_contents_with_page_numbers_and_every_report(pdf_run):
+    _, out = pdf_run
+    path = out / "delarsrapport-2021-T1.pdf"
+    info = pdfinfo(path)
+    assert info["Tagged"] == "yes" and info["Title"] == "Delårsrapport per april 2021"
+    pages = int(info["Pages"])
+    text_by_page = [pdftext_page(path, n) for n in range(1, pages + 1)]
+    assert "Region Norrbotten" in text_by_page[0]
+    contents = text_by_page[1]
+    assert "Innehåll" in contents
+    starts = {}
+    for title in ("Regionen", "Division Länsteknik", "Division Service"):
+        number = int(contents.split(title, 1)[1].split()[0])
+        starts[title] = number
+        assert f"sida {number} av {pages}" in text_by_page[number - 1]
+    assert "sammanställning av divisionerna" in text_by_page[starts["Regionen"] - 1]
+    assert "Delårsrapport per april 2021 – Division Service" in text_by_page[starts["Division Service"] - 1]
+    assert starts["Regionen"] < starts["Division Länsteknik"] < starts["Division Service"]
+    if not os.environ.get("CI"):  # a look at the first pages when run by hand
+        shots = ROOT / "outputs" / "pdf-pages"
+        shots.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-l", "4", str(path), str(shots / "delarsrapport")],
+                       check=True)
+
+
+def pdftext_page(path, number: int) -> str:
+    out = subprocess.run(["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())
+
+
+@needs_tools
+def test_up_to_date_pdfs_are_skipped_and_the_index_links_the_combined_pdf(pdf_run):
+    result, out = pdf_run
+    before = (out / "division-service.pdf").stat().st_mtime_ns
+    again = run_batch("2021-T1", SAMPLE, out.parent, divisions=["Länsteknik", "Service"], jobs=2,
+                      progress=False, pdf=True, region_name="Region Norrbotten")
+    assert {r.status for r in again.reports} == {"skipped"}
+    assert (out / "division-service.pdf").stat().st_mtime_ns == before
+    assert 'href="delarsrapport-2021-T1.pdf"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_pdf_without_chromium_stops_before_any_kernel(tmp_path, monkeypatch):
+    from regionanalytics.runner import pdf
+
+    monkeypatch.setattr(pdf, "find_chromium", lambda: None)
+    with pytest.raises(ParameterError, match="apt-get install chromium"):
+        run_batch("2021-T1", SAMPLE, tmp_path, divisions=["Service"], pdf=True, progress=False)
+    assert not any(tmp_path.iterdir())  # nothing started, nothing written
