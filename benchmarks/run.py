@@ -11,9 +11,13 @@
    ``jupyter nbconvert`` per report, one after the other;
 4. ``import regionanalytics`` + load the sample + the first metric in a fresh
    interpreter, as an analyst feels it in a fresh kernel;
-5. a cold load of the same region with personnummer as person ids (checked,
-   pseudonymised, birth year and gender derived) against one with pseudonymous
-   ids (``--only-pseudonyms`` runs this one alone and replaces its section).
+5. a cold load of the region with personnummer as person ids, with and
+   without checking and pseudonymising them;
+6. the tertial batch with ``--pdf`` against the HTML-only batch (the added time
+   per report).
+
+``--only pseudonyms`` or ``--only pdf`` runs one of sections 5 and 6 alone and
+replaces it in the results file.
 
 Every measured step runs in its own process, so its peak memory (max RSS) is
 its own. Results go to benchmarks/RESULTS.md.
@@ -231,6 +235,48 @@ def pseudonym_section(scales: list[int], repeat: int) -> list[str]:
     return lines
 
 
+def bench_pdf(scale: int, repeat: int) -> dict:
+    """The batch with and without --pdf, in turns, every report made again each time."""
+    data = make_data(scale)
+    n_reports = 1 + len(describe(data)["divisions"])
+    with tempfile.TemporaryDirectory() as tmp:
+        base = [sys.executable, "-m", "regionanalytics.cli", "run", "--period", PERIOD, "--data", str(data),
+                "--jobs", "2", "--force"]
+        measure(base + ["--out", str(Path(tmp) / "warm")])  # fill the parsed-table cache once
+        runs = {"html": [], "pdf": []}
+        for _ in range(repeat):
+            runs["html"].append(measure(base + ["--out", str(Path(tmp) / "html")]))
+            runs["pdf"].append(measure(base + ["--out", str(Path(tmp) / "pdf"), "--pdf"]))
+    med = {k: statistics.median(r[0] for r in v) for k, v in runs.items()}
+    per_report = [(b[0] - a[0]) / n_reports for a, b in zip(runs["html"], runs["pdf"])]
+    return {**med, "reports": n_reports, "per_report": statistics.median(per_report), "range": per_report}
+
+
+def pdf_section(scales: list[int], repeat: int) -> list[str]:
+    lines = ["## 6. The batch with PDF vs HTML only", "",
+             "`regionanalytics run --jobs 2 --force` with and without `--pdf`, in turns (every report made "
+             "again each time; the PDF run also prints the combined tertial PDF twice for its page numbers). "
+             "The target is at most 1 s added per report.", "",
+             "| scale | reports | HTML only | with PDF | added per report | range over rounds |",
+             "|---|---|---|---|---|---|"]
+    for scale in scales:
+        r = bench_pdf(scale, repeat)
+        lines.append(f"| {scale} | {r['reports']} | {r['html']:.1f} | {r['pdf']:.1f} | {r['per_report']:.2f} s | "
+                     f"{min(r['range']):.2f}–{max(r['range']):.2f} s |")
+        print(lines[-1], flush=True)
+    return lines
+
+
+def replace_section(path: Path, number: int, section: list[str]) -> None:
+    """Put ``section`` in place of section ``number`` of the results file (or append it)."""
+    text = path.read_text(encoding="utf-8")
+    marker = f"## {number}. "
+    head, _, tail = text.partition(marker)
+    rest = tail.partition("\n## ")[2] if tail else ""
+    body = head.rstrip("\n") + "\n\n" + "\n".join(section) + "\n" + (("\n## " + rest) if rest else "")
+    path.write_text(body, encoding="utf-8")
+
+
 def compare(package_rows, reference_rows) -> float:
     """Largest absolute difference between the package's and the reference's shared figures."""
     ours = {(r["division"], r["metric"]): r["value"] for r in package_rows}
@@ -370,20 +416,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS.md"))
     parser.add_argument("--pseudonym-scales", nargs="+", type=int, default=[10])
-    parser.add_argument("--only-pseudonyms", action="store_true",
-                        help="run section 5 alone and replace it in the results file")
+    parser.add_argument("--only", choices=("pseudonyms", "pdf"),
+                        help="run section 5 (pseudonyms) or 6 (pdf) alone and replace it in the results file")
     args = parser.parse_args()
     if args.step:
         name, data_dir = args.step
         print(json.dumps(STEPS[name](data_dir), default=float))
         return
-    if args.only_pseudonyms:
-        section = pseudonym_section(args.pseudonym_scales, args.repeat)
-        text = Path(args.out).read_text(encoding="utf-8")
-        head, _, tail = text.partition("## 5. ")
-        rest = tail.partition("\n## ")[2] if tail else ""
-        body = head.rstrip("\n") + "\n\n" + "\n".join(section) + "\n" + (("\n## " + rest) if rest else "")
-        Path(args.out).write_text(body, encoding="utf-8")
+    if args.only:
+        number, section = ((5, pseudonym_section(args.pseudonym_scales, args.repeat)) if args.only == "pseudonyms"
+                           else (6, pdf_section([1], args.repeat)))
+        replace_section(Path(args.out), number, section)
         print(f"wrote {args.out}")
         return
 
@@ -434,6 +477,7 @@ def main() -> None:
               f"| cold (first load of these files) | {r['cold']:.2f} | {r['import_pandas']:.2f} | {r['cold'] / r['import_pandas']:.1f} | |"]
     print("\n".join(lines[-2:]), flush=True)
     lines += [""] + pseudonym_section(args.pseudonym_scales, args.repeat)
+    lines += [""] + pdf_section([1], args.repeat)
     if len(args.scales) > 1:
         a, b = args.scales[0], args.scales[-1]
         ra_, rb = results[a], results[b]

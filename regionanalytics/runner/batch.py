@@ -119,7 +119,8 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
                          [(s, "running") for s, _ in todo], nb_versions)
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
 
-    if todo:
+    combined_due = pdf and (bool(todo) or not (out / combined_name(p)).exists())
+    if todo or combined_due:
         executor = make_executor(jobs, scheduler)
         try:
             print_options = {"period_sv": p.label_sv, "region": region_name} if pdf else None
@@ -140,6 +141,9 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
                                      batch.reports, running, nb_versions)
                 atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
             bar.close()
+            if combined_due:  # in a worker, whose browser is warm already
+                shown = [(r.title, r.html) for r in _in_order(batch.reports, specs) if r.status in ("ok", "skipped")]
+                executor.submit(_combined, str(out), p.label, region_name, shown).result()
         finally:
             executor.close()
 
@@ -160,8 +164,6 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     from .index import write_index
-    if pdf:
-        _combined(out, p, region_name, listed, bool(todo) or not (out / combined_name(p)).exists())
     write_index(out, p, data_dir, listed, summary, current, combined_name(p) if pdf else None)
     try:
         (out / ".work").rmdir()  # only when empty: leftovers of a killed run stay for inspection
@@ -176,14 +178,19 @@ def combined_name(period) -> str:
     return f"delarsrapport-{period.label}.pdf"
 
 
-def _combined(out: Path, period, region_name: str, reports, changed: bool) -> None:
-    """The tertial's combined PDF, made again when a report of it was made again."""
+def _combined(out: str, period: str, region_name: str, reports: list[tuple[str, str]]) -> None:
+    """The tertial's combined PDF (runs in a worker; made again when a report of it was)."""
+    from ..periods import Period
     from .pdf import combined_pdf
 
-    if not changed:
-        return
-    shown = [(r.title, r.html) for r in reports if r.status in ("ok", "skipped") and r.html]
-    combined_pdf(out, combined_name(period), period.title_sv, period.label_sv, region_name, shown)
+    p = Period.parse(period)
+    combined_pdf(Path(out), combined_name(p), p.title_sv, p.label_sv, region_name,
+                 [(title, page) for title, page in reports if page])
+
+
+def _in_order(reports, specs):
+    order = {s.slug: i for i, s in enumerate(specs)}
+    return sorted(reports, key=lambda r: order.get(r.slug, 99))
 
 
 def _progress(total: int, enabled: bool):

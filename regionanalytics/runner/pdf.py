@@ -105,27 +105,8 @@ def print_pdf(html_path: Path, pdf_path: Path, period_sv: str, region: str) -> N
                         margin=_MARGIN, tagged=True, outline=True)
     finally:
         page.close()
-    atomic_write(pdf_path, _with_language(data, page_language(html_path)))
-
-
-def page_language(html_path: Path) -> str:
-    match = re.search(r'<html[^>]*\blang="([^"]+)"', Path(html_path).read_text(encoding="utf-8")[:2000])
-    return match.group(1) if match else "sv"
-
-
-def _with_language(data: bytes, lang: str) -> bytes:
-    """The PDF with its document language (/Lang) set, for screen readers; the structure
-    tree Chromium wrote is kept (the whole document is cloned)."""
-    import io
-
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    # Chromium writes the page's <title> as the PDF's Title and its lang="sv" as /Lang
+    atomic_write(pdf_path, data)
 
 
 # --------------------------------------------------------------------------- the combined PDF
@@ -137,24 +118,46 @@ _HEAD = re.compile(r"<head>(.*?)</head>", re.S)
 def combined_pdf(out: Path, name: str, title: str, period_sv: str, region: str,
                  reports: list[tuple[str, str]]) -> Path:
     """One PDF of the tertial: a title page, a table of contents with page numbers, then
-    every report in order. ``reports`` are (title, HTML file name in ``out``)."""
-    pages = [(t, (out / f).read_text(encoding="utf-8")) for t, f in reports if (out / f).exists()]
+    every report in order. ``reports`` are (title, HTML file name in ``out``).
+
+    Every report starts on a new page and is laid out as in its own PDF, so its pages are
+    counted there and the contents are printed with their numbers at once; the printed
+    document is checked, and printed again in the rare case a report moved.
+    """
+    pages = [(t, (out / f).read_text(encoding="utf-8"), out / Path(f).with_suffix(".pdf").name)
+             for t, f in reports if (out / f).exists()]
     if not pages:
         raise ParameterError(f"No report to put in {name}: every report of the run failed.")
     head = _HEAD.search(pages[0][1]).group(1)
     head = re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", head, flags=re.S)
-    bodies = [(t, _MAIN.search(page).group(1) if _MAIN.search(page) else "") for t, page in pages]
+    bodies = [(t, _MAIN.search(page).group(1) if _MAIN.search(page) else "") for t, page, _ in pages]
     headings = [_first_heading(body) or t for t, body in bodies]
+    numbers = _expected_starts([t for t, _ in bodies], [p for _, _, p in pages])
     with tempfile.TemporaryDirectory(dir=out) as tmp:
-        source = Path(tmp) / "combined.html"
-        numbers: dict[str, int] = {}
-        for _ in range(2):  # the first print finds the pages, the second shows them
+        source, target = Path(tmp) / "combined.html", Path(tmp) / "combined.pdf"
+        for _ in range(3):
             source.write_text(_combined_html(head, title, period_sv, region, bodies, numbers), encoding="utf-8")
-            target = Path(tmp) / "combined.pdf"
             print_pdf(source, target, period_sv, region)
-            numbers = dict(zip([t for t, _ in bodies], _start_pages(target, headings)))
+            found = dict(zip([t for t, _ in bodies], _start_pages(target, headings)))
+            if found == numbers:
+                break
+            numbers = found
         atomic_write(out / name, target.read_bytes())
     return out / name
+
+
+def _expected_starts(titles: list[str], pdfs: list[Path]) -> dict[str, int]:
+    """Where each report will start: after the title page and the contents, each report
+    taking as many pages as its own PDF has (empty when a report has no PDF yet)."""
+    from pypdf import PdfReader
+
+    page, found = 3, {}
+    for title, path in zip(titles, pdfs):
+        if not path.exists():
+            return {}
+        found[title] = page
+        page += len(PdfReader(str(path)).pages)
+    return found
 
 
 def _combined_html(head: str, title: str, period_sv: str, region: str, bodies, numbers: dict) -> str:
