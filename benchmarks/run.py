@@ -255,7 +255,7 @@ def bench_pdf(scale: int, repeat: int) -> dict:
 def pdf_section(scales: list[int], repeat: int) -> list[str]:
     lines = ["## 6. The batch with PDF vs HTML only", "",
              "`regionanalytics run --jobs 2 --force` with and without `--pdf`, in turns (every report made "
-             "again each time; the PDF run also prints the combined tertial PDF twice for its page numbers). "
+             "again each time; the PDF run also prints the combined tertial PDF, in a worker). "
              "The target is at most 1 s added per report.", "",
              "| scale | reports | HTML only | with PDF | added per report | range over rounds |",
              "|---|---|---|---|---|---|"]
