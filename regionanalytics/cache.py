@@ -25,22 +25,6 @@ def cache_dir() -> Path:
     return Path(os.environ.get("REGIONANALYTICS_CACHE", Path.home() / ".cache" / "regionanalytics"))
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file (or of every file in a parquet folder, in name order)."""
-    h = hashlib.sha256()
-    paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for p in paths:
-        with open(p, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    return h.hexdigest()
-
-
-def fingerprint(files: dict[str, Path]) -> dict[str, str]:
-    """The content digest of every table file: what a run manifest records."""
-    return {table: file_digest(path) for table, path in sorted(files.items())}
-
-
 def _key(digests: dict[str, str]) -> str:
     from .schema import TABLES
 

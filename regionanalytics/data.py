@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from .exceptions import DataValidationError, Problem
-from .loaders import ROW, empty_table, find_table_file, read_raw
-from .schema import TABLES
+from .iorw import fingerprint
+from .loaders import ROW, empty_table, read_raw
+from .schema import TABLES, table_files
 from .validation import check_region, check_table, select_sick_leave, table_notes
 
 #: Tables without which no report can be made.
@@ -112,7 +113,7 @@ def _read_all(data_dir: Path):
         what = "is a file, not a folder" if data_dir.exists() else "does not exist"
         return {}, {}, list(TABLES), [Problem(str(data_dir), None, None, None,
                                               f"a folder with the region's exports; it {what}")], []
-    files = {t: p for t in TABLES if (p := find_table_file(data_dir, t)) is not None}
+    files = table_files(data_dir)
     missing = [t for t in TABLES if t not in files]
     problems = [Problem(str(data_dir), None, None, None,
                         f"a '{t}' table ({t}.csv, .csv.gz, .xlsx or .parquet)")
@@ -168,9 +169,8 @@ def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     from . import cache as _cache
 
     data_dir = Path(data_dir)
-    files = ({t: p for t in TABLES if (p := find_table_file(data_dir, t)) is not None}
-             if data_dir.is_dir() else {})
-    digests = _cache.fingerprint(files) if cache else {}
+    files = table_files(data_dir) if data_dir.is_dir() else {}
+    digests = fingerprint(files) if cache else {}
     cached = _cache.read(digests) if cache and set(files) >= set(REQUIRED_TABLES) else None
     if cached is not None:
         (tables_cached, notes) = cached
@@ -185,4 +185,4 @@ def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     if cache:
         _cache.write(digests, {t: tables[t] for t in files}, notes)
     return RegionData(**tables, source=data_dir, files=files, missing=missing,
-                      fingerprint=digests or _cache.fingerprint(files), notes=notes)
+                      fingerprint=digests or fingerprint(files), notes=notes)

@@ -7,6 +7,7 @@ when the process is killed half-way.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -59,3 +60,20 @@ def atomic_folder(path: Path):
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file (or of every file in a parquet folder, in name order)."""
+    path = Path(path)
+    h = hashlib.sha256()
+    paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for p in paths:
+        with open(p, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def fingerprint(files: dict[str, Path]) -> dict[str, str]:
+    """The content digest of every table file: what the cache and a run's manifest key on."""
+    return {table: file_digest(path) for table, path in sorted(files.items())}

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import Problem
-from .schema import SUFFIXES, TABLES, Column, Table, header_lookup
+from .schema import TABLES, Column, Table, header_lookup
 
 ROW = "_row"  # internal column: the row number as a spreadsheet shows it
 MAX_PER_COLUMN = 20  # problems listed per column and kind before summarising
@@ -44,16 +44,6 @@ def _norm_header(text: str) -> str:
 def _lookup(spec: Table) -> dict[str, str]:
     """Every accepted header spelling, normalised as :func:`_norm_header` does, to its column."""
     return {_norm_header(k): v for k, v in header_lookup(spec).items()}
-
-
-def find_table_file(data_dir: str | Path, table: str) -> Path | None:
-    """The file (or parquet folder) holding ``table`` in ``data_dir``, if any."""
-    data_dir = Path(data_dir)
-    for suffix in SUFFIXES:
-        candidate = data_dir / f"{table}{suffix}"
-        if candidate.exists():
-            return candidate
-    return None
 
 
 # --------------------------------------------------------------------------- raw reading

@@ -6,6 +6,7 @@ Loaders, validation, the README's contract table and the tests all read it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 #: Kinds of column and how a cell of that kind is written in an export.
 KIND_EXPECTED = {
@@ -231,3 +232,18 @@ def header_lookup(table: Table) -> dict[str, str]:
         for alias in col.aliases:
             lookup[alias.casefold()] = col.name
     return lookup
+
+
+def find_table_file(data_dir: str | Path, table: str) -> Path | None:
+    """The file (or parquet folder) holding ``table`` in ``data_dir``, if any."""
+    data_dir = Path(data_dir)
+    for suffix in SUFFIXES:
+        candidate = data_dir / f"{table}{suffix}"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def table_files(data_dir: str | Path) -> dict[str, Path]:
+    """Every table file of a data folder, by table."""
+    return {t: p for t in TABLES if (p := find_table_file(data_dir, t)) is not None}

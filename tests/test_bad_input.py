@@ -236,7 +236,8 @@ def test_fast_and_tolerant_readers_agree(tmp_path, case, monkeypatch):
 
 @pytest.mark.parametrize("table", ["finance", "forecast", "employees", "absence", "production"])
 def test_fast_and_tolerant_readers_agree_on_the_sample(table, monkeypatch):
-    from regionanalytics.loaders import _arrow_csv, find_table_file
+    from regionanalytics.loaders import _arrow_csv
+    from regionanalytics.schema import find_table_file
 
     path = find_table_file("data/sample", table)
     assert _arrow_csv(path, TABLES[table]) is not None, "the sample's exports take the fast route"

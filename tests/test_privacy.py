@@ -11,7 +11,7 @@ import pytest
 from regionanalytics import report
 from regionanalytics.runner.index import write_index
 from regionanalytics.periods import Period
-from regionanalytics.parameters import refuse_credentials
+from regionanalytics.runner.planning import refuse_credentials
 from regionanalytics.runner import ReportResult, plan_reports, slugify
 from regionanalytics.exceptions import ParameterError
 from regionanalytics.summary import REGION_ROW, key_metrics

@@ -22,10 +22,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import __version__
+from ..exceptions import RegionAnalyticsError
 from ..iorw import atomic_write
 from .execute import ReportResult, describe_error, execute_report
 from .executors import make_executor
-from .planning import NOTEBOOKS, ReportSpec, plan_reports, relative_path
+from .planning import NOTEBOOKS, ReportSpec, plan_reports, refuse_credentials, relative_path
 
 #: What the PDFs' page header and title page call the region when no name is given.
 DEFAULT_REGION_NAME = "Regionen"
@@ -55,11 +56,58 @@ def data_digest(data_digests: dict) -> str:
     return hashlib.sha256(json.dumps(data_digests, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def report_fingerprint(spec: ReportSpec, data_digests: dict) -> str:
-    """What a report's outputs depend on: notebook, data, parameters, package version."""
-    payload = json.dumps([_sha(Path(spec.notebook)), data_digests, spec.parameters, __version__,
-                          _sha(Path(__file__).parents[1] / "report.py")], sort_keys=True)
+_PACKAGE: dict = {}
+
+
+def package_fingerprint() -> str:
+    """SHA-256 of the whole package as installed: every module and template (the notebooks
+    are fingerprinted one by one, per report). A change of code re-runs the reports."""
+    if "digest" not in _PACKAGE:
+        root = Path(__file__).parents[1]
+        h = hashlib.sha256(__version__.encode())
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "notebooks" not in path.relative_to(root).parts \
+                    and path.suffix in (".py", ".j2", ".json", ".css") and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(root)).encode())
+                h.update(path.read_bytes())
+        _PACKAGE["digest"] = h.hexdigest()
+    return _PACKAGE["digest"]
+
+
+def fingerprint_parts(spec: ReportSpec, data_digests: dict, pdf: bool = False) -> dict:
+    """What a report's outputs depend on, part by part (the manifest keeps them, so a
+    re-run can say which part changed)."""
+    return {"notebook": _sha(Path(spec.notebook)), "data": data_digest(data_digests),
+            "parameters": spec.parameters, "package": package_fingerprint(), "pdf": pdf}
+
+
+def report_fingerprint(spec: ReportSpec, data_digests: dict, pdf: bool = False) -> str:
+    """One digest of :func:`fingerprint_parts`."""
+    payload = json.dumps(fingerprint_parts(spec, data_digests, pdf), sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+#: Why a report was made again, by the first part of its fingerprint that changed.
+_REASONS = {"notebook": "the notebook changed", "data": "the data changed",
+            "parameters": "its parameters changed", "package": "the package's code changed",
+            "pdf": "a PDF was asked for"}
+
+
+def rerun_reason(old: dict, parts: dict, out: Path, slug: str, force: bool, pdf: bool) -> str | None:
+    """Why a report must be made again, or None when it is up to date."""
+    if force:
+        return "forced (--force)"
+    if not old:
+        return "new report"
+    if old.get("status") not in ("ok", "skipped"):
+        return "the previous run did not finish it"
+    if not (out / f"{slug}.html").exists() or (pdf and not (out / f"{slug}.pdf").exists()):
+        return "its output is missing"
+    before = old.get("parts") or {}
+    for part, reason in _REASONS.items():
+        if before.get(part) != parts[part] and not (part == "pdf" and not pdf):
+            return reason
+    return None
 
 
 def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | Path = "outputs",
@@ -78,7 +126,7 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     without Chromium).
     """
     from ..data import load_region
-    from ..parameters import check_period, refuse_credentials
+    from ..parameters import check_period
     from ..summary import key_metrics
 
     if pdf:
@@ -87,6 +135,10 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
         require_chromium()
     refuse_credentials({"period": period, "data_dir": data_dir if isinstance(data_dir, str) else os.fspath(data_dir)})
     data_dir = Path(data_dir)
+    if not force and (unchanged := _nothing_changed(period, data_dir, Path(out_dir), divisions,
+                                                    Path(notebooks), pdf)) is not None:
+        _print_outcome(unchanged)
+        return unchanged
     region = load_region(data_dir)
     p = check_period(region, period)
     specs = plan_reports(p.label, data_dir, divisions, region.divisions, Path(notebooks))
@@ -99,12 +151,13 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     _write_summaries(out, summary)
 
     batch = BatchResult(p.label, out)
-    todo = []
+    todo, parts_of, reasons = [], {}, {}
     for spec in specs:
-        fp = report_fingerprint(spec, digests)
+        parts_of[spec.slug] = parts = fingerprint_parts(spec, digests, pdf)
+        fp = report_fingerprint(spec, digests, pdf)
         old = previous.get("reports", {}).get(spec.slug, {})
-        if (not force and old.get("status") in ("ok", "skipped") and old.get("fingerprint") == fp
-                and (out / f"{spec.slug}.html").exists() and (not pdf or (out / f"{spec.slug}.pdf").exists())):
+        reasons[spec.slug] = reason = rerun_reason(old, parts, out, spec.slug, force, pdf)
+        if reason is None:
             batch.reports.append(ReportResult(spec.slug, spec.title, "skipped", html=old.get("html"),
                                               notebook=old.get("notebook"), fingerprint=fp,
                                               pdf=old.get("pdf") if pdf else None,
@@ -116,7 +169,7 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     started = datetime.now(timezone.utc)
     nb_versions = {Path(s.notebook).name: _sha(Path(s.notebook)) for s in specs}
     manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started, batch.reports,
-                         [(s, "running") for s, _ in todo], nb_versions)
+                         [(s, "running") for s, _ in todo], nb_versions, parts_of, reasons, region.divisions)
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
 
     combined_due = pdf and (bool(todo) or not (out / combined_name(p)).exists())
@@ -138,7 +191,7 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
                 bar.update(1)
                 running = [(s, "running") for s, _ in todo if s.slug not in {r.slug for r in batch.reports}]
                 manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started,
-                                     batch.reports, running, nb_versions)
+                                     batch.reports, running, nb_versions, parts_of, reasons, region.divisions)
                 atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
             bar.close()
             if combined_due:  # in a worker, whose browser is warm already
@@ -160,7 +213,10 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
                and "title" in entry]
     listed = batch.reports + sorted(carried, key=lambda r: r.title)
     manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started, listed, [],
-                         nb_versions)
+                         nb_versions, parts_of, reasons, region.divisions)
+    for slug, entry in previous.get("reports", {}).items():  # reports carried from earlier runs
+        if slug in manifest["reports"] and slug not in parts_of:
+            manifest["reports"][slug].update({k: entry[k] for k in ("parts", "reason") if k in entry})
     manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     from .index import write_index
@@ -170,6 +226,46 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     except OSError:
         pass
     _print_outcome(batch)
+    return batch
+
+
+def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, notebooks: Path,
+                     pdf: bool) -> BatchResult | None:
+    """The batch as it stands when nothing a report depends on changed since the last run
+    of the period (the files' digests, the notebooks', the package's, the parameters), found
+    without loading any data; None when something did, or when in doubt."""
+    from ..iorw import fingerprint
+    from ..periods import Period
+    from ..schema import table_files
+
+    try:
+        label = Period.parse(period).label
+    except RegionAnalyticsError:
+        return None
+    out = out_dir / label
+    previous = _read_manifest(out)
+    known = previous.get("divisions")
+    if not previous.get("finished") or not known or not data_dir.is_dir():
+        return None
+    digests = fingerprint(table_files(data_dir))
+    if digests != previous.get("data_fingerprint") or (divisions and not set(divisions) <= set(known)):
+        return None
+    specs = plan_reports(label, data_dir, divisions, known, notebooks)
+    batch = BatchResult(label, out)
+    for spec in specs:
+        old = previous["reports"].get(spec.slug, {})
+        if rerun_reason(old, fingerprint_parts(spec, digests, pdf), out, spec.slug, False, pdf) is not None:
+            return None
+        batch.reports.append(ReportResult(spec.slug, spec.title, "skipped", html=old.get("html"),
+                                          notebook=old.get("notebook"), pdf=old.get("pdf"),
+                                          fingerprint=old.get("fingerprint"), figures=old.get("figures"),
+                                          division=spec.parameters.get("division")))
+    if pdf and not (out / combined_name(Period.parse(label))).exists():
+        return None
+    for entry in previous["reports"].values():
+        entry["reason"] = "up to date: skipped"
+    previous["last_checked"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    atomic_write(out / "manifest.json", json.dumps(previous, indent=2, ensure_ascii=False))
     return batch
 
 
@@ -207,8 +303,13 @@ def _read_manifest(out: Path) -> dict:
 
 
 def _manifest(period, data_dir, digests, jobs, scheduler, force, started, reports, running,
-              nb_versions) -> dict:
+              nb_versions, parts_of: dict | None = None, reasons: dict | None = None,
+              divisions: list[str] | None = None) -> dict:
     entries = {r.slug: {k: v for k, v in asdict(r).items() if k != "slug"} for r in reports}
+    for slug, entry in entries.items():
+        if parts_of and slug in parts_of:
+            entry["parts"] = parts_of[slug]
+            entry["reason"] = (reasons or {}).get(slug) or "up to date: skipped"
     for spec, status in running:
         entries.setdefault(spec.slug, {"title": spec.title, "status": status})
     return {
@@ -216,6 +317,7 @@ def _manifest(period, data_dir, digests, jobs, scheduler, force, started, report
         "parameters": {"period": period, "data_dir": relative_path(data_dir, Path.cwd()), "jobs": jobs,
                        "scheduler": scheduler, "force": force},
         "data_fingerprint": digests,
+        "divisions": divisions,
         "package_version": __version__,
         "notebook_versions": nb_versions,
         "started": started.isoformat(timespec="seconds"),

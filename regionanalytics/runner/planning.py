@@ -9,13 +9,21 @@ from pathlib import Path
 
 from .. import labels
 from ..exceptions import ParameterError
-from ..parameters import refuse_credentials
 
 #: The report notebooks, shipped inside the package (in a checkout a link to notebooks/).
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 DIVISION_NOTEBOOK = "division_report.ipynb"
 REGION_NOTEBOOK = "region_overview.ipynb"
 REGION_SLUG = "region"
+
+_CREDENTIAL_NAME = re.compile(r"pass(word|wd)?|secret|token|api[_-]?key|credential|auth", re.I)
+_CREDENTIAL_VALUE = re.compile(
+    r"://[^/\s:@]+:[^/\s@]+@"          # user:password@ in a URL
+    r"|-----BEGIN [A-Z ]*PRIVATE KEY"   # a private key
+    r"|\b(ghp|gho|github_pat|xox[bap]|sk)[-_][A-Za-z0-9_]{16,}"  # well-known token prefixes
+    r"|\bAKIA[0-9A-Z]{16}\b"            # an AWS access key id
+    r"|\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\."  # a JSON web token
+    r"|[?&](password|token|secret|key|sig)=", re.I)
 
 
 @dataclass
@@ -80,3 +88,19 @@ def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known
     for spec in specs:
         refuse_credentials(spec.parameters)
     return specs
+
+
+def refuse_credentials(parameters: dict) -> None:
+    """Refuse a parameter that looks like a credential (papermill copies every
+    parameter into the shared notebook and its metadata)."""
+    for name, value in parameters.items():
+        if _CREDENTIAL_NAME.search(name):
+            raise ParameterError(
+                f"Parameter {name!r} looks like a credential. Reports are shared and papermill "
+                "writes every parameter into them: give secrets to the data source through the "
+                "environment instead.")
+        if isinstance(value, str) and _CREDENTIAL_VALUE.search(value):
+            raise ParameterError(
+                f"Parameter {name!r} has a value that looks like a password or token. Reports are "
+                "shared and papermill writes every parameter into them: read secrets from the "
+                "environment instead.")

@@ -1,0 +1,75 @@
+"""A re-run redoes only what changed, and the manifest says why each report was made or
+skipped: the package's whole code, the notebook, the parameters and the data count."""
+import json
+import shutil
+
+import pytest
+
+from regionanalytics.runner import batch as batch_module
+from regionanalytics.runner import run_batch
+
+from .conftest import SAMPLE
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]
+
+
+def reasons(out):
+    manifest = json.loads((out / "2021-T1" / "manifest.json").read_text(encoding="utf-8"))
+    return {slug: entry["reason"] for slug, entry in manifest["reports"].items()}
+
+
+def test_reruns_say_why(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    out = tmp_path / "out"
+    run = lambda **kw: run_batch("2021-T1", data, out, divisions=["Service"], jobs=2, progress=False, **kw)
+
+    first = run()
+    assert first.ok and reasons(out) == {"region": "new report", "division-service": "new report"}
+
+    # nothing changed: found without loading the data, nothing made again
+    from regionanalytics import data as data_module
+    loads = []
+    monkeypatch.setattr(data_module, "load_region", lambda *a, **k: loads.append(a) or pytest.fail("loaded"))
+    again = run()
+    assert {r.status for r in again.reports} == {"skipped"} and not loads
+    assert set(reasons(out).values()) == {"up to date: skipped"}
+    monkeypatch.undo()
+
+    # the package's code changed: every report is made again, and says so
+    monkeypatch.setitem(batch_module._PACKAGE, "digest", "another version of the code")
+    changed = run()
+    assert {r.status for r in changed.reports} == {"ok"}
+    assert set(reasons(out).values()) == {"the package's code changed"}
+    monkeypatch.undo()
+    batch_module._PACKAGE.clear()
+
+    # a data file changed
+    path = data / "production.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[-1] = str(int(cells[-1]) + 5)
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run()
+    assert set(reasons(out).values()) == {"the data changed"}
+
+    # --force
+    run(force=True)
+    assert set(reasons(out).values()) == {"forced (--force)"}
+
+
+def test_package_fingerprint_reads_every_module_and_template(monkeypatch):
+    from pathlib import Path
+
+    import regionanalytics
+
+    root = Path(regionanalytics.__file__).parent
+    read = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or original(self))
+    batch_module._PACKAGE.clear()
+    digest = batch_module.package_fingerprint()
+    modules = {p for p in root.rglob("*.py") if "__pycache__" not in p.parts and "notebooks" not in p.parts}
+    assert modules <= set(read) and root / "templates" / "report" / "index.html.j2" in read
+    assert len(digest) == 64
