@@ -9,7 +9,7 @@ DATA   ?= data/sample
 OUT    ?= outputs
 JOBS   ?= 2
 
-.PHONY: setup report pdf metrics test test-fast sample notebooks-sync bench lab lock wheel-check clean
+.PHONY: setup report report-units pdf metrics test test-fast sample notebooks-sync bench lab lock wheel-check clean
 
 setup: $(VENV)/.installed
 
@@ -34,6 +34,10 @@ wheel-check: setup
 
 report: setup
 	$(BIN)/regionanalytics run --period $(PERIOD) --data $(DATA) --out $(OUT) --jobs $(JOBS)
+
+# The same reports plus one per unit of every division.
+report-units: setup
+	$(BIN)/regionanalytics run --period $(PERIOD) --data $(DATA) --out $(OUT) --jobs $(JOBS) --units
 
 # The same reports, also as tagged PDF (one per report and the whole tertial); needs Chromium.
 pdf: setup

@@ -17,6 +17,7 @@
 period: str = "2021-T1"  # tertial (2021-T1, 2021-T2, 2021-T3), year (2021) or month (2021-04); year to date
 division: str = "Länsteknik"  # division name exactly as in the finance table
 data_dir: str = "../data/sample"  # folder with the region's exports (see the README's data contract)
+unit_pages: dict = {}  # unit -> its report's file, when the batch makes unit reports (--units)
 
 # %%
 from regionanalytics.report import DivisionReport
@@ -86,6 +87,9 @@ report.scorecard()
 
 # %%
 report.data_notes()
+
+# %%
+report.unit_links(unit_pages)
 
 # %%
 report.record()

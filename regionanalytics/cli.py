@@ -62,7 +62,7 @@ def _cmd_run(args) -> int:
     result = run_batch(period=args.period, data_dir=args.data, out_dir=args.out,
                        divisions=args.division or None, jobs=args.jobs, force=args.force,
                        scheduler=getattr(args, "scheduler", None), timeout=args.timeout,
-                       pdf=args.pdf, region_name=args.region_name)
+                       pdf=args.pdf, region_name=args.region_name, units=args.units)
     return 0 if result.ok else 1
 
 
@@ -101,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=2, help="reports executed in parallel (one kernel each)")
     p.add_argument("--force", action="store_true", help="re-run reports that are up to date")
     p.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may run")
+    p.add_argument("--units", action="store_true",
+                   help="also a report per unit (verksamhet) of the chosen divisions")
     p.add_argument("--pdf", action="store_true",
                    help="also print every report and the whole tertial as tagged PDF (needs Chromium)")
     p.add_argument("--region-name", default="Regionen", metavar="NAME",

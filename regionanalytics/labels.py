@@ -140,6 +140,9 @@ TEXTS = {
     "outcome": "Utfall",
     "december": "December {year}",
     "chart_numbers": "Diagrammets siffror",
+    "unit_title": "{title} – {unit}, {division}",
+    "unit_total": "Verksamheten totalt",
+    "unit_reports": "Verksamheternas rapporter",
 }
 
 

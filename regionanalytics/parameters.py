@@ -27,3 +27,12 @@ def check_division(data: RegionData, division: str) -> str:
             f"Parameter division={division!r} is not a division of the data; "
             f"expected one of: {', '.join(data.divisions)}.")
     return division
+
+
+def check_unit(data: RegionData, division: str, unit: str) -> str:
+    """``unit`` when the division has it in the finance table, else :class:`ParameterError`."""
+    units = sorted(data.finance.loc[data.finance["division"] == division, "unit"].dropna().unique())
+    if unit not in units:
+        raise ParameterError(f"Parameter unit={unit!r} is not a unit of {division}; "
+                             f"expected one of: {', '.join(units)}.")
+    return unit

@@ -27,7 +27,7 @@ from . import charts, labels, metrics, narrative, views
 from .data import RegionData, load_region
 from .formatting import is_missing
 from .metrics.sick_leave import RATE_COLUMNS, protect_figures
-from .parameters import check_division, check_period
+from .parameters import check_division, check_period, check_unit
 from .periods import Period, months_sv
 from .privacy import protect_both_years
 from .summary import REGION_ROW, key_metrics_wide, months_without_rows, unknown_figures
@@ -57,8 +57,21 @@ def _region_figures(data: RegionData, period: Period) -> dict:
             "key": key_metrics_wide(data, period, hours=hours),
             "unknown": unknown_figures(data, period),
             "sick_figures": protect_figures(figures, ["division"], across="division"),
+            "hours": hours,
         }
     return _MEMO[key]
+
+
+def _unit_figures(data: RegionData, period: Period) -> pd.DataFrame:
+    """The sick-leave key figures of every unit, protected across the units of each
+    division (a unit's figure could otherwise be worked out from its division's), computed
+    once per kernel."""
+    region = _region_figures(data, period)
+    if "unit_sick_figures" not in region:
+        figures = metrics.sick_leave_key_figures(data.employees, data.absence, period,
+                                                 by=["division", "unit"], hours=region["hours"])
+        region["unit_sick_figures"] = protect_figures(figures, ["division", "unit"], across="unit")
+    return region["unit_sick_figures"]
 
 
 def _with_month_sv(df: pd.DataFrame) -> pd.DataFrame:
@@ -296,9 +309,100 @@ class DivisionReport(_Report):
         out.data = df
         return out
 
+    def unit_links(self, unit_pages: dict | None = None) -> views.Markup:
+        """Links to the reports of the division's units, when the batch made them."""
+        if not unit_pages:
+            return views.Markup("", data={})
+        items = "".join(f'<li><a href="{html.escape(page)}">{html.escape(unit)}</a></li>'
+                        for unit, page in sorted(unit_pages.items()))
+        return views.Markup(f"<h2>{html.escape(TEXTS['unit_reports'])}</h2><ul>{items}</ul>", data=unit_pages)
+
     def record(self) -> None:
         """Record the division's key figures in the notebook (read by the runner and tests)."""
         self._record({"division": self.division, "period": self.period.label, **self._row})
+
+
+@dataclass
+class UnitReport(DivisionReport):
+    """The report of one unit (verksamhetsområde, hälsocentral, klinik) of a division."""
+
+    unit: str = ""
+
+    @classmethod
+    def open(cls, period: str, division: str, unit: str, data_dir: str | Path) -> "UnitReport":
+        """Load the data and check the parameters; a bad one stops here with a clear message."""
+        charts.set_theme()
+        data = load_region(data_dir)
+        p = check_period(data, period)
+        check_division(data, division)
+        check_unit(data, division, unit)
+        region = _region_figures(data, p)
+        return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"],
+                   unknown=region["unknown"], division=division, unit=unit)
+
+    def _only(self, df: pd.DataFrame) -> pd.DataFrame:
+        if "unit" not in df:  # goals and action plans are the division's
+            return df[df["division"] == self.division]
+        return df[(df["division"] == self.division) & (df["unit"] == self.unit)]
+
+    @property
+    def _figures(self) -> dict:
+        """The unit's key figures, computed here (the key metrics are per division)."""
+        if getattr(self, "_figures_cache", None) is None:
+            fin = self._only(self.data.finance)
+            economy = metrics.budget_deviation(fin, self.period, by=[]).iloc[0].to_dict()
+            staff = metrics.headcount(self._only(self.data.employees), self.period, by=[]).iloc[0].to_dict()
+            hours = metrics.worked_hours(self._only(self.data.employees), self.period, by=[]).iloc[0].to_dict()
+            sick = self._sick_figures().set_index("figure")
+            row = {**economy, "result_change": economy["change"], **staff, **hours,
+                   "sick_leave_pct": sick.loc["total", "value"] if "total" in sick.index else None,
+                   "sick_leave_change_pp": sick.loc["total", "change_pp"] if "total" in sick.index else None}
+            self._figures_cache = row
+        return self._figures_cache
+
+    def _sick_figures(self) -> pd.DataFrame:
+        figures = _unit_figures(self.data, self.period)
+        mine = figures[(figures["division"] == self.division) & (figures["unit"] == self.unit)]
+        return mine.drop(columns=["division", "unit"]).reset_index(drop=True)
+
+    def header(self) -> views.Markup:
+        return self._header(TEXTS["unit_title"].format(
+            title=self.period.title_sv, unit=self.unit,
+            division=labels.division_name(self.division, capital=True)))
+
+    def summary(self) -> views.Text:
+        row = {k: v for k, v in self._figures.items() if k != "headcount_change_tillsvidare"}
+        text = [s.replace("Divisionen", "Verksamheten") for s in
+                narrative.economy(row, self.period) + narrative.staff(row, self.period, self.unknown)]
+        return views.Text(text)
+
+    def economy_table(self) -> views.Table:
+        fin = self._only(self.data.finance)
+        accounts = metrics.budget_deviation(fin, self.period, by=["account"])
+        total = metrics.budget_deviation(fin, self.period, by=[]).iloc[0].to_dict()
+        total["account"] = TEXTS["unit_total"]
+        return views.table(accounts, [
+            ("account", labels.DIMENSIONS["account"], "text"), ("result", "mnkr_sign"),
+            ("budget", "mnkr_sign"), ("budget_deviation", TEXTS["deviation"], "mnkr_sign"),
+            ("result_prev_year", "mnkr_sign"), ("change", "mnkr_sign"),
+        ], caption=TEXTS["economy_caption"].format(period_sv=self.period.label_sv), total=total)
+
+    def sick_leave_table(self) -> views.Table | views.Text:
+        if "sick_leave_pct" in self.unknown:
+            return _missing(self.unknown["sick_leave_pct"])
+        kf = self._sick_figures()
+        shown = kf.assign(figure=kf["figure"].map(labels.SICK_LEAVE_FIGURES))
+        return views.table(shown, [
+            ("figure", "text"), ("value", TEXTS["this_year_pct"], "pct"),
+            ("value_prev_year", TEXTS["last_year_pct"], "pct"), ("change_pp", "pp"),
+        ], caption=TEXTS["sick_caption"], suppressed="suppressed", note=views.suppressed_note(kf))
+
+    def record(self) -> None:
+        """Record the unit's key figures in the notebook (read by the runner and tests)."""
+        keys = ("result", "budget", "budget_deviation", "result_prev_year", "headcount", "headcount_change",
+                "worked_hours", "sick_leave_pct", "sick_leave_change_pp")
+        self._record({"division": self.division, "unit": self.unit, "period": self.period.label,
+                      **{k: self._figures.get(k) for k in keys}})
 
 
 @dataclass

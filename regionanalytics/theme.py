@@ -39,6 +39,7 @@ table.ra-table td.failed {{ color: {FAILED}; font-weight: bold; }}
 table.ra-table td.stale {{ color: {STALE}; font-weight: bold; }}
 p.ra-note {{ font-size: 0.8rem; color: {MUTED}; }}
 figure.ra-chart {{ margin: 0.8rem 0; }}
+table.ra-table td.ra-unit {{ padding-left: 1.6rem; }}
 details.ra-chart-data summary {{ cursor: pointer; color: {DARK}; font-size: 0.9rem; }}
 details.ra-chart-data summary:focus-visible {{ outline: 3px solid {DARK}; outline-offset: 2px; }}
 a:focus-visible {{ outline: 3px solid {DARK}; outline-offset: 2px; }}

@@ -114,10 +114,11 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
               divisions: list[str] | None = None, jobs: int = 2, force: bool = False,
               scheduler: str | None = None, timeout: int = 600, progress: bool = True,
               notebooks: str | Path = NOTEBOOKS, pdf: bool = False,
-              region_name: str = DEFAULT_REGION_NAME) -> BatchResult:
+              region_name: str = DEFAULT_REGION_NAME, units: bool = False) -> BatchResult:
     """Produce every report of ``period``. See the module docstring.
 
-    With ``pdf`` every report is also printed as a PDF beside its HTML, and the
+    With ``units`` every chosen division's units get a report each (linked from their
+    division's report and listed under it in the index). With ``pdf`` every report is also printed as a PDF beside its HTML, and the
     tertial as one combined PDF (``delarsrapport-<period>.pdf``); ``region_name``
     stands in the PDFs' page header and title page.
 
@@ -136,12 +137,14 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     refuse_credentials({"period": period, "data_dir": data_dir if isinstance(data_dir, str) else os.fspath(data_dir)})
     data_dir = Path(data_dir)
     if not force and (unchanged := _nothing_changed(period, data_dir, Path(out_dir), divisions,
-                                                    Path(notebooks), pdf)) is not None:
+                                                    Path(notebooks), pdf, units)) is not None:
         _print_outcome(unchanged)
         return unchanged
     region = load_region(data_dir)
     p = check_period(region, period)
-    specs = plan_reports(p.label, data_dir, divisions, region.divisions, Path(notebooks))
+    unit_map = _units(region)
+    specs = plan_reports(p.label, data_dir, divisions, region.divisions, Path(notebooks),
+                         units=unit_map if units else None)
     digests = region.fingerprint
 
     out = Path(out_dir) / p.label
@@ -162,14 +165,15 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
                                               notebook=old.get("notebook"), fingerprint=fp,
                                               pdf=old.get("pdf") if pdf else None,
                                               figures=old.get("figures"),
-                                              division=spec.parameters.get("division")))
+                                              division=spec.parameters.get("division"), unit=spec.unit))
         else:
             todo.append((spec, fp))
 
     started = datetime.now(timezone.utc)
     nb_versions = {Path(s.notebook).name: _sha(Path(s.notebook)) for s in specs}
     manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started, batch.reports,
-                         [(s, "running") for s, _ in todo], nb_versions, parts_of, reasons, region.divisions)
+                         [(s, "running") for s, _ in todo], nb_versions, parts_of, reasons, region.divisions,
+                         unit_map if units else None)
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
 
     combined_due = pdf and (bool(todo) or not (out / combined_name(p)).exists())
@@ -186,12 +190,13 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
                     result = future.result()
                 except Exception as exc:  # a worker that died takes only its own report
                     result = ReportResult(spec.slug, spec.title, "failed", error=describe_error(exc),
-                                          division=spec.parameters.get("division"))
+                                          division=spec.parameters.get("division"), unit=spec.unit)
                 batch.reports.append(result)
                 bar.update(1)
                 running = [(s, "running") for s, _ in todo if s.slug not in {r.slug for r in batch.reports}]
                 manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started,
-                                     batch.reports, running, nb_versions, parts_of, reasons, region.divisions)
+                                     batch.reports, running, nb_versions, parts_of, reasons, region.divisions,
+                         unit_map if units else None)
                 atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
             bar.close()
             if combined_due:  # in a worker, whose browser is warm already
@@ -213,7 +218,8 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
                and "title" in entry]
     listed = batch.reports + sorted(carried, key=lambda r: r.title)
     manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started, listed, [],
-                         nb_versions, parts_of, reasons, region.divisions)
+                         nb_versions, parts_of, reasons, region.divisions,
+                         unit_map if units else None)
     for slug, entry in previous.get("reports", {}).items():  # reports carried from earlier runs
         if slug in manifest["reports"] and slug not in parts_of:
             manifest["reports"][slug].update({k: entry[k] for k in ("parts", "reason") if k in entry})
@@ -229,8 +235,14 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     return batch
 
 
+def _units(region) -> dict[str, list[str]]:
+    """Every division's units, as the finance table names them."""
+    pairs = region.finance[["division", "unit"]].dropna().drop_duplicates()
+    return {d: sorted(g["unit"]) for d, g in pairs.groupby("division")}
+
+
 def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, notebooks: Path,
-                     pdf: bool) -> BatchResult | None:
+                     pdf: bool, units: bool = False) -> BatchResult | None:
     """The batch as it stands when nothing a report depends on changed since the last run
     of the period (the files' digests, the notebooks', the package's, the parameters), found
     without loading any data; None when something did, or when in doubt."""
@@ -250,7 +262,10 @@ def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, note
     digests = fingerprint(table_files(data_dir))
     if digests != previous.get("data_fingerprint") or (divisions and not set(divisions) <= set(known)):
         return None
-    specs = plan_reports(label, data_dir, divisions, known, notebooks)
+    if units and not previous.get("units"):
+        return None
+    specs = plan_reports(label, data_dir, divisions, known, notebooks,
+                         units=previous.get("units") if units else None)
     batch = BatchResult(label, out)
     for spec in specs:
         old = previous["reports"].get(spec.slug, {})
@@ -259,7 +274,7 @@ def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, note
         batch.reports.append(ReportResult(spec.slug, spec.title, "skipped", html=old.get("html"),
                                           notebook=old.get("notebook"), pdf=old.get("pdf"),
                                           fingerprint=old.get("fingerprint"), figures=old.get("figures"),
-                                          division=spec.parameters.get("division")))
+                                          division=spec.parameters.get("division"), unit=spec.unit))
     if pdf and not (out / combined_name(Period.parse(label))).exists():
         return None
     for entry in previous["reports"].values():
@@ -304,7 +319,7 @@ def _read_manifest(out: Path) -> dict:
 
 def _manifest(period, data_dir, digests, jobs, scheduler, force, started, reports, running,
               nb_versions, parts_of: dict | None = None, reasons: dict | None = None,
-              divisions: list[str] | None = None) -> dict:
+              divisions: list[str] | None = None, units: dict | None = None) -> dict:
     entries = {r.slug: {k: v for k, v in asdict(r).items() if k != "slug"} for r in reports}
     for slug, entry in entries.items():
         if parts_of and slug in parts_of:
@@ -318,6 +333,7 @@ def _manifest(period, data_dir, digests, jobs, scheduler, force, started, report
                        "scheduler": scheduler, "force": force},
         "data_fingerprint": digests,
         "divisions": divisions,
+        "units": units,
         "package_version": __version__,
         "notebook_versions": nb_versions,
         "started": started.isoformat(timespec="seconds"),

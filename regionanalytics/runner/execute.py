@@ -24,6 +24,7 @@ class ReportResult:
     fingerprint: str | None = None
     figures: dict | None = None
     division: str | None = None  # None for the region overview
+    unit: str | None = None  # the unit of a unit report
     pdf: str | None = None
     #: Digest of the data the report was made from (:func:`~regionanalytics.runner.batch.data_digest`).
     data_digest: str | None = None
@@ -46,7 +47,7 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
     started = time.perf_counter()
     partial = work / f"{spec.slug}.ipynb"
     result = ReportResult(spec.slug, spec.title, "failed", fingerprint=fingerprint,
-                          division=spec.parameters.get("division"))
+                          division=spec.parameters.get("division"), unit=spec.unit)
     cwd = str(Path(spec.notebook).parent)
     try:
         for attempt in (1, 2):

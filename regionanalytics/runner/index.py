@@ -28,7 +28,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <th scope="col">Förändring anställda</th></tr></thead>
 <tbody>
 {% for r in rows %}<tr>
-<td class="txt">{% if r.link %}<a href="{{ r.link }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}</td>
+<td class="txt{% if r.unit %} ra-unit{% endif %}">{% if r.link %}<a href="{{ r.link }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}</td>
 <td class="txt{% if r.failed %} failed{% elif r.stale %} stale{% endif %}">{{ r.status }}</td>
 <td class="num">{{ r.result }}</td><td class="num">{{ r.deviation }}</td><td class="num">{{ r.forecast }}</td>
 <td class="num">{{ r.sick }}</td><td class="num">{{ r.sick_pp }}</td><td class="num">{{ r.headcount }}</td>
@@ -60,7 +60,10 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary, dig
     rows = []
     for r in reports:
         division = r.division or REGION_ROW
-        get = lambda m: values.get((division, m))
+        if r.unit:  # a unit's figures are its own report's (the summary is per division)
+            get = lambda m, f=(r.figures or {}): f.get(m)
+        else:
+            get = lambda m, d=division: values.get((d, m))
         ok = r.status in ("ok", "skipped")
         older = not ok and (out / f"{r.slug}.html").exists()
         stale = ok and digest is not None and r.data_digest != digest
@@ -68,7 +71,7 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary, dig
         if stale:
             status += " – gjord på tidigare data, kör om"
         rows.append({
-            "title": r.title, "link": r.html if ok else (f"{r.slug}.html" if older else None), "status": status,
+            "title": r.title, "unit": bool(r.unit), "link": r.html if ok else (f"{r.slug}.html" if older else None), "status": status,
             "failed": not ok, "stale": stale, "result": fmt_mnkr(get("result"), sign=True),
             "deviation": fmt_mnkr(get("budget_deviation"), sign=True),
             "forecast": fmt_mnkr(get("forecast_deviation"), sign=True),

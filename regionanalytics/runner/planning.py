@@ -14,6 +14,7 @@ from ..exceptions import ParameterError
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 DIVISION_NOTEBOOK = "division_report.ipynb"
 REGION_NOTEBOOK = "region_overview.ipynb"
+UNIT_NOTEBOOK = "unit_report.ipynb"
 REGION_SLUG = "region"
 
 _CREDENTIAL_NAME = re.compile(r"pass(word|wd)?|secret|token|api[_-]?key|credential|auth", re.I)
@@ -39,6 +40,10 @@ class ReportSpec:
     def key(self) -> str:
         return self.parameters.get("division", REGION_SLUG)
 
+    @property
+    def unit(self) -> str | None:
+        return self.parameters.get("unit")
+
 
 def slugify(name: str) -> str:
     """A safe file name for a report: ASCII letters, digits and dashes only.
@@ -62,8 +67,12 @@ def relative_path(path: str | Path, start: Path) -> str:
 
 
 def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known: list[str],
-                 notebooks: Path = NOTEBOOKS) -> list[ReportSpec]:
-    """The reports to run; unknown divisions are refused here, before any kernel starts."""
+                 notebooks: Path = NOTEBOOKS, units: dict[str, list[str]] | None = None) -> list[ReportSpec]:
+    """The reports to run; unknown divisions are refused here, before any kernel starts.
+
+    With ``units`` (division -> its units) every chosen division's units get a report of
+    their own, listed after their division's, which links to them.
+    """
     if divisions:
         unknown = [d for d in divisions if d not in known]
         if unknown:
@@ -77,14 +86,27 @@ def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known
     specs = [ReportSpec(REGION_SLUG, "Regionen", str(notebooks / REGION_NOTEBOOK),
                         {"period": period, "data_dir": data})]
     used = {REGION_SLUG}
-    for division in chosen:
-        slug = base = "division-" + slugify(division)
-        n = 2
+
+    def free(base: str) -> str:
+        slug, n = base, 2
         while slug in used:
             slug, n = f"{base}-{n}", n + 1
         used.add(slug)
-        specs.append(ReportSpec(slug, labels.division_name(division, capital=True), str(notebooks / DIVISION_NOTEBOOK),
-                                {"period": period, "division": division, "data_dir": data}))
+        return slug
+
+    for division in chosen:
+        slug = free("division-" + slugify(division))
+        parameters = {"period": period, "division": division, "data_dir": data}
+        unit_specs = []
+        for unit in (units or {}).get(division, []):
+            unit_slug = free(f"unit-{slugify(division)}--{slugify(unit)}")
+            unit_specs.append(ReportSpec(unit_slug, f"{unit} ({labels.division_name(division)})",
+                                         str(notebooks / UNIT_NOTEBOOK), {**parameters, "unit": unit}))
+        if unit_specs:
+            parameters["unit_pages"] = {s.parameters["unit"]: f"{s.slug}.html" for s in unit_specs}
+        specs.append(ReportSpec(slug, labels.division_name(division, capital=True),
+                                str(notebooks / DIVISION_NOTEBOOK), parameters))
+        specs += unit_specs
     for spec in specs:
         refuse_credentials(spec.parameters)
     return specs
