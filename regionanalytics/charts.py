@@ -43,7 +43,7 @@ def alt_text(fig: plt.Figure) -> str:
     measures and its series (the numbers themselves are in the report's tables).
 
     >>> fig, ax = plt.subplots()
-    >>> _ = ax.plot([1, 2], label="Resultat"); _ = ax.plot([1, 3], label="Budget")
+    >>> _ = ax.plot([1, 2], label=labels.CHARTS["result"]); _ = ax.plot([1, 3], label=labels.CHARTS["budget"])
     >>> _ = ax.set_title("Ackumulerat resultat mot budget"); _ = ax.set_ylabel("mnkr"); _ = ax.legend()
     >>> alt_text(fig)
     'Diagram: Ackumulerat resultat mot budget (mnkr). Serier: Resultat, Budget.'
@@ -55,10 +55,10 @@ def alt_text(fig: plt.Figure) -> str:
         if not title:
             continue  # a colour bar or an inset
         unit = ax.get_ylabel()
-        text = f"Diagram: {title}" + (f" ({unit})" if unit else "") + "."
+        text = labels.CHARTS["alt"].format(title=title) + (f" ({unit})" if unit else "") + "."
         legend = ax.get_legend()
         if legend is not None and legend.get_texts():
-            text += " Serier: " + ", ".join(t.get_text() for t in legend.get_texts()) + "."
+            text += " " + labels.CHARTS["series"].format(series=", ".join(t.get_text() for t in legend.get_texts())) + "."
         parts.append(text)
     return " ".join(parts) or "Diagram."
 
@@ -79,15 +79,15 @@ def _month_labels(months) -> list[str]:
     return [MONTH_NAMES_SV[int(m[5:]) - 1][:3] for m in months]
 
 
-def cumulative_result(monthly: pd.DataFrame, title: str = "Ackumulerat resultat mot budget") -> plt.Figure:
+def cumulative_result(monthly: pd.DataFrame, title: str = labels.CHARTS["cumulative_result"]) -> plt.Figure:
     """Cumulative result and budget by month (from ``metrics.monthly_result``), in mnkr."""
     fig, ax = plt.subplots()
     x = np.arange(len(monthly))
-    ax.plot(x, mnkr(monthly["result_cum"]), color=DARK, marker="o", lw=2, label="Resultat")
-    ax.plot(x, mnkr(monthly["budget_cum"]), color=MID, marker="s", lw=2, ls="--", label="Budget")
+    ax.plot(x, mnkr(monthly["result_cum"]), color=DARK, marker="o", lw=2, label=labels.CHARTS["result"])
+    ax.plot(x, mnkr(monthly["budget_cum"]), color=MID, marker="s", lw=2, ls="--", label=labels.CHARTS["budget"])
     ax.axhline(0, color=RULE, lw=0.8)
     ax.set_xticks(x, _month_labels(monthly["month"]))
-    ax.set_ylabel("mnkr")
+    ax.set_ylabel(labels.CHARTS["mnkr"])
     _sv_axis(ax, decimals=1)
     ax.set_title(title)
     ax.legend(loc="best")
@@ -96,7 +96,7 @@ def cumulative_result(monthly: pd.DataFrame, title: str = "Ackumulerat resultat 
 
 
 def deviation_by_group(df: pd.DataFrame, column: str = "budget_deviation", by: str = "division",
-                       title: str = "Avvikelse mot budget per division") -> plt.Figure:
+                       title: str = labels.CHARTS["deviation_by_division"]) -> plt.Figure:
     """Horizontal bars of an amount (tkr, shown in mnkr); dark better, light and hatched worse."""
     data = df.sort_values(column)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.2))
@@ -110,7 +110,7 @@ def deviation_by_group(df: pd.DataFrame, column: str = "budget_deviation", by: s
                     xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
                     ha="left" if v >= 0 else "right", va="center", fontsize=9)
     ax.axvline(0, color=RULE, lw=0.8)
-    ax.set_xlabel("mnkr")
+    ax.set_xlabel(labels.CHARTS["mnkr"])
     _sv_axis(ax, "x", decimals=0)
     ax.margins(x=0.2)
     ax.set_title(title)
@@ -118,7 +118,7 @@ def deviation_by_group(df: pd.DataFrame, column: str = "budget_deviation", by: s
     return fig
 
 
-def sick_leave_by_month(df: pd.DataFrame, year: int, title: str = "Sjukfrånvaro per månad") -> plt.Figure:
+def sick_leave_by_month(df: pd.DataFrame, year: int, title: str = labels.CHARTS["sick_leave_by_month"]) -> plt.Figure:
     """Sick leave per month against the same month last year (from ``metrics.sick_leave``
     with ``by=[..., "month"]``). Suppressed months are left out of the lines."""
     fig, ax = plt.subplots()
@@ -127,7 +127,7 @@ def sick_leave_by_month(df: pd.DataFrame, year: int, title: str = "Sjukfrånvaro
     ax.plot(x, df["sick_leave_pct"], color=DARK, marker="o", lw=2, label=str(year))
     ax.plot(x, df["sick_leave_pct_prev_year"], color=MID, marker="s", lw=2, ls="--", label=str(year - 1))
     ax.set_xticks(x, _month_labels(months))
-    ax.set_ylabel("procent av schemalagd tid")
+    ax.set_ylabel(labels.CHARTS["percent_of_scheduled"])
     _sv_axis(ax, decimals=1)
     ax.set_ylim(bottom=0)
     ax.set_title(title)
@@ -137,17 +137,17 @@ def sick_leave_by_month(df: pd.DataFrame, year: int, title: str = "Sjukfrånvaro
 
 
 def sick_leave_by_group(df: pd.DataFrame, by: str = "division",
-                        title: str = "Sjukfrånvaro per division") -> plt.Figure:
+                        title: str = labels.CHARTS["sick_leave_by_division"]) -> plt.Figure:
     """Bars of this year's and last year's sick leave per group (suppressed groups show no bar)."""
     data = df[[by, "sick_leave_pct", "sick_leave_pct_prev_year"]].copy()
     fig, ax = plt.subplots(figsize=(8, 0.55 * len(data) + 1.2))
     y = np.arange(len(data))
-    ax.barh(y - 0.2, data["sick_leave_pct"], height=0.4, color=DARK, label="I år")
+    ax.barh(y - 0.2, data["sick_leave_pct"], height=0.4, color=DARK, label=labels.CHARTS["this_year"])
     ax.barh(y + 0.2, data["sick_leave_pct_prev_year"], height=0.4, color=LIGHT, edgecolor=DARK,
-            hatch="..", label="Föregående år")
+            hatch="..", label=labels.CHARTS["last_year"])
     ax.set_yticks(y, data[by].astype(str))
     ax.invert_yaxis()
-    ax.set_xlabel("procent")
+    ax.set_xlabel(labels.CHARTS["percent"])
     _sv_axis(ax, "x", decimals=1)
     ax.set_title(title)
     ax.legend(loc="lower right")
@@ -155,14 +155,14 @@ def sick_leave_by_group(df: pd.DataFrame, by: str = "division",
     return fig
 
 
-def goal_heatmap(df: pd.DataFrame, title: str = "Måluppfyllelse per division och perspektiv") -> plt.Figure:
+def goal_heatmap(df: pd.DataFrame, title: str = labels.CHARTS["goal_heatmap"]) -> plt.Figure:
     """Division × perspective grid of assessments (from ``metrics.goal_fulfilment``)."""
     grid = df.pivot(index="division", columns="perspective", values="assessment")
     perspectives = ([p for p in labels.PERSPECTIVES if p in grid.columns]
                     + [p for p in grid.columns if p not in labels.PERSPECTIVES])
     grid = grid[perspectives]
     scores = grid.apply(lambda col: col.map(labels.ASSESSMENT_SCORE)).astype(float)
-    text = grid.apply(lambda col: col.map(lambda a: labels.ASSESSMENT.get(a, "Ej bedömt")))
+    text = grid.apply(lambda col: col.map(lambda a: labels.ASSESSMENT.get(a, labels.ASSESSMENT[None])))
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(grid) + 1.5))
     cmap = matplotlib.colors.ListedColormap(list(GOAL_COLOURS))
     sns.heatmap(scores, ax=ax, cmap=cmap, vmin=-0.5, vmax=2.5, cbar=False, linewidths=1,

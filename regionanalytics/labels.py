@@ -108,6 +108,18 @@ SUPPRESSED_NOTE = f"* Uppgiften visas inte: gruppen har {SMALL_GROUP} (sjukfrån
 #: Why a sick-leave figure is not shown, in running text.
 SMALL_GROUP_SENTENCE = f"den gäller en grupp med {SMALL_GROUP}, och sjukfrånvaro är hälsouppgifter"
 
+#: The words of the charts: titles, series and axes.
+CHARTS = {
+    "cumulative_result": "Ackumulerat resultat mot budget",
+    "deviation_by_division": "Avvikelse mot budget per division",
+    "sick_leave_by_month": "Sjukfrånvaro per månad",
+    "sick_leave_by_division": "Sjukfrånvaro per division",
+    "goal_heatmap": "Måluppfyllelse per division och perspektiv",
+    "result": "Resultat", "budget": "Budget", "this_year": "I år", "last_year": "Föregående år",
+    "mnkr": "mnkr", "percent": "procent", "percent_of_scheduled": "procent av schemalagd tid",
+    "alt": "Diagram: {title}", "series": "Serier: {series}",
+}
+
 #: Captions, headings and sentences of the reports ({placeholders} filled by the report).
 TEXTS = {
     "division_title": "{title} – {division}",
@@ -143,6 +155,7 @@ TEXTS = {
     "unit_title": "{title} – {unit}, {division}",
     "unit_total": "Verksamheten totalt",
     "unit_reports": "Verksamheternas rapporter",
+    "division_subject": "Divisionen", "unit_subject": "Verksamheten",
 }
 
 

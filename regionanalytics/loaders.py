@@ -556,7 +556,7 @@ def _personnummer_column(found: dict, name: str, notes: list[str]) -> tuple["_Co
     label, values = found["person_id"]
     codes, uniques = _distinct(values)
     text = _as_text(uniques)
-    parsed = personnummer.parse(text, _latest_year(found))
+    parsed = personnummer.parse(text, lambda: _latest_year(found))  # one pass over the distinct ids
     if not parsed["shaped"].any():
         return None, {}
     blank = text == ""

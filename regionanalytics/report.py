@@ -372,7 +372,7 @@ class UnitReport(DivisionReport):
 
     def summary(self) -> views.Text:
         row = {k: v for k, v in self._figures.items() if k != "headcount_change_tillsvidare"}
-        text = [s.replace("Divisionen", "Verksamheten") for s in
+        text = [s.replace(TEXTS["division_subject"], TEXTS["unit_subject"]) for s in
                 narrative.economy(row, self.period) + narrative.staff(row, self.period, self.unknown)]
         return views.Text(text)
 

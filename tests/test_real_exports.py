@@ -2,6 +2,7 @@
 out by hand: title rows, Windows-1252, semicolons, decimal commas, percent rates, empty
 cells for hourly-paid staff, personnummer, absence of every kind, payroll sick hours,
 two employments in one month, exports that end early."""
+import base64
 import hashlib
 import hmac
 import math
@@ -93,7 +94,8 @@ PNR_ABSENCE = ("Personnummer;From datum;Till datum;Omfattning\n"
 
 def _pseudonym(canonical: str) -> str:
     """The pseudonym worked out with the standard library, independently of the package."""
-    return "ps-" + hmac.new(KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()[:16]
+    digest = hmac.new(KEY.encode(), canonical.encode(), hashlib.sha256).digest()
+    return "p" + base64.urlsafe_b64encode(digest[:9]).decode()
 
 
 def test_personnummer_become_pseudonyms_and_give_birth_year_and_gender(tmp_path, key, monkeypatch):
