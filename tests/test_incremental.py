@@ -44,12 +44,13 @@ def test_reruns_say_why(tmp_path, monkeypatch):
     monkeypatch.undo()
     batch_module._PACKAGE.clear()
 
-    # a data file changed
+    # a row of Service's production changed: Service and the region are made again
     path = data / "production.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    cells = lines[1].split(",")
+    i = next(i for i, line in enumerate(lines) if ",Service," in line)
+    cells = lines[i].split(",")
     cells[-1] = str(int(cells[-1]) + 5)
-    lines[1] = ",".join(cells)
+    lines[i] = ",".join(cells)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     run()
     assert set(reasons(out).values()) == {"the data changed"}
@@ -73,3 +74,52 @@ def test_package_fingerprint_reads_every_module_and_template(monkeypatch):
     modules = {p for p in root.rglob("*.py") if "__pycache__" not in p.parts and "notebooks" not in p.parts}
     assert modules <= set(read) and root / "templates" / "report" / "index.html.j2" in read
     assert len(digest) == 64
+
+
+def _small_region(folder, revision_staff: int, revision_result: int = -100):
+    """Service (30 persons) and Revision (``revision_staff`` persons), 2020–2021."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fin = ["month;division;unit;account;actual;budget"]
+    for y in (2020, 2021):
+        for m in range(1, 13):
+            for division, unit in (("Service", "Kost"), ("Revision", "Revisionskontoret")):
+                actual = (revision_result if division == "Revision" else -100) if (y == 2020 or m <= 4) else ""
+                fin.append(f"{y}-{m:02d};{division};{unit};Konto;{actual};-100")
+    (folder / "finance.csv").write_text("\n".join(fin) + "\n", encoding="utf-8")
+    emp = ["month;person_id;division;unit;employment;gender;birth_year;employment_rate;scheduled_hours;worked_hours"]
+    for y in (2020, 2021):
+        for m in range(1, 13):
+            for i in range(30):
+                emp.append(f"{y}-{m:02d};S{i:03d};Service;Kost;tillsvidare;{'K' if i % 3 else 'M'};{1960 + i};1;160;150")
+            for i in range(revision_staff):
+                emp.append(f"{y}-{m:02d};R{i:03d};Revision;Revisionskontoret;tillsvidare;K;{1970 + i};1;160;150")
+    (folder / "employees.csv").write_text("\n".join(emp) + "\n", encoding="utf-8")
+    (folder / "absence.csv").write_text("person_id;start;end;extent\nS001;2021-02-01;2021-02-10;1\n"
+                                        "R001;2021-03-01;2021-03-05;1\nS002;2020-02-03;2020-02-07;1\n",
+                                        encoding="utf-8")
+    return folder
+
+
+def test_a_change_in_one_division_remakes_only_its_reports_unless_suppression_flips(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "out"
+    run = lambda: run_batch("2021-T1", data, out, jobs=2, progress=False)
+    _small_region(data, revision_staff=6)
+    assert run().ok
+    service_html = (out / "2021-T1" / "division-service.html").read_bytes()
+
+    # Revision's result changes: its report and the region's are made again, Service's is not
+    _small_region(data, revision_staff=6, revision_result=-120)
+    result = run()
+    status = {r.slug: r.status for r in result.reports}
+    assert status == {"region": "ok", "division-revision": "ok", "division-service": "skipped"}
+    assert (out / "2021-T1" / "division-service.html").read_bytes() == service_html
+    assert reasons(out)["division-service"] == "up to date: skipped"
+
+    # Revision grows from 6 to 12 persons: its sick leave is no longer hidden, so Service's
+    # no longer needs hiding to protect it (the region minus Service would give Revision's):
+    # Service's report shows other figures and is made again, though none of its rows changed
+    _small_region(data, revision_staff=12, revision_result=-120)
+    result = run()
+    assert {r.slug: r.status for r in result.reports} == {
+        "region": "ok", "division-revision": "ok", "division-service": "ok"}
+    assert reasons(out)["division-service"] == "the data changed"

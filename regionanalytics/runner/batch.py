@@ -27,6 +27,7 @@ from ..iorw import atomic_write
 from .execute import ReportResult, describe_error, execute_report
 from .executors import make_executor
 from .planning import NOTEBOOKS, ReportSpec, plan_reports, refuse_credentials, relative_path
+from .scopes import scope_of
 
 #: What the PDFs' page header and title page call the region when no name is given.
 DEFAULT_REGION_NAME = "Regionen"
@@ -74,16 +75,20 @@ def package_fingerprint() -> str:
     return _PACKAGE["digest"]
 
 
-def fingerprint_parts(spec: ReportSpec, data_digests: dict, pdf: bool = False) -> dict:
+def fingerprint_parts(spec: ReportSpec, data_digests: dict, pdf: bool = False,
+                      scopes: dict | None = None) -> dict:
     """What a report's outputs depend on, part by part (the manifest keeps them, so a
-    re-run can say which part changed)."""
-    return {"notebook": _sha(Path(spec.notebook)), "data": data_digest(data_digests),
+    re-run can say which part changed). ``scopes`` (:func:`~regionanalytics.runner.scopes.report_scopes`)
+    narrows "data" to the data the report shows; without it, all the data counts."""
+    data = (scopes or {}).get(scope_of(spec.parameters)) or data_digest(data_digests)
+    return {"notebook": _sha(Path(spec.notebook)), "data": data,
             "parameters": spec.parameters, "package": package_fingerprint(), "pdf": pdf}
 
 
-def report_fingerprint(spec: ReportSpec, data_digests: dict, pdf: bool = False) -> str:
+def report_fingerprint(spec: ReportSpec, data_digests: dict, pdf: bool = False,
+                       scopes: dict | None = None) -> str:
     """One digest of :func:`fingerprint_parts`."""
-    payload = json.dumps(fingerprint_parts(spec, data_digests, pdf), sort_keys=True)
+    payload = json.dumps(fingerprint_parts(spec, data_digests, pdf, scopes), sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -153,11 +158,14 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     summary = key_metrics(region, p)
     _write_summaries(out, summary)
 
+    from .scopes import report_scopes
+
+    scopes = report_scopes(region, p, units)  # a report is made again when the data it shows changed
     batch = BatchResult(p.label, out)
     todo, parts_of, reasons = [], {}, {}
     for spec in specs:
-        parts_of[spec.slug] = parts = fingerprint_parts(spec, digests, pdf)
-        fp = report_fingerprint(spec, digests, pdf)
+        parts_of[spec.slug] = parts = fingerprint_parts(spec, digests, pdf, scopes)
+        fp = report_fingerprint(spec, digests, pdf, scopes)
         old = previous.get("reports", {}).get(spec.slug, {})
         reasons[spec.slug] = reason = rerun_reason(old, parts, out, spec.slug, force, pdf)
         if reason is None:
@@ -269,7 +277,9 @@ def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, note
     batch = BatchResult(label, out)
     for spec in specs:
         old = previous["reports"].get(spec.slug, {})
-        if rerun_reason(old, fingerprint_parts(spec, digests, pdf), out, spec.slug, False, pdf) is not None:
+        parts = fingerprint_parts(spec, digests, pdf)
+        parts["data"] = (old.get("parts") or {}).get("data")  # the files are the same: so is every scope
+        if rerun_reason(old, parts, out, spec.slug, False, pdf) is not None:
             return None
         batch.reports.append(ReportResult(spec.slug, spec.title, "skipped", html=old.get("html"),
                                           notebook=old.get("notebook"), pdf=old.get("pdf"),

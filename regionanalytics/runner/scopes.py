@@ -1,0 +1,118 @@
+"""What data each report shows, as one digest per report: a re-run makes a report again
+only when that changes.
+
+- A division's report shows its own rows (finance, forecast, staff, production,
+  goals, action plans, the sick-leave spells of its staff) and its sick-leave
+  figures as protected across the divisions: when another division's change flips
+  which figures are hidden, every division's report is made again.
+- A unit's report shows the unit's rows, the spells of its staff and its sick-leave
+  figures as protected across the units of its division (and its division's goals
+  and action plans are not shown).
+- The region overview shows everything.
+
+Row digests are sums of pandas' row hashes per scope, so the order of rows in an
+export does not matter and a change in one division leaves the others' digests as
+they were.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+from .. import metrics
+from ..data import RegionData
+from ..metrics.sick_leave import protect_figures
+from ..periods import Period
+
+def _canonical(df: pd.DataFrame) -> pd.DataFrame:
+    """The table in one representation whichever way it was loaded (parsed from the export
+    or read from the parquet cache, which may keep dates at another resolution)."""
+    out = {}
+    for column in df.columns:
+        values = df[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = values.astype("datetime64[ns]").astype("int64")
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            out[column] = values.astype("float64")
+        else:
+            out[column] = values.astype(object).where(values.notna(), None).astype(str)
+    return pd.DataFrame(out, index=df.index)
+
+
+def _hashes(df: pd.DataFrame) -> np.ndarray:
+    return pd.util.hash_pandas_object(_canonical(df), index=False).to_numpy(np.uint64)
+
+
+def _row_sums(df: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Per group of ``keys``: the sum (mod 2**64) of the rows' hashes."""
+    if df.empty:
+        return pd.Series(dtype="uint64")
+    hashes = _hashes(df)
+    groups = df[keys].astype(str).agg("\x1f".join, axis=1) if len(keys) > 1 else df[keys[0]].astype(str)
+    return pd.Series(hashes).groupby(groups.to_numpy()).sum()
+
+
+def _absence_by(region: RegionData, keys: list[str]) -> pd.Series:
+    """The spells' row hashes summed per scope their persons are employed in (any month)."""
+    if region.absence.empty:
+        return pd.Series(dtype="uint64")
+    hashes = pd.DataFrame({"person_id": region.absence["person_id"].to_numpy(),
+                           "_h": _hashes(region.absence)})
+    where = region.employees[["person_id"] + keys].drop_duplicates()
+    joined = hashes.merge(where, on="person_id")
+    groups = joined[keys].astype(str).agg("\x1f".join, axis=1) if len(keys) > 1 else joined[keys[0]].astype(str)
+    return joined["_h"].groupby(groups.to_numpy()).sum()
+
+
+def _digest(*parts) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(repr(part).encode())
+    return h.hexdigest()[:16]
+
+
+def _flags(figures: pd.DataFrame, keys: list[str]) -> str:
+    """A digest of which sick-leave figures are hidden (this year and last)."""
+    shown = figures[keys + ["figure", "suppressed", "suppressed_prev_year"]].sort_values(keys + ["figure"])
+    return _digest(shown.to_numpy().tolist())
+
+
+def report_scopes(region: RegionData, period: Period, units: bool = False) -> dict[str, str]:
+    """Digest of the data each report shows: ``"region"``, ``"division:<name>"`` and, with
+    ``units``, ``"unit:<division>\\x1f<unit>"``."""
+    tables = [t for t in ("finance", "forecast", "employees", "production", "goals", "action_plans")]
+    by_division = [_row_sums(getattr(region, t), ["division"]) for t in tables]
+    by_division.append(_absence_by(region, ["division"]))
+    hours = metrics.hours_pair(region.employees, region.absence, period)
+    figures = metrics.sick_leave_key_figures(region.employees, region.absence, period, by=["division"],
+                                             hours=hours)
+    division_flags = _flags(protect_figures(figures, ["division"], across="division"), ["division"])
+    out = {"region": _digest(sorted(region.fingerprint.items()))}
+    for division in region.divisions:
+        rows = [int(s.get(division, 0)) for s in by_division]
+        out[f"division:{division}"] = _digest(rows, division_flags)
+    if units:
+        unit_tables = [t for t in ("finance", "forecast", "employees", "production")]
+        by_unit = [_row_sums(getattr(region, t), ["division", "unit"]) for t in unit_tables]
+        by_unit.append(_absence_by(region, ["division", "unit"]))
+        unit_figures = metrics.sick_leave_key_figures(region.employees, region.absence, period,
+                                                      by=["division", "unit"], hours=hours)
+        protected = protect_figures(unit_figures, ["division", "unit"], across="unit")
+        for division in region.divisions:
+            flags = _flags(protected[protected["division"] == division], ["division", "unit"])
+            units_of = region.finance.loc[region.finance["division"] == division, "unit"].dropna().unique()
+            for unit in units_of:
+                key = f"{division}\x1f{unit}"
+                out[f"unit:{key}"] = _digest([int(s.get(key, 0)) for s in by_unit], flags)
+    return out
+
+
+def scope_of(parameters: dict) -> str:
+    """The scope key of a report's parameters (see :func:`report_scopes`)."""
+    if "unit" in parameters:
+        return f"unit:{parameters['division']}\x1f{parameters['unit']}"
+    if "division" in parameters:
+        return f"division:{parameters['division']}"
+    return "region"
