@@ -16,10 +16,11 @@
 6. the tertial batch with ``--pdf`` against the HTML-only batch (the added time
    per report).
 
-7. a re-run of the batch with nothing changed, against its first run.
+7. a re-run of the batch with nothing changed, against its first run;
+8. the whole unit batch (``--units``) against the plain route for the same notebooks.
 
-``--only pseudonyms``, ``--only pdf`` or ``--only rerun`` runs one of sections
-5–7 alone and replaces it in the results file.
+``--only pseudonyms|pdf|rerun|units`` runs one of sections 5–8 alone and
+replaces it in the results file.
 
 Every measured step runs in its own process, so its peak memory (max RSS) is
 its own. Results go to benchmarks/RESULTS.md.
@@ -109,6 +110,14 @@ def step_load_ids_as_read(data_dir: str) -> dict:
     return step_load(data_dir)
 
 
+def step_describe_units(data_dir: str) -> dict:
+    import regionanalytics as ra
+
+    data = ra.load_region(data_dir)
+    pairs = data.finance[["division", "unit"]].dropna().drop_duplicates().sort_values(["division", "unit"])
+    return {"divisions": data.divisions, "units": pairs.values.tolist()}
+
+
 def step_describe(data_dir: str) -> dict:
     import regionanalytics as ra
 
@@ -118,7 +127,7 @@ def step_describe(data_dir: str) -> dict:
 
 STEPS = {f.__name__.removeprefix("step_"): f for f in
          (step_package, step_package_cached, step_duckdb, step_sick_package, step_sick_hand, step_describe,
-          step_load, step_load_ids_as_read)}
+          step_load, step_load_ids_as_read, step_describe_units)}
 
 
 def describe(folder: Path) -> dict:
@@ -269,6 +278,26 @@ def pdf_section(scales: list[int], repeat: int) -> list[str]:
     return lines
 
 
+def units_section() -> list[str]:
+    """The whole unit batch of the sample (region, divisions and every unit) against the
+    plain route for the same notebooks, one round each (the plain route takes minutes)."""
+    data = make_data(1)
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        cmd = [sys.executable, "-m", "regionanalytics.cli", "run", "--period", PERIOD, "--data", str(data),
+               "--jobs", "2", "--units", "--force"]
+        measure(cmd + ["--out", str(tmp / "warm")], env=env)  # the parsed-table cache, once
+        ours = measure(cmd + ["--out", str(tmp / "ours")], env=env)[0]
+        n = len(list((tmp / "ours" / PERIOD).glob("*.html"))) - 1  # less the index
+        plain = _plain_route(data, tmp / "plain", env, units=True)[0]
+    return ["## 8. The unit batch vs papermill + nbconvert per report", "",
+            "`regionanalytics run --units --jobs 2 --force` against `papermill` then `jupyter nbconvert` for "
+            "every notebook, one after the other; one round each. The target is at least 8× faster.", "",
+            "| reports | `run --units --jobs 2` | plain route | speed-up | per report, ours |", "|---|---|---|---|---|",
+            f"| {n} | {ours:.1f} | {plain:.1f} | {plain / ours:.1f}× | {ours / n:.2f} s |"]
+
+
 def rerun_section(repeat: int) -> list[str]:
     """A re-run of the whole sample batch with nothing changed, from the command line,
     against the first run of the same batch."""
@@ -349,11 +378,15 @@ def bench_batch(scale: int, repeat: int) -> dict:
     return {"ours": ours[:2], "plain": plain[:2]}
 
 
-def _plain_route(data: Path, out: Path, env) -> tuple[float, float, str]:
+def _plain_route(data: Path, out: Path, env, units: bool = False) -> tuple[float, float, str]:
     out.mkdir(parents=True, exist_ok=True)
-    divisions = describe(data)["divisions"]
+    facts = json.loads(run_step("describe_units", data)[2])
+    divisions = facts["divisions"]
     jobs = [("region_overview.ipynb", "region", {})] + [
         ("division_report.ipynb", f"d{i}", {"division": d}) for i, d in enumerate(divisions)]
+    if units:
+        jobs += [("unit_report.ipynb", f"u{i}", {"division": d, "unit": u})
+                 for i, (d, u) in enumerate(facts["units"])]
     bin_ = Path(sys.executable).parent
     total, peak = 0.0, 0.0
     for notebook, name, extra in jobs:
@@ -435,7 +468,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS.md"))
     parser.add_argument("--pseudonym-scales", nargs="+", type=int, default=[10])
-    parser.add_argument("--only", choices=("pseudonyms", "pdf", "rerun"),
+    parser.add_argument("--only", choices=("pseudonyms", "pdf", "rerun", "units"),
                         help="run section 5 (pseudonyms) or 6 (pdf) alone and replace it in the results file")
     args = parser.parse_args()
     if args.step:
@@ -445,7 +478,8 @@ def main() -> None:
     if args.only:
         number, section = {"pseudonyms": lambda: (5, pseudonym_section(args.pseudonym_scales, args.repeat)),
                            "pdf": lambda: (6, pdf_section([1], args.repeat)),
-                           "rerun": lambda: (7, rerun_section(args.repeat))}[args.only]()
+                           "rerun": lambda: (7, rerun_section(args.repeat)),
+                           "units": lambda: (8, units_section())}[args.only]()
         replace_section(Path(args.out), number, section)
         print(f"wrote {args.out}")
         return
@@ -499,6 +533,7 @@ def main() -> None:
     lines += [""] + pseudonym_section(args.pseudonym_scales, args.repeat)
     lines += [""] + pdf_section([1], args.repeat)
     lines += [""] + rerun_section(args.repeat)
+    lines += [""] + units_section()
     if len(args.scales) > 1:
         a, b = args.scales[0], args.scales[-1]
         ra_, rb = results[a], results[b]
