@@ -574,13 +574,18 @@ def _personnummer_column(found: dict, name: str, notes: list[str]) -> tuple["_Co
 def _latest_year(found: dict) -> int:
     """The latest year in the file's month or start column (the reference for
     ten-digit personnummer); this year when there is none."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     for column in ("month", "start"):
         if column in found:
             _, values = found[column]
-            _, uniques = _distinct(values)
-            years = pd.to_numeric(_as_text(uniques).str[:4], errors="coerce")
-            if years.notna().any():
-                return int(years.max())
+            if not isinstance(values, (pa.Array, pa.ChunkedArray)):
+                values = pa.array(pd.Series(values).astype(str).to_numpy(object), type=pa.string())
+            years = pc.utf8_slice_codeunits(values, 0, 4)
+            numeric = pc.filter(years, pc.match_substring_regex(years, r"^\d{4}$"))
+            if len(numeric):
+                return int(pc.max(pc.cast(numeric, pa.int32())).as_py())
     return date.today().year
 
 
