@@ -192,7 +192,7 @@ def key_metrics_wide(data: RegionData, period: str | Period, hours: tuple | None
     return wide
 
 
-def key_metrics(data: RegionData, period: str | Period) -> pd.DataFrame:
+def key_metrics(data: RegionData, period: str | Period, hours: tuple | None = None) -> pd.DataFrame:
     """The key metrics as tidy rows ``division, metric, value, flag, note``.
 
     Amounts are in tkr and percentages are percent numbers. A value that is
@@ -209,7 +209,7 @@ def key_metrics(data: RegionData, period: str | Period) -> pd.DataFrame:
     ['division', 'metric', 'value', 'flag', 'note']
     """
     period = Period.parse(period)
-    wide = key_metrics_wide(data, period)
+    wide = key_metrics_wide(data, period, hours=hours)
     unknown = unknown_figures(data, period)
     suppressed = dict(zip(wide["division"], wide["sick_leave_suppressed"]))
     long = wide.drop(columns="sick_leave_suppressed").melt(id_vars="division", var_name="metric",

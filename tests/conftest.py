@@ -30,6 +30,31 @@ def employees_frame(rows) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def write_two_divisions(folder: Path, service_units: list[tuple[str, int]], revision_staff: int = 6,
+                        revision_result: int = -100) -> Path:
+    """A small region as semicolon CSV exports, 2020–2021 (actuals to April 2021): Service
+    with ``service_units`` (unit, persons) and Revision with ``revision_staff`` persons."""
+    folder.mkdir(parents=True, exist_ok=True)
+    units = [("Service", unit) for unit, _ in service_units] + [("Revision", "Revisionskontoret")]
+    fin = ["month;division;unit;account;actual;budget"]
+    for y in (2020, 2021):
+        for m in range(1, 13):
+            for division, unit in units:
+                actual = (revision_result if division == "Revision" else -100) if (y == 2020 or m <= 4) else ""
+                fin.append(f"{y}-{m:02d};{division};{unit};Konto;{actual};-100")
+    (folder / "finance.csv").write_text("\n".join(fin) + "\n", encoding="utf-8")
+    staff = [(unit, i) for unit, n in service_units for i in range(n)]
+    emp = ["month;person_id;division;unit;employment;gender;birth_year;employment_rate;scheduled_hours;worked_hours"]
+    for y in (2020, 2021):
+        for m in range(1, 13):
+            for i, (unit, _) in enumerate(staff):
+                emp.append(f"{y}-{m:02d};S{i:03d};Service;{unit};tillsvidare;{'K' if i % 3 else 'M'};{1960 + i};1;160;150")
+            for i in range(revision_staff):
+                emp.append(f"{y}-{m:02d};R{i:03d};Revision;Revisionskontoret;tillsvidare;K;{1970 + i};1;160;150")
+    (folder / "employees.csv").write_text("\n".join(emp) + "\n", encoding="utf-8")
+    return folder
+
+
 def absence_frame(rows) -> pd.DataFrame:
     """Absence table from tuples (person, start, end, extent)."""
     df = pd.DataFrame(rows, columns=["person_id", "start", "end", "extent"])

@@ -8,7 +8,7 @@ import pytest
 from regionanalytics.runner import batch as batch_module
 from regionanalytics.runner import run_batch
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, write_two_divisions
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]
 
@@ -78,22 +78,7 @@ def test_package_fingerprint_reads_every_module_and_template(monkeypatch):
 
 def _small_region(folder, revision_staff: int, revision_result: int = -100):
     """Service (30 persons) and Revision (``revision_staff`` persons), 2020–2021."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fin = ["month;division;unit;account;actual;budget"]
-    for y in (2020, 2021):
-        for m in range(1, 13):
-            for division, unit in (("Service", "Kost"), ("Revision", "Revisionskontoret")):
-                actual = (revision_result if division == "Revision" else -100) if (y == 2020 or m <= 4) else ""
-                fin.append(f"{y}-{m:02d};{division};{unit};Konto;{actual};-100")
-    (folder / "finance.csv").write_text("\n".join(fin) + "\n", encoding="utf-8")
-    emp = ["month;person_id;division;unit;employment;gender;birth_year;employment_rate;scheduled_hours;worked_hours"]
-    for y in (2020, 2021):
-        for m in range(1, 13):
-            for i in range(30):
-                emp.append(f"{y}-{m:02d};S{i:03d};Service;Kost;tillsvidare;{'K' if i % 3 else 'M'};{1960 + i};1;160;150")
-            for i in range(revision_staff):
-                emp.append(f"{y}-{m:02d};R{i:03d};Revision;Revisionskontoret;tillsvidare;K;{1970 + i};1;160;150")
-    (folder / "employees.csv").write_text("\n".join(emp) + "\n", encoding="utf-8")
+    write_two_divisions(folder, [("Kost", 30)], revision_staff, revision_result)
     (folder / "absence.csv").write_text("person_id;start;end;extent\nS001;2021-02-01;2021-02-10;1\n"
                                         "R001;2021-03-01;2021-03-05;1\nS002;2020-02-03;2020-02-07;1\n",
                                         encoding="utf-8")

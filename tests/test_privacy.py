@@ -16,7 +16,7 @@ from regionanalytics.runner import ReportResult, plan_reports, slugify
 from regionanalytics.exceptions import ParameterError
 from regionanalytics.summary import REGION_ROW, key_metrics
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, write_two_divisions
 
 _BASE64 = re.compile(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=\s\\n]+|\"image/png\":\s*\"[^\"]*\"")
 
@@ -70,23 +70,7 @@ XSS = "<script>alert(1)</script>"
 @pytest.fixture(scope="module")
 def crafted(tmp_path_factory):
     """Service (30 persons, 8 of them in a unit named like a script) and Revision (6 persons)."""
-    folder = tmp_path_factory.mktemp("crafted")
-    fin = ["month;division;unit;account;actual;budget"]
-    for y in (2020, 2021):
-        for m in range(1, 13):
-            for div, unit in (("Service", "Kostservice"), ("Service", XSS), ("Revision", "Revisionskontoret")):
-                actual = "-100" if (y == 2020 or m <= 4) else ""
-                fin.append(f"{y}-{m:02d};{div};{unit};Konto;{actual};-100")
-    (folder / "finance.csv").write_text("\n".join(fin) + "\n", encoding="utf-8")
-    emp = ["month;person_id;division;unit;employment;gender;birth_year;employment_rate;scheduled_hours;worked_hours"]
-    for y in (2020, 2021):
-        for m in range(1, 13):
-            for i in range(30):
-                unit = "Kostservice" if i < 22 else XSS
-                emp.append(f"{y}-{m:02d};S{i:03d};Service;{unit};tillsvidare;{'K' if i % 3 else 'M'};{1960 + i};1;160;150")
-            for i in range(6):
-                emp.append(f"{y}-{m:02d};R{i:03d};Revision;Revisionskontoret;tillsvidare;K;{1970 + i};1;160;150")
-    (folder / "employees.csv").write_text("\n".join(emp) + "\n", encoding="utf-8")
+    folder = write_two_divisions(tmp_path_factory.mktemp("crafted"), [("Kostservice", 22), (XSS, 8)])
     (folder / "absence.csv").write_text(
         "person_id;start;end;extent\nS001;2021-02-01;2021-02-10;1\nR001;2021-03-01;2021-03-05;1\n"
         "S025;2021-01-11;2021-01-15;1\nS002;2020-02-03;2020-02-07;1\n", encoding="utf-8")

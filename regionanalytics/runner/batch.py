@@ -27,7 +27,7 @@ from ..iorw import atomic_write
 from .execute import ReportResult, describe_error, execute_report
 from .executors import make_executor
 from .planning import NOTEBOOKS, ReportSpec, plan_reports, refuse_credentials, relative_path
-from .scopes import scope_of
+from .scopes import report_scopes, scope_of
 
 #: What the PDFs' page header and title page call the region when no name is given.
 DEFAULT_REGION_NAME = "Regionen"
@@ -155,12 +155,14 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     out = Path(out_dir) / p.label
     out.mkdir(parents=True, exist_ok=True)
     previous = _read_manifest(out)
-    summary = key_metrics(region, p)
+    # the sick-leave hours of the whole region, once: the summary and the scopes read them
+    from ..metrics import hours_pair
+
+    hours = hours_pair(region.employees, region.absence, p)
+    summary = key_metrics(region, p, hours=hours)
     _write_summaries(out, summary)
 
-    from .scopes import report_scopes
-
-    scopes = report_scopes(region, p, units)  # a report is made again when the data it shows changed
+    scopes = report_scopes(region, p, units, hours=hours)  # a report is made again when the data it shows changed
     batch = BatchResult(p.label, out)
     todo, parts_of, reasons = [], {}, {}
     for spec in specs:

@@ -45,13 +45,19 @@ def _hashes(df: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(_canonical(df), index=False).to_numpy(np.uint64)
 
 
+def _scope_keys(df: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Each row's scope: its division, or division and unit joined by a unit separator."""
+    if len(keys) == 1:
+        return df[keys[0]].astype(str).to_numpy()
+    return df[keys].astype(str).agg("\x1f".join, axis=1).to_numpy()
+
+
 def _row_sums(df: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Per group of ``keys``: the sum (mod 2**64) of the rows' hashes."""
     if df.empty:
         return pd.Series(dtype="uint64")
     hashes = _hashes(df)
-    groups = df[keys].astype(str).agg("\x1f".join, axis=1) if len(keys) > 1 else df[keys[0]].astype(str)
-    return pd.Series(hashes).groupby(groups.to_numpy()).sum()
+    return pd.Series(hashes).groupby(_scope_keys(df, keys)).sum()
 
 
 def _absence_by(region: RegionData, keys: list[str]) -> pd.Series:
@@ -62,8 +68,7 @@ def _absence_by(region: RegionData, keys: list[str]) -> pd.Series:
                            "_h": _hashes(region.absence)})
     where = region.employees[["person_id"] + keys].drop_duplicates()
     joined = hashes.merge(where, on="person_id")
-    groups = joined[keys].astype(str).agg("\x1f".join, axis=1) if len(keys) > 1 else joined[keys[0]].astype(str)
-    return joined["_h"].groupby(groups.to_numpy()).sum()
+    return joined["_h"].groupby(_scope_keys(joined, keys)).sum()
 
 
 def _digest(*parts) -> str:
@@ -79,13 +84,15 @@ def _flags(figures: pd.DataFrame, keys: list[str]) -> str:
     return _digest(shown.to_numpy().tolist())
 
 
-def report_scopes(region: RegionData, period: Period, units: bool = False) -> dict[str, str]:
+def report_scopes(region: RegionData, period: Period, units: bool = False,
+                  hours: tuple | None = None) -> dict[str, str]:
     """Digest of the data each report shows: ``"region"``, ``"division:<name>"`` and, with
-    ``units``, ``"unit:<division>\\x1f<unit>"``."""
+    ``units``, ``"unit:<division>\\x1f<unit>"``. ``hours`` may hold
+    :func:`~regionanalytics.metrics.hours_pair` of the region, computed already."""
     tables = [t for t in ("finance", "forecast", "employees", "production", "goals", "action_plans")]
     by_division = [_row_sums(getattr(region, t), ["division"]) for t in tables]
     by_division.append(_absence_by(region, ["division"]))
-    hours = metrics.hours_pair(region.employees, region.absence, period)
+    hours = hours if hours is not None else metrics.hours_pair(region.employees, region.absence, period)
     figures = metrics.sick_leave_key_figures(region.employees, region.absence, period, by=["division"],
                                              hours=hours)
     division_flags = _flags(protect_figures(figures, ["division"], across="division"), ["division"])
