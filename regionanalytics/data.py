@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .accounts import categorise, split_central
 from .exceptions import DataValidationError, Problem
 from .iorw import fingerprint
 from .loaders import ROW, empty_table, read_raw
@@ -32,6 +33,12 @@ class RegionData:
     production: pd.DataFrame
     goals: pd.DataFrame
     action_plans: pd.DataFrame
+    accounts: pd.DataFrame
+    organisation: pd.DataFrame
+    investments: pd.DataFrame
+    #: Finance rows of the region's central level (finansförvaltningen: a division that books
+    #: tax revenue); they count in the region's result only, see accounts.split_central.
+    central: pd.DataFrame = field(default_factory=lambda: empty_table("finance"))
     source: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
@@ -47,11 +54,18 @@ class RegionData:
         return sorted(self.finance["division"].dropna().unique())
 
     @property
+    def has_accounts(self) -> bool:
+        """Whether the finance rows carry categories (see :mod:`regionanalytics.accounts`)
+        for the figures on staff costs, hired staff and net costs."""
+        return bool(self.finance["category"].notna().any())
+
+    @property
     def months(self) -> list[str]:
         """Months with closed actuals in the finance table."""
         return sorted(self.finance.loc[self.finance["actual"].notna(), "month"].unique())
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table of the contract (finance without the central level's rows)."""
         return {name: getattr(self, name) for name in TABLES}
 
 
@@ -93,7 +107,7 @@ def read_table(path: str | Path, table: str) -> pd.DataFrame:
     --------
     >>> df = read_table("data/sample/finance.csv", "finance")
     >>> list(df.columns)
-    ['month', 'division', 'unit', 'account', 'actual', 'budget']
+    ['month', 'division', 'unit', 'code', 'account', 'actual', 'budget']
     """
     path = Path(path)
     frame, problems, _ = _read_one(path, table)
@@ -152,6 +166,16 @@ def validate(data_dir: str | Path) -> ValidationReport:
     return ValidationReport(problems, rows, files, missing, notes)
 
 
+def _with_categories(tables: dict[str, pd.DataFrame], files: dict) -> dict[str, pd.DataFrame]:
+    """The finance rows with their account ``category``: by the region's accounts table
+    when it has one (every account maps, validation checked), else by the default plan."""
+    finance = tables["finance"]
+    rules = tables["accounts"] if "accounts" in files else None
+    tables["finance"], tables["central"] = split_central(
+        finance.assign(category=categorise(finance["account"], rules)))
+    return tables
+
+
 def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     """Load and validate every table of a data folder.
 
@@ -175,7 +199,7 @@ def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     if cached is not None:
         (tables_cached, notes) = cached
         missing = [t for t in TABLES if t not in files]
-        tables = {t: tables_cached.get(t, empty_table(t)) for t in TABLES}
+        tables = _with_categories({t: tables_cached.get(t, empty_table(t)) for t in TABLES}, files)
         return RegionData(**tables, source=data_dir, files=files, missing=missing, fingerprint=digests,
                           notes=notes)
     frames, files, missing, problems, notes = _read_all(data_dir)
@@ -184,5 +208,6 @@ def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     tables = {t: (frames[t].drop(columns=ROW) if t in frames else empty_table(t)) for t in TABLES}
     if cache:
         _cache.write(digests, {t: tables[t] for t in files}, notes)
+    tables = _with_categories(tables, files)
     return RegionData(**tables, source=data_dir, files=files, missing=missing,
                       fingerprint=digests or fingerprint(files), notes=notes)

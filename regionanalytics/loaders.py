@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import Problem
-from .schema import TABLES, Column, Table, header_lookup
+from .schema import SIE_SUFFIXES, TABLES, Column, Table, header_lookup
 
 ROW = "_row"  # internal column: the row number as a spreadsheet shows it
 MAX_PER_COLUMN = 20  # problems listed per column and kind before summarising
@@ -445,6 +445,8 @@ def read_raw(path: str | Path, table: str) -> RawTable:
     path = Path(path)
     spec = TABLES[table]
     name = path.name
+    if table == "finance" and path.suffix.lower() in SIE_SUFFIXES:
+        return _sie_table(path, spec)
     problems: list[Problem] = []
     fast = None if path.is_dir() or path.suffix in (".parquet", ".xlsx") else _arrow_csv(path, spec)
     if fast is not None:
@@ -534,6 +536,19 @@ def read_raw(path: str | Path, table: str) -> RawTable:
                                       unreadable[col.name], column.label, col.expected)
     frame = pd.DataFrame(out, copy=False)
     return RawTable(frame, problems, pd.DataFrame(unreadable, index=frame.index), notes)
+
+
+def _sie_table(path: Path, spec: Table) -> RawTable:
+    """The finance table from a SIE file (see :mod:`regionanalytics.sie`)."""
+    from . import sie
+
+    frame, problems, notes = sie.read_finance(path)
+    if frame is None:
+        return RawTable(None, problems, None, notes)
+    out = {ROW: frame["_row"].to_numpy()}
+    for col in spec.columns:
+        out[col.name] = frame[col.name] if col.name in frame else pd.Series([None] * len(frame), dtype=object)
+    return RawTable(pd.DataFrame(out), problems, None, notes)
 
 
 def _as_share(parsed: pd.Series, uniques: pd.Series, label: str, name: str, notes: list[str]) -> pd.Series:

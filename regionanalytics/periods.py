@@ -141,6 +141,17 @@ class Period:
         """The same span one year earlier."""
         return Period(self.year - 1, self.last_month, self.tertial)
 
+    def previous_tertial(self) -> "Period | None":
+        """The last tertial of the same year that ended before this period (None in T1).
+
+        >>> Period.parse("2021-T2").previous_tertial().label, Period.parse("2021").previous_tertial().label
+        ('2021-T1', '2021-T2')
+        >>> Period.parse("2021-06").previous_tertial().label, Period.parse("2021-T1").previous_tertial()
+        ('2021-T1', None)
+        """
+        ended = [t for t, last in TERTIAL_END.items() if last < self.last_month]
+        return Period(self.year, TERTIAL_END[ended[-1]], ended[-1]) if ended else None
+
     @property
     def is_full_year(self) -> bool:
         return self.last_month == 12

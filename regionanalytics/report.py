@@ -230,7 +230,7 @@ class DivisionReport(_Report):
         worked = views.table(hours, [
             ("worked_hours", "num"), ("worked_hours_prev_year", "num"),
             ("worked_hours_change_pct", "pct_sign"),
-            ("fte", "dec"), ("fte_prev_year", "dec"),
+            ("worked_fte", "dec"), ("worked_fte_prev_year", "dec"),
         ], caption=TEXTS["hours_caption"])
         return views.Group([counts, worked])
 

@@ -5,8 +5,10 @@ Loaders, validation, the README's contract table and the tests all read it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from .accounts import CATEGORIES
 
 #: Kinds of column and how a cell of that kind is written in an export.
 KIND_EXPECTED = {
@@ -84,6 +86,10 @@ class Table:
 _MONTH = Column("month", "month", ("månad", "manad", "period", "år-månad", "ar-manad"))
 _DIVISION = Column("division", "text", ("division", "förvaltning", "divisionsnamn"))
 _UNIT = Column("unit", "text", ("verksamhet", "verksamhetsområde", "enhet", "vo"))
+#: A kostnadsställe code: finance rows may carry it instead of division and unit names,
+#: the ``organisation`` table gives the unit and division of each code.
+_CODE = Column("code", "text", ("kostnadsställe", "kostnadsstalle", "kst", "ksts", "ansvar",
+                                "ansvarskod", "kostnadsställenummer"))
 
 #: Person ids: pseudonymous ids, or personnummer (pseudonymised while read).
 _PERSON_ID_ALIASES = ("person-id", "personid", "person", "anställningsid", "anställningsnummer",
@@ -109,8 +115,13 @@ TABLES: dict[str, Table] = {
             "finance",
             "Actual and budget per month, unit and account (tkr; revenue +, cost −).",
             (
-                _MONTH, _DIVISION, _UNIT,
-                Column("account", "text", ("konto", "kontonamn", "kontogrupp")),
+                _MONTH,
+                # division and unit, or a kostnadsställe code the organisation table knows
+                replace(_DIVISION, required=False, in_header=False),
+                replace(_UNIT, required=False, in_header=False),
+                replace(_CODE, required=False, in_header=False),
+                Column("account", "text", ("konto", "kontonamn", "kontogrupp", "kontonummer",
+                                           "kontoslag")),
                 Column("actual", "number", ("utfall", "utfall tkr"), required=False),
                 Column("budget", "number", ("budget", "budget tkr")),
             ),
@@ -150,6 +161,11 @@ TABLES: dict[str, Table] = {
                 Column("sick_hours", "number", ("sjuktimmar", "sjukfrånvaro timmar",
                                                 "sjukfrånvarotimmar", "sjukfrånvarotid",
                                                 "sjuk tid", "sjukfrånvaro"),
+                       required=False, min=0, in_header=False),
+                # övertid and mertid, where the payroll export has them
+                Column("overtime_hours", "number", ("övertid", "övertidstimmar", "overtid"),
+                       required=False, min=0, in_header=False),
+                Column("additional_hours", "number", ("mertid", "mertidstimmar"),
                        required=False, min=0, in_header=False),
             ),
             # two rows of one person in a month are two employments (say tillsvidare plus
@@ -217,11 +233,41 @@ TABLES: dict[str, Table] = {
             ),
             key=("month", "division"),
         ),
+        Table(
+            "accounts",
+            "The region's account plan: account (number, range 5000-5999 or name) to category.",
+            (
+                Column("account", "text", ("konto", "kontonummer", "kontointervall", "kontonamn")),
+                Column("category", "category", ("kategori", "kontokategori", "rad", "resultaträkning",
+                                                 "post"),
+                       allowed=CATEGORIES, value_aliases={c.casefold(): c for c in CATEGORIES}),
+            ),
+            key=("account",),
+        ),
+        Table(
+            "organisation",
+            "Kostnadsställe codes with their unit and division.",
+            (_CODE, _UNIT, _DIVISION),
+            key=("code",),
+        ),
+        Table(
+            "investments",
+            "Investments per month, division and project: actual and budget (tkr).",
+            (
+                _MONTH, _DIVISION,
+                Column("project", "text", ("projekt", "investering", "investeringsprojekt", "objekt")),
+                Column("actual", "number", ("utfall", "utfall tkr"), required=False),
+                Column("budget", "number", ("budget", "budget tkr"), required=False),
+            ),
+            key=("month", "division", "project"),
+        ),
     )
 }
 
 #: File endings a table may be stored with, in the order they are looked for.
 SUFFIXES = (".parquet", ".csv", ".csv.gz", ".xlsx")
+#: The finance table may also be a SIE file (types 2, 3 and 4) from the ledger.
+SIE_SUFFIXES = (".se", ".sie", ".si")
 
 
 def header_lookup(table: Table) -> dict[str, str]:
@@ -237,7 +283,7 @@ def header_lookup(table: Table) -> dict[str, str]:
 def find_table_file(data_dir: str | Path, table: str) -> Path | None:
     """The file (or parquet folder) holding ``table`` in ``data_dir``, if any."""
     data_dir = Path(data_dir)
-    for suffix in SUFFIXES:
+    for suffix in SUFFIXES + (SIE_SUFFIXES if table == "finance" else ()):
         candidate = data_dir / f"{table}{suffix}"
         if candidate.exists():
             return candidate

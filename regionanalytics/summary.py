@@ -9,7 +9,7 @@ import pandas as pd
 
 import numpy as np
 
-from . import metrics
+from . import accounts, metrics
 from .data import RegionData
 from .metrics.sick_leave import RATE_COLUMNS, has_payroll_sick_hours, hours_pair
 from .periods import Period, months_sv
@@ -32,6 +32,21 @@ KEY_METRICS = {
     "forecast_deviation": "tkr",
     "result_prev_full_year": "tkr",
     "forecast_vs_prev_year": "tkr",
+    "forecast_prev_tertial": "tkr",
+    "forecast_change_since_tertial": "tkr",
+    "personnel_cost": "tkr",
+    "personnel_cost_change_pct": "percent",
+    "hired_staff_cost": "tkr",
+    "hired_staff_share_pct": "percent",
+    "net_cost": "tkr",
+    "net_cost_change_pct": "percent",
+    "tax_revenue": "tkr",
+    "tax_revenue_change_pct": "percent",
+    "financial_net": "tkr",
+    "region_result": "tkr",
+    "region_result_budget": "tkr",
+    "investments": "tkr",
+    "investment_budget_year": "tkr",
     "headcount": "persons",
     "headcount_start": "persons",
     "headcount_change": "persons",
@@ -41,8 +56,15 @@ KEY_METRICS = {
     "worked_hours": "hours",
     "worked_hours_prev_year": "hours",
     "worked_hours_change_pct": "percent",
+    "worked_fte": "årsarbetare",
+    "worked_fte_prev_year": "årsarbetare",
     "fte": "årsarbetare",
-    "fte_prev_year": "årsarbetare",
+    "fulltime_share_pct": "percent",
+    "turnover_pct": "percent",
+    "overtime_hours": "hours",
+    "overtime_per_fte": "hours",
+    "additional_hours": "hours",
+    "additional_per_fte": "hours",
     "sick_leave_pct": "percent",
     "sick_leave_pct_prev_year": "percent",
     "sick_leave_change_pp": "procentenheter",
@@ -58,6 +80,10 @@ def _division_and_region(func, *args) -> pd.DataFrame:
     region = func(*args, by=[])
     region.insert(0, "division", REGION_ROW)
     return pd.concat([per_division, region], ignore_index=True)
+
+
+def _region_only(row: pd.DataFrame) -> pd.DataFrame:
+    return row.assign(division=REGION_ROW)[["division"] + list(row.columns)]
 
 
 def _sick_leave_rows(employees: pd.DataFrame, absence: pd.DataFrame, period: Period,
@@ -81,10 +107,19 @@ SICK_LEAVE_FIGURES = ["sick_leave_pct", "sick_leave_pct_prev_year", "sick_leave_
 #: Staff figures of the period itself, and those that compare with last year or with December.
 STAFF_FIGURES = ["headcount", "headcount_start", "headcount_change", "headcount_change_pct",
                  "headcount_change_tillsvidare", "headcount_change_visstid", "worked_hours",
-                 "worked_hours_prev_year", "worked_hours_change_pct", "fte", "fte_prev_year"]
+                 "worked_hours_prev_year", "worked_hours_change_pct", "worked_fte", "worked_fte_prev_year",
+                 "fte", "fulltime_share_pct", "turnover_pct", "overtime_hours", "overtime_per_fte",
+                 "additional_hours", "additional_per_fte"]
 _SINCE_DECEMBER = ["headcount_start", "headcount_change", "headcount_change_pct",
-                   "headcount_change_tillsvidare", "headcount_change_visstid"]
-_LAST_YEAR = ["worked_hours_prev_year", "worked_hours_change_pct", "fte_prev_year",
+                   "headcount_change_tillsvidare", "headcount_change_visstid", "turnover_pct"]
+#: Figures that need the finance rows' account categories, by the category they need.
+_BY_CATEGORY = {
+    accounts.PERSONNEL: ["personnel_cost", "personnel_cost_change_pct", "hired_staff_share_pct"],
+    accounts.HIRED_STAFF: ["hired_staff_cost", "hired_staff_share_pct"],
+}
+_REGION_RESULT = ["net_cost", "net_cost_change_pct", "tax_revenue", "tax_revenue_change_pct", "financial_net", "region_result",
+                  "region_result_budget"]
+_LAST_YEAR = ["worked_hours_prev_year", "worked_hours_change_pct", "worked_fte_prev_year",
               "sick_leave_pct_prev_year", "sick_leave_change_pp"]
 
 
@@ -117,6 +152,21 @@ def unknown_figures(data: RegionData, period: str | Period) -> dict[str, str]:
         reasons.update(dict.fromkeys(_LAST_YEAR, why))
     if "absence" in data.missing and not has_payroll_sick_hours(data.employees):
         reasons.update(dict.fromkeys(SICK_LEAVE_FIGURES, "uppgifter om sjukfrånvaro saknas"))
+    categories = set(data.finance["category"].dropna())
+    for category, figures in _BY_CATEGORY.items():
+        if category not in categories:
+            reasons.update(dict.fromkeys(figures, f"ekonomiunderlaget har inga konton för {category.lower()}"))
+    if not set(accounts.TAX_FINANCING) & set(data.central["category"].dropna()):
+        reasons.update(dict.fromkeys(_REGION_RESULT, "ekonomiunderlaget saknar regionens skatteintäkter "
+                                                     "och generella statsbidrag"))
+    for column, figures in (("overtime_hours", ["overtime_hours", "overtime_per_fte"]),
+                            ("additional_hours", ["additional_hours", "additional_per_fte"])):
+        if data.employees[column].isna().all():
+            what = "övertid" if column == "overtime_hours" else "mertid"
+            reasons.update(dict.fromkeys(figures, f"personalunderlaget saknar {what}"))
+    if "investments" in data.missing:
+        reasons.update(dict.fromkeys(["investments", "investment_budget_year"],
+                                     "uppgifter om investeringar saknas"))
     plans = data.action_plans
     if len(plans):
         # savings achieved are reported after the month: none for the period's last month
@@ -169,6 +219,16 @@ def key_metrics_wide(data: RegionData, period: str | Period, hours: tuple | None
         _division_and_region(metrics.headcount, employees, period),
         _division_and_region(_headcount_change_by_form, employees, period),
         _division_and_region(metrics.worked_hours, employees, period),
+        _division_and_region(metrics.staff_structure, employees, period),
+        _division_and_region(metrics.turnover, employees, period)[["division", "turnover_pct"]],
+        _division_and_region(metrics.extra_hours, employees, period),
+        _division_and_region(metrics.forecast_change, data.forecast, finance, period).drop(columns="forecast"),
+        _division_and_region(metrics.staff_costs, finance, period),
+        _region_only(metrics.region_result(finance, metrics.in_months(data.central, period.two_years_months),
+                                           period).drop(columns=["net_cost_prev_year",
+                                                                 "tax_revenue_prev_year",
+                                                                 "region_result_prev_year"])),
+        _division_and_region(metrics.investments, data.investments, period),
         _sick_leave_rows(employees, data.absence, period, hours),
         _division_and_region(metrics.action_plan_fulfilment, data.action_plans, period)
         .rename(columns={"planned_full_year": "action_plan_planned_full_year"}),

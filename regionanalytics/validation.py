@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .accounts import categorise
 from .exceptions import Problem
 from .loaders import MAX_PER_COLUMN, ROW, cell_problems
 from .periods import month_span
-from .schema import MONTHLY_PAID, Column, Table
+from .schema import MONTHLY_PAID, TABLES, Column, Table
 
 #: Absence reasons that count as sick leave (sjukfrånvaro), casefolded. SKR's mandatory
 #: sick-leave report counts absence "på grund av sjukdom"; an occupational injury is
@@ -123,6 +124,19 @@ def _month_gaps(df: pd.DataFrame, name: str) -> list[Problem]:
 
 def _check_finance(df: pd.DataFrame, name: str) -> list[Problem]:
     problems = []
+    # division and unit in every row, unless the row has a kostnadsställe code (which the
+    # organisation table resolves, see resolve_units)
+    no_code = df["code"].isna()
+    for col in ("division", "unit"):
+        if df[col].isna().all() and no_code.all():
+            problems.append(Problem(name, None, col, None,
+                                    f"a column '{col}' (also accepted: "
+                                    f"{', '.join(TABLES['finance'].column(col).aliases)}), or a "
+                                    "column 'Kostnadsställe' with an organisation table"))
+        else:
+            problems += cell_problems(name, df[ROW], df[col], df[col].isna() & no_code, col,
+                                      "a value in every row (this column is required unless the "
+                                      "row has a Kostnadsställe)")
     present = df[["budget", "actual"]].notna()
     per_month = present[df["month"].notna().to_numpy()].groupby(df["month"].dropna()).any()
     if per_month.empty:
@@ -291,7 +305,21 @@ def table_notes(df: pd.DataFrame, spec: Table, name: str) -> list[str]:
             for division, unit, months in gaps.itertuples(index=False)]
 
 
-_TABLE_CHECKS = {"finance": _check_finance, "employees": _check_employees, "absence": _check_absence,
+def _check_organisation(df: pd.DataFrame, name: str) -> list[Problem]:
+    """A unit belongs to one division: a unit listed under two is an error."""
+    pairs = df.dropna(subset=["unit", "division"])
+    divisions = pairs.groupby("unit")["division"].nunique()
+    twice = pairs["unit"].isin(divisions.index[divisions > 1])
+    problems = []
+    for unit, group in pairs[twice].groupby("unit", sort=True):
+        problems.append(Problem(name, int(group[ROW].iloc[1]), "division", str(group["division"].iloc[1]),
+                                f"one division per unit; '{unit}' is in "
+                                f"{', '.join(sorted(group['division'].unique()))} (rows "
+                                f"{', '.join(str(int(r)) for r in group[ROW])})"))
+    return problems
+
+
+_TABLE_CHECKS = {"finance": _check_finance, "organisation": _check_organisation, "employees": _check_employees, "absence": _check_absence,
                  "goals": _check_goals}
 
 
@@ -304,17 +332,75 @@ def isin(values: pd.Series, allowed) -> pd.Series:
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index).fillna(False).astype(bool)
 
 
+def resolve_units(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[Problem]:
+    """Give finance rows their unit and division from the organisation table (in place).
+
+    Rows may carry a kostnadsställe ``code`` instead of names: the organisation
+    table gives both. Rows that name a unit keep it, and the organisation table
+    then must agree on its division. Every row ends with a division and a unit or
+    is reported (its code unknown, or neither given).
+    """
+    finance = tables.get("finance")
+    if finance is None:
+        return []
+    org = tables.get("organisation")
+    name = names["finance"]
+    problems: list[Problem] = []
+    if org is not None and finance["code"].notna().any():
+        by_code = org.dropna(subset=["code"]).drop_duplicates("code").set_index("code")
+        known = finance["code"].isin(by_code.index)
+        problems += cell_problems(name, finance[ROW], finance["code"], finance["code"].notna() & ~known,
+                                  "code", f"a kostnadsställe listed in {names['organisation']}")
+        for col in ("unit", "division"):
+            mapped = finance["code"].map(by_code[col])
+            finance[col] = finance[col].where(finance[col].notna(), mapped)
+    if org is not None and finance["unit"].notna().any():
+        division_of = org.dropna(subset=["unit", "division"]).drop_duplicates("unit").set_index("unit")["division"]
+        expected = finance["unit"].map(division_of)
+        finance["division"] = finance["division"].where(finance["division"].notna(), expected)
+        wrong = expected.notna() & finance["division"].notna() & (finance["division"] != expected)
+        for (unit, division), group in finance[wrong].groupby(["unit", "division"], sort=True):
+            problems.append(Problem(name, int(group[ROW].iloc[0]), "division", division,
+                                    f"the division {names['organisation']} gives unit '{unit}' "
+                                    f"({division_of[unit]}); {len(group)} row(s) say otherwise"))
+    if org is not None and finance["code"].notna().any():
+        problems += _duplicate_keys(finance, TABLES["finance"], name)
+    return problems
+
+
+def account_problems(finance: pd.DataFrame, accounts: pd.DataFrame | None, name: str,
+                     accounts_name: str | None) -> list[Problem]:
+    """With an ``accounts`` table, every finance account must map to a category; one
+    problem per unmapped account, naming its rows."""
+    if accounts is None or finance.empty:
+        return []
+    categories = categorise(finance["account"], accounts)
+    unmapped = finance["account"].notna() & categories.isna()
+    problems = []
+    for account, group in finance[unmapped].groupby("account", sort=True):
+        rows = [str(int(r)) for r in group[ROW].head(5)]
+        more = f" and {len(group) - 5} more" if len(group) > 5 else ""
+        problems.append(Problem(name, int(group[ROW].iloc[0]), "account", str(account),
+                                f"an account that {accounts_name} maps to a category (a number, a "
+                                f"range such as 5000-5999, or a name); rows {', '.join(rows)}{more} "
+                                "have it"))
+    return problems
+
+
 def check_region(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[Problem]:
     """Checks across tables: divisions known to finance, spells of known persons.
 
     ``tables`` hold the parsed frames (with row numbers); ``names`` their file names.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = resolve_units(tables, names)
     finance = tables.get("finance")
+    if finance is not None:
+        problems += account_problems(finance, tables.get("accounts"), names["finance"],
+                                     names.get("accounts"))
     if finance is not None and finance["division"].notna().any():
         known = set(finance["division"].dropna().unique())
         for table, df in tables.items():
-            if table == "finance" or "division" not in df:
+            if table in ("finance", "organisation") or "division" not in df:
                 continue
             unknown = df["division"].notna() & ~df["division"].isin(known)
             for division, group in df[unknown].groupby("division", sort=False):

@@ -22,7 +22,19 @@ SWEDISH_HEADERS = {
     "actual": "Utfall", "budget": "Budget", "forecast": "Prognos", "person_id": "Person-id",
     "employment": "Anställningsform", "gender": "Kön", "birth_year": "Födelseår",
     "employment_rate": "Sysselsättningsgrad", "scheduled_hours": "Schemalagd tid",
-    "worked_hours": "Arbetad tid",
+    "worked_hours": "Arbetad tid", "overtime_hours": "Övertid", "additional_hours": "Mertid",
+    "project": "Projekt",
+}
+
+#: Ledger account numbers of the sample's account groups, in Region-Bas's classes (the
+#: package's default account plan maps them to the same categories as the names).
+LEDGER = {
+    "Patientavgifter": "3011", "Försäljning av tjänster": "3311", "Statsbidrag": "3711",
+    "Regionersättning": "3911", "Personalkostnader": "4011", "Köpt vård": "5011",
+    "Inhyrd personal": "5511", "Material och tjänster": "6011", "Läkemedel": "6411",
+    "Lokalkostnader": "7011", "Avskrivningar": "7811", "Skatteintäkter": "8011",
+    "Generella statsbidrag och utjämning": "8211", "Finansiella intäkter": "8411",
+    "Finansiella kostnader": "8511",
 }
 
 
@@ -43,6 +55,48 @@ def write(tables: dict[str, pd.DataFrame], out: Path) -> None:
     tables["production"].to_csv(out / "production.csv", index=False, encoding="utf-8")
     _excel(tables["goals"], out / "goals.xlsx", "Styrkort")
     _excel(tables["action_plans"], out / "action_plans.xlsx", "Handlingsplan")
+    if "investments" in tables:
+        tables["investments"].rename(columns=SWEDISH_HEADERS).to_csv(
+            out / "investments.csv", sep=";", decimal=",", index=False, encoding="cp1252",
+            lineterminator="\r\n")
+
+
+def organisation(finance: pd.DataFrame) -> pd.DataFrame:
+    """Kostnadsställe codes for the units: a hundred per division, one per unit."""
+    units = finance[["division", "unit"]].drop_duplicates().sort_values(["division", "unit"])
+    codes = []
+    for d, (_, group) in enumerate(units.groupby("division", sort=True)):
+        codes += [f"{(d + 1) * 100 + i + 1}" for i in range(len(group))]
+    return pd.DataFrame({"Kostnadsställe": codes, "Verksamhet": units["unit"].to_numpy(),
+                         "Division": units["division"].to_numpy()})
+
+
+def write_sie(finance: pd.DataFrame, out: Path) -> None:
+    """The finance table as the ledger exports it: SIE type 3 (#PSALDO, #PBUDGET per month,
+    account and kostnadsställe), code page 437, kronor with debit positive, plus the
+    organisation table that maps the kostnadsställen."""
+    out.mkdir(parents=True, exist_ok=True)
+    org = organisation(finance)
+    org.to_csv(out / "organisation.csv", sep=";", index=False, encoding="cp1252", lineterminator="\r\n")
+    code = dict(zip(zip(org["Division"], org["Verksamhet"]), org["Kostnadsställe"]))
+    years = sorted(finance["month"].str[:4].unique())
+    last = int(years[-1])
+    lines = ["#FLAGGA 0", '#PROGRAM "regionanalytics sample" 1.0', "#FORMAT PC8", "#GEN 20220115",
+             "#SIETYP 3", '#FNAMN "Region Exempellän"']
+    lines += [f"#RAR {int(y) - last} {y}0101 {y}1231" for y in reversed(years)]
+    lines += ['#DIM 1 "Kostnadsställe"']
+    lines += [f'#OBJEKT 1 "{c}" "{u}"' for c, u in zip(org["Kostnadsställe"], org["Verksamhet"])]
+    lines += [f'#KONTO {n} "{name}"' for name, n in sorted(LEDGER.items(), key=lambda kv: kv[1])]
+    rows = finance.assign(code=[code[k] for k in zip(finance["division"], finance["unit"])],
+                          number=finance["account"].map(LEDGER))
+    for tag, column in (("PBUDGET", "budget"), ("PSALDO", "actual")):
+        part = rows.dropna(subset=[column])
+        kronor = (-part[column] * 1000).round(2)
+        year_no = part["month"].str[:4].astype(int) - last
+        period = part["month"].str.replace("-", "")
+        lines += [f'#{tag} {y} {p} {n} {{1 "{c}"}} {k:.2f}'
+                  for y, p, n, c, k in zip(year_no, period, part["number"], part["code"], kronor)]
+    (out / "finance.se").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp437"))
 
 
 def _excel(df: pd.DataFrame, path: Path, sheet: str) -> None:
@@ -74,5 +128,8 @@ def _strip_created(name: str, data: bytes) -> bytes:
 
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "data/sample")
-    write(generate_region(), target)
-    print(f"wrote the sample region to {target}")
+    tables = generate_region()
+    write(tables, target)
+    # the same finance facts as the ledger's SIE export, beside the sample
+    write_sie(tables["finance"], target.parent / f"{target.name}-sie")
+    print(f"wrote the sample region to {target} and its SIE export to {target.name}-sie")

@@ -491,15 +491,76 @@ def generate_region(scale: int = 1, seed: int = SEED, calibrate: bool = True,
     finance[["actual", "budget"]] = finance[["actual", "budget"]].round(1)
     forecast = _forecast(rng, finance, plans, calibrate)
     production = _production(rng, finance, months)
+    # what the region's ledger adds beyond the divisions, from a generator of its own so the
+    # calibrated streams above are untouched
+    extra = np.random.default_rng(seed + 1)
+    employees = _extra_hours(extra, employees)
+    central = _central(extra, finance)
     return {
-        "finance": _ledger(rng, finance, ledger_accounts),
+        "finance": pd.concat([_ledger(rng, finance, ledger_accounts), central], ignore_index=True),
         "forecast": forecast,
         "employees": employees,
         "absence": absence,
         "production": production,
         "goals": _goals_table(rng, plans),
         "action_plans": _action_plans(rng, plans),
+        "investments": _investments(extra, plans, months),
     }
+
+
+#: The region's central level (finansförvaltningen): tax revenue and general grants fund the
+#: divisions' allocation (Regionersättning, booked here as its counter-entry).
+CENTRAL = "Finansförvaltning"
+
+
+def _central(rng, finance: pd.DataFrame) -> pd.DataFrame:
+    """Monthly rows of the central level: tax revenue, general grants, financial items and the
+    counter-entry of the divisions' allocation, so the region's result adds up."""
+    allocation = finance[finance["account"] == "Regionersättning"].groupby("month")[["actual", "budget"]].sum()
+    rows = []
+    first_year = allocation.index.min()[:4]
+    for month, alloc in allocation.iterrows():
+        # tax revenue grows 4.5 % a year from the first year's level
+        years = int(month[:4]) - int(first_year)
+        base = allocation.loc[first_year + month[4:], "budget"]
+        growth = 1.045 ** years
+        lines = {
+            "Skatteintäkter": 0.71 * base * growth,
+            "Generella statsbidrag och utjämning": 0.325 * base * growth,
+            "Finansiella intäkter": 0.004 * base,
+            "Finansiella kostnader": -0.006 * base,
+        }
+        for account, budget in lines.items():
+            actual = budget * (1 + rng.normal(0.004, 0.01))
+            rows.append((month, CENTRAL, CENTRAL, account, round(actual, 1), round(budget, 1)))
+        rows.append((month, CENTRAL, CENTRAL, "Regionersättning", round(-alloc["actual"], 1),
+                     round(-alloc["budget"], 1)))
+    return pd.DataFrame(rows, columns=["month", "division", "unit", "account", "actual", "budget"])
+
+
+def _extra_hours(rng, employees: pd.DataFrame) -> pd.DataFrame:
+    """Övertid for monthly-paid staff and mertid for part-time staff (hours per month)."""
+    monthly = employees["employment"] != "timavlönad"
+    overtime = np.where(monthly & (rng.random(len(employees)) < 0.25),
+                        rng.gamma(2.0, 3.0, len(employees)), 0.0)
+    part_time = monthly & (employees["employment_rate"] < 1)
+    additional = np.where(part_time & (rng.random(len(employees)) < 0.3),
+                          rng.gamma(2.0, 4.0, len(employees)), 0.0)
+    return employees.assign(overtime_hours=overtime.round(1), additional_hours=additional.round(1))
+
+
+def _investments(rng, plans, months: list[str]) -> pd.DataFrame:
+    """Two to four investment projects per division, monthly actual and budget (tkr)."""
+    rows = []
+    for plan in plans:
+        for k in range(int(rng.integers(2, 5))):
+            project = f"{plan.name[:3].upper()}-{k + 1:02d}"
+            yearly = float(rng.uniform(2000, 25000))
+            for month in months:
+                budget = yearly / 12
+                rows.append((month, plan.name, project, round(budget * rng.uniform(0.4, 1.3), 1),
+                             round(budget, 1)))
+    return pd.DataFrame(rows, columns=["month", "division", "project", "actual", "budget"])
 
 
 def _ledger(rng, finance: pd.DataFrame, accounts: int) -> pd.DataFrame:

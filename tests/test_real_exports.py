@@ -218,7 +218,7 @@ def test_hr_export_that_ends_before_the_period_gives_no_staff_figures(tmp_path):
                    for m in ["2020-12"] + _months(1, 3) for i in range(12))
     data = load_region(region(tmp_path / "d", EMPLOYEES_HEAD + rows), cache=False)
     rows = key_metrics(data, "2021-T1").set_index(["division", "metric"])
-    for metric in ("headcount", "headcount_change", "sick_leave_pct", "worked_hours", "fte"):
+    for metric in ("headcount", "headcount_change", "sick_leave_pct", "worked_hours", "worked_fte"):
         row = rows.loc[("Service", metric)]
         assert pd.isna(row["value"]) and row["flag"] == "missing", metric
         assert row["note"] == "uppgifter saknas för april 2021"
@@ -263,9 +263,12 @@ def test_an_april_export_and_a_later_one_agree_on_every_tertial_1_figure(sample,
     end = pd.Timestamp("2021-04-30")
     april = tmp_path / "april"
     april.mkdir()
-    fin = sample.finance.copy()
+    fin = pd.concat([sample.finance, sample.central], ignore_index=True).drop(columns="category")
     fin.loc[fin["month"] > "2021-04", "actual"] = None
     fin.to_csv(april / "finance.csv", index=False)
+    invest = sample.investments.copy()
+    invest.loc[invest["month"] > "2021-04", "actual"] = None
+    invest.to_csv(april / "investments.csv", index=False)
     sample.forecast[sample.forecast["month"] <= "2021-04"].to_csv(april / "forecast.csv", index=False)
     sample.employees[sample.employees["month"] <= "2021-04"].to_csv(april / "employees.csv", index=False)
     spells = sample.absence[sample.absence["start"] <= end].copy()

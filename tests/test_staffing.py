@@ -45,16 +45,16 @@ def test_worked_hours_and_fte(staff):
     df = worked_hours(staff, "2021-T1", by=[])
     # Apr 2021: 4 rows × 164 h = 656 h (hourly paid included); Jan–Apr 2021 has 82 working days = 656 h
     assert df.loc[0, "worked_hours"] == 656
-    assert df.loc[0, "fte"] == pytest.approx(1.0)
+    assert df.loc[0, "worked_fte"] == pytest.approx(1.0)
     # Jan–Apr 2020: 2 × 100 h; 2020 Jan–Apr working days: 21 + 20 + 22 + 20 = 83 -> 664 h
     assert df.loc[0, "worked_hours_prev_year"] == 200
-    assert df.loc[0, "fte_prev_year"] == pytest.approx(200 / 664)
+    assert df.loc[0, "worked_fte_prev_year"] == pytest.approx(200 / 664)
     assert df.loc[0, "worked_hours_change_pct"] == pytest.approx(228.0)
 
 
 def test_fte_by_month_uses_each_months_working_days(staff):
     df = worked_hours(staff, "2021-T1", by=["month"]).set_index("month")
     # April 2021: 656 h over 20 working days × 8 h = 160 h -> 4.1 årsarbetare
-    assert df.loc["2021-04", "fte"] == pytest.approx(656 / 160)
+    assert df.loc["2021-04", "worked_fte"] == pytest.approx(656 / 160)
     # April 2020 (shown against April 2021): 200 h over 20 × 8 h
-    assert df.loc["2021-04", "fte_prev_year"] == pytest.approx(200 / 160)
+    assert df.loc["2021-04", "worked_fte_prev_year"] == pytest.approx(200 / 160)

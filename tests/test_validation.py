@@ -35,7 +35,8 @@ def problems_of(folder):
 def test_small_valid_folder(tmp_path):
     report = validate(write(tmp_path / "ok"))
     assert report.ok, report.problems
-    assert set(report.missing) == {"forecast", "production", "goals", "action_plans"}
+    assert set(report.missing) == {"forecast", "production", "goals", "action_plans", "accounts",
+                                   "organisation", "investments"}
 
 
 @pytest.mark.parametrize("name,text,where", [

@@ -3,17 +3,20 @@
 ``by=["division"]`` gives one row per division, ``by=["division", "unit"]`` per
 unit, ``by=[]`` the region total: the same function for every level.
 """
-from .economy import (action_plan_fulfilment, budget_deviation, forecast_deviation,
+from .costs import investments, net_cost, region_result, staff_costs
+from .economy import (action_plan_fulfilment, budget_deviation, forecast_change, forecast_deviation,
                       monthly_result, require_period)
 from ._frames import in_months
 from .goals import goal_fulfilment
 from .production import production_change
 from .sick_leave import key_figures as sick_leave_key_figures
 from .sick_leave import hours_pair, person_months, sick_leave
-from .staffing import headcount, worked_hours
+from .staffing import extra_hours, headcount, staff_structure, turnover, worked_hours
 
 __all__ = [
     "action_plan_fulfilment", "budget_deviation", "forecast_deviation", "monthly_result",
     "require_period", "in_months", "goal_fulfilment", "production_change", "sick_leave",
     "sick_leave_key_figures", "person_months", "hours_pair", "headcount", "worked_hours",
+    "forecast_change", "staff_costs", "net_cost", "region_result", "investments",
+    "staff_structure", "turnover", "extra_hours",
 ]

@@ -66,6 +66,14 @@ def join_previous(current: pd.DataFrame, previous: pd.DataFrame, by: list[str],
     return current.merge(previous, on=by, how="outer").sort_values(by).reset_index(drop=True)
 
 
+def join_by(left: pd.DataFrame, right: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Two ``by=``-shaped results side by side: an outer merge on ``by``, or the columns of
+    two one-row totals when ``by`` is empty."""
+    if not by:
+        return pd.concat([left.reset_index(drop=True), right.reset_index(drop=True)], axis=1)
+    return left.merge(right, on=by, how="outer").sort_values(by).reset_index(drop=True)
+
+
 def pct(numerator, denominator):
     """100 × numerator / denominator, NaN where the denominator is 0 or missing."""
     num = np.asarray(numerator, dtype="float64")

@@ -201,3 +201,41 @@ def action_plan_fulfilment(action_plans: pd.DataFrame, period: str | Period,
     out = to_date.merge(year, on=by, how="outer") if by else pd.concat([to_date, year], axis=1)
     out["action_plan_pct"] = pct(out["achieved"], out["planned"])
     return out[by + ["planned", "achieved", "action_plan_pct", "planned_full_year"]]
+
+
+def forecast_change(forecast: pd.DataFrame, finance: pd.DataFrame, period: str | Period,
+                    by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """The full-year forecast now and as it stood at the end of the previous tertial.
+
+    Per augusti this shows how the forecast moved since april; in T1 the previous
+    forecast is empty (there is no earlier tertial in the year). Each side is
+    :func:`forecast_deviation` at its own period, so it reads only forecasts made
+    by then.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``forecast``, ``forecast_prev_tertial`` and
+        ``forecast_change_since_tertial`` (tkr; positive is an improvement).
+
+    Examples
+    --------
+    >>> fin = pd.DataFrame({"month": [f"2021-{m:02d}" for m in range(1, 13)], "division": "D",
+    ...     "unit": "a", "account": "x", "actual": None, "budget": -10.0})
+    >>> fc = pd.DataFrame({"month": ["2021-04", "2021-08"], "division": "D", "unit": "a",
+    ...                    "forecast": [-150.0, -162.0]})
+    >>> forecast_change(fc, fin, "2021-T2", by=[]).values.tolist()
+    [[-162.0, -150.0, -12.0]]
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    now = forecast_deviation(forecast, finance, period, by=by)[by + ["forecast"]]
+    earlier = period.previous_tertial()
+    if earlier is None:
+        out = now.assign(forecast_prev_tertial=float("nan"))
+    else:
+        before = forecast_deviation(forecast, finance, earlier, by=by)[by + ["forecast"]]
+        before = before.rename(columns={"forecast": "forecast_prev_tertial"})
+        out = now.merge(before, on=by, how="outer") if by else pd.concat([now, before], axis=1)
+    out["forecast_change_since_tertial"] = out["forecast"] - out["forecast_prev_tertial"]
+    return out[by + ["forecast", "forecast_prev_tertial", "forecast_change_since_tertial"]]

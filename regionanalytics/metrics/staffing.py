@@ -8,7 +8,8 @@ import pandas as pd
 from ..periods import Period
 from ..schema import MONTHLY_PAID
 from ..workdays import working_days_per_month
-from ._frames import as_by, check_by, group_nunique, in_months, pct, shift_month, year_on_year
+from ._frames import (as_by, check_by, group_nunique, group_sum, in_months, join_by, pct, shift_month,
+                      year_on_year)
 
 #: Full-time hours per working day (40-hour week); the base of årsarbetare.
 FULL_TIME_HOURS_PER_DAY = 8.0
@@ -80,7 +81,8 @@ def worked_hours(employees: pd.DataFrame, period: str | Period,
     -------
     DataFrame
         ``by`` columns, ``worked_hours``, ``worked_hours_prev_year``,
-        ``worked_hours_change_pct``, ``fte``, ``fte_prev_year``.
+        ``worked_hours_change_pct``, ``worked_fte`` (worked hours in full-time equivalents)
+        and ``worked_fte_prev_year``.
     
     Examples
     --------
@@ -102,7 +104,121 @@ def worked_hours(employees: pd.DataFrame, period: str | Period,
     else:
         full_time = working_days_per_month(period.months).sum() * FULL_TIME_HOURS_PER_DAY
         full_time_prev = working_days_per_month(period.previous_year().months).sum() * FULL_TIME_HOURS_PER_DAY
-    out["fte"] = out["worked_hours"] / full_time
-    out["fte_prev_year"] = out["worked_hours_prev_year"] / full_time_prev
+    out["worked_fte"] = out["worked_hours"] / full_time
+    out["worked_fte_prev_year"] = out["worked_hours_prev_year"] / full_time_prev
     return out[by + ["worked_hours", "worked_hours_prev_year", "worked_hours_change_pct",
-                     "fte", "fte_prev_year"]]
+                     "worked_fte", "worked_fte_prev_year"]]
+
+
+def staff_structure(employees: pd.DataFrame, period: str | Period,
+                    by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """Årsarbetare and the share working full time, in the period's last month.
+
+    Årsarbetare as regions count them in personnel reports ("omräknat till
+    heltid"): the sum of monthly-paid staff's employment rates. A person works
+    full time when their monthly-paid employment rates add up to 1 (100 %).
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``fte`` and ``fulltime_share_pct`` (of monthly-paid persons).
+
+    Examples
+    --------
+    >>> emp = pd.DataFrame({"month": "2021-04", "person_id": ["a", "b", "c", "c"],
+    ...     "division": "D", "employment": ["tillsvidare", "visstid", "tillsvidare", "timavlönad"],
+    ...     "employment_rate": [1.0, 0.75, 0.5, None]})
+    >>> staff_structure(emp, "2021-T1", by=[]).round(2).values.tolist()
+    [[2.25, 33.33]]
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    check_by(employees, by, "employees")
+    staff = monthly_paid(in_months(employees, [period.end_month]))
+    per_person = staff.groupby(by + ["person_id"], dropna=False, sort=False)["employment_rate"].sum()
+    per_person = per_person.reset_index()
+    per_person["fulltime"] = (per_person["employment_rate"] >= 1 - 1e-9).astype("float64")
+    per_person["persons"] = 1.0
+    out = group_sum(per_person.rename(columns={"employment_rate": "fte"}), by,
+                    ["fte", "fulltime", "persons"])
+    out["fulltime_share_pct"] = pct(out["fulltime"], out["persons"])
+    return out[by + ["fte", "fulltime_share_pct"]]
+
+
+def turnover(employees: pd.DataFrame, period: str | Period,
+             by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """Personnel turnover of tillsvidare staff: those leaving the region during the period.
+
+    A person leaves in month *m* when they are tillsvidare in the month before *m*
+    and in no row of the employees table in *m* (a move to another division, or
+    to another form of employment, is not leaving the region). Months counted:
+    January to the period's last month (December of the year before is the start).
+    They are counted in the group they left. The rate is over the average number
+    of tillsvidare in the period's months.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``leavers``, ``tillsvidare_avg`` and ``turnover_pct``.
+
+    Examples
+    --------
+    >>> emp = pd.DataFrame({"month": ["2020-12"] * 3 + ["2021-01"] * 2 + ["2021-02"],
+    ...     "person_id": ["a", "b", "c", "a", "b", "a"], "division": "D",
+    ...     "employment": "tillsvidare"})
+    >>> turnover(emp, "2021-02", by=[]).values.tolist()  # c left in January, b in February
+    [[2.0, 1.5, 133.33333333333334]]
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    check_by(employees, by, "employees")
+    before = [period.previous_year_end_month] + period.months[:-1]
+    rows = in_months(employees, before + period.months[-1:])
+    permanent = rows[rows["employment"] == "tillsvidare"]
+    present = rows[["month", "person_id"]].drop_duplicates()
+    present = present.assign(month=_next_month(present["month"], -1), _stays=True)
+    was = permanent[permanent["month"].isin(before)].drop_duplicates(by + ["month", "person_id"])
+    was = was.merge(present, on=["month", "person_id"], how="left")
+    was["leavers"] = was["_stays"].isna().astype("float64")
+    leavers = group_sum(was, by, ["leavers"])
+    in_period = permanent[permanent["month"].isin(period.months)]
+    # distinct persons per month, summed over the months, over the number of months
+    monthly = in_period.drop_duplicates(by + ["month", "person_id"]).assign(tillsvidare_avg=1.0)
+    average = group_sum(monthly, by, ["tillsvidare_avg"])
+    average["tillsvidare_avg"] = average["tillsvidare_avg"] / len(period.months)
+    out = join_by(leavers, average, by)
+    out["leavers"] = out["leavers"].fillna(0.0)
+    out["turnover_pct"] = pct(out["leavers"], out["tillsvidare_avg"])
+    return out[by + ["leavers", "tillsvidare_avg", "turnover_pct"]]
+
+
+def _next_month(months: pd.Series, step: int) -> pd.Series:
+    """``YYYY-MM`` strings moved by ``step`` months."""
+    index = pd.PeriodIndex(months, freq="M") + step
+    return pd.Series(index.strftime("%Y-%m"), index=months.index)
+
+
+def extra_hours(employees: pd.DataFrame, period: str | Period,
+                by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """Övertid and mertid over the period, in hours and per årsarbetare.
+
+    NaN where the export has no such column. Per årsarbetare divides by
+    :func:`staff_structure`'s ``fte`` in the period's last month.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``overtime_hours``, ``additional_hours``,
+        ``overtime_per_fte``, ``additional_per_fte``.
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    rows = in_months(employees, period.months)
+    columns = [c for c in ("overtime_hours", "additional_hours") if c in rows]
+    sums = group_sum(rows, by, columns) if columns else group_sum(rows.assign(_n=0.0), by, ["_n"])
+    out = join_by(sums, staff_structure(employees, period, by=by), by)
+    for column, per in (("overtime_hours", "overtime_per_fte"), ("additional_hours", "additional_per_fte")):
+        if column not in out:
+            out[column] = float("nan")
+        out[per] = out[column] / out["fte"].where(out["fte"] > 0)
+    return out[by + ["overtime_hours", "additional_hours", "overtime_per_fte", "additional_per_fte"]]

@@ -1,0 +1,200 @@
+"""Costs by account category: staff costs and hired staff, net cost development, the
+region's result with its financial items, and investments.
+
+Amounts are tkr. Costs are shown as positive amounts (what was spent), as the
+text of a delårsrapport speaks of them; the finance table holds them negative.
+Every figure needs the finance rows' ``category`` (see
+:mod:`regionanalytics.accounts`) and is NaN where no row has one of its categories.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from ..accounts import (FINANCIAL_ITEMS, HIRED_STAFF, NET_COST, OPERATING_REVENUE, PERSONNEL,
+                        TAX_FINANCING)
+from ..periods import Period
+from ._frames import as_by, check_by, group_sum, in_months, join_by, pct
+
+
+def _in(finance: pd.DataFrame, categories) -> pd.DataFrame:
+    return finance[finance["category"].isin(list(categories))]
+
+
+def _sum(finance: pd.DataFrame, months: list[str], by: list[str], categories, name: str,
+         column: str = "actual", sign: float = -1.0) -> pd.DataFrame:
+    """``sign`` × the sum of ``column`` over rows of ``categories`` in ``months`` (NaN
+    where a group has none), as column ``name``."""
+    rows = _in(in_months(finance, months), categories)
+    out = group_sum(rows, by, [column]).rename(columns={column: name})
+    out[name] = out[name] * sign + 0.0
+    return out
+
+
+def _complete(finance: pd.DataFrame, by: list[str], frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``frames`` joined on ``by``, with every group of the finance table present."""
+    out = frames[0]
+    for frame in frames[1:]:
+        out = join_by(out, frame, by)
+    if by:
+        groups = finance[by].drop_duplicates()
+        out = groups.merge(out, on=by, how="left").sort_values(by).reset_index(drop=True)
+    return out
+
+
+def staff_costs(finance: pd.DataFrame, period: str | Period,
+                by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """Personnel costs and hired staff (inhyrd personal) against the same period last year.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``personnel_cost``, ``personnel_cost_prev_year``,
+        ``personnel_cost_change_pct``, ``hired_staff_cost``,
+        ``hired_staff_cost_prev_year`` and ``hired_staff_share_pct`` (hired staff over
+        personnel plus hired staff costs), tkr as positive costs.
+
+    Examples
+    --------
+    >>> fin = pd.DataFrame({"month": ["2020-01", "2020-01", "2021-01", "2021-01"], "division": "D",
+    ...     "category": ["Personalkostnader", "Inhyrd personal"] * 2,
+    ...     "actual": [-100.0, -10.0, -110.0, -40.0]})
+    >>> staff_costs(fin, "2021-01", by=[]).round(1).values.tolist()
+    [[110.0, 100.0, 10.0, 40.0, 10.0, 26.7]]
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    check_by(finance, by, "finance")
+    now, before = period.months, period.previous_year().months
+    out = _complete(finance, by, [
+        _sum(finance, now, by, [PERSONNEL], "personnel_cost"),
+        _sum(finance, before, by, [PERSONNEL], "personnel_cost_prev_year"),
+        _sum(finance, now, by, [HIRED_STAFF], "hired_staff_cost"),
+        _sum(finance, before, by, [HIRED_STAFF], "hired_staff_cost_prev_year"),
+    ])
+    out["personnel_cost_change_pct"] = pct(out["personnel_cost"] - out["personnel_cost_prev_year"],
+                                           out["personnel_cost_prev_year"])
+    out["hired_staff_share_pct"] = pct(out["hired_staff_cost"],
+                                       out["personnel_cost"] + out["hired_staff_cost"])
+    return out[by + ["personnel_cost", "personnel_cost_prev_year", "personnel_cost_change_pct",
+                     "hired_staff_cost", "hired_staff_cost_prev_year", "hired_staff_share_pct"]]
+
+
+def net_cost(finance: pd.DataFrame, period: str | Period,
+             by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """Nettokostnadsutveckling: the operating costs (depreciation included) net of the
+    operating revenue, against the same period last year.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``operating_revenue``, ``operating_costs`` (positive, depreciation
+        included), ``net_cost``, ``net_cost_prev_year`` and ``net_cost_change_pct``.
+
+    Examples
+    --------
+    >>> fin = pd.DataFrame({"month": ["2020-01"] * 2 + ["2021-01"] * 2, "division": "D",
+    ...     "category": ["Verksamhetens intäkter", "Personalkostnader"] * 2,
+    ...     "actual": [20.0, -120.0, 30.0, -135.0]})
+    >>> net_cost(fin, "2021-01", by=[]).values.tolist()
+    [[30.0, 135.0, 105.0, 100.0, 5.0]]
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    check_by(finance, by, "finance")
+    now, before = period.months, period.previous_year().months
+    out = _complete(finance, by, [
+        _sum(finance, now, by, [OPERATING_REVENUE], "operating_revenue", sign=1.0),
+        _sum(finance, now, by, [c for c in NET_COST if c != OPERATING_REVENUE], "operating_costs"),
+        _sum(finance, now, by, NET_COST, "net_cost"),
+        _sum(finance, before, by, NET_COST, "net_cost_prev_year"),
+    ])
+    out["net_cost_change_pct"] = pct(out["net_cost"] - out["net_cost_prev_year"],
+                                     out["net_cost_prev_year"])
+    return out[by + ["operating_revenue", "operating_costs", "net_cost", "net_cost_prev_year",
+                     "net_cost_change_pct"]]
+
+
+def region_result(finance: pd.DataFrame, central: pd.DataFrame, period: str | Period) -> pd.DataFrame:
+    """The region's result: the divisions' and the central level's operating result, tax
+    revenue and general grants, and the financial items, against budget and last year.
+
+    ``central`` holds the finance rows of the region's central level (finansförvaltningen:
+    the rows of divisions that book tax revenue, see :func:`regionanalytics.accounts.split_central`).
+
+    Returns
+    -------
+    DataFrame
+        One row: ``net_cost`` (verksamhetens nettokostnad, positive; the divisions'
+        internal funding nets out against the central level's), ``net_cost_prev_year``,
+        ``net_cost_change_pct`` (nettokostnadsutveckling), ``tax_revenue``
+        (skatteintäkter plus generella statsbidrag och utjämning), ``tax_revenue_prev_year``,
+        ``tax_revenue_change_pct``, ``financial_net``, ``region_result``,
+        ``region_result_budget``, ``region_result_prev_year`` (NaN where the data has no
+        tax revenue).
+
+    Examples
+    --------
+    >>> central = pd.DataFrame({"month": ["2020-01", "2021-01", "2021-01"], "division": "F",
+    ...     "category": ["Skatteintäkter", "Skatteintäkter", "Finansiella kostnader"],
+    ...     "actual": [180.0, 200.0, -5.0], "budget": [170.0, 190.0, -4.0]})
+    >>> fin = pd.DataFrame({"month": ["2020-01", "2021-01"], "division": "D",
+    ...     "category": "Personalkostnader", "actual": [-150.0, -160.0], "budget": [-150.0, -150.0]})
+    >>> region_result(fin, central, "2021-01").values.tolist()
+    [[160.0, 150.0, 6.666666666666667, 200.0, 180.0, 11.11111111111111, -5.0, 35.0, 36.0, 30.0]]
+    """
+    period = Period.parse(period)
+    rows = pd.concat([finance, central], ignore_index=True)
+    now, before = period.months, period.previous_year().months
+    parts = [
+        _sum(rows, now, [], NET_COST, "net_cost"),
+        _sum(rows, before, [], NET_COST, "net_cost_prev_year"),
+        _sum(rows, now, [], TAX_FINANCING, "tax_revenue", sign=1.0),
+        _sum(rows, before, [], TAX_FINANCING, "tax_revenue_prev_year", sign=1.0),
+        _sum(rows, now, [], FINANCIAL_ITEMS, "financial_net", sign=1.0),
+        _sum(rows, now, [], NET_COST + TAX_FINANCING + FINANCIAL_ITEMS, "region_result", sign=1.0),
+        _sum(rows, now, [], NET_COST + TAX_FINANCING + FINANCIAL_ITEMS, "region_result_budget",
+             column="budget", sign=1.0),
+        _sum(rows, before, [], NET_COST + TAX_FINANCING + FINANCIAL_ITEMS, "region_result_prev_year",
+             sign=1.0),
+    ]
+    out = pd.concat(parts, axis=1)
+    out["net_cost_change_pct"] = pct(out["net_cost"] - out["net_cost_prev_year"], out["net_cost_prev_year"])
+    out["tax_revenue_change_pct"] = pct(out["tax_revenue"] - out["tax_revenue_prev_year"],
+                                        out["tax_revenue_prev_year"])
+    if out["tax_revenue"].isna().all():  # without its financing the region has no result
+        # (and the divisions' internal funding is not netted out of the net cost)
+        for column in ("region_result", "region_result_budget", "region_result_prev_year", "net_cost",
+                       "net_cost_prev_year", "net_cost_change_pct"):
+            out[column] = float("nan")
+    return out[["net_cost", "net_cost_prev_year", "net_cost_change_pct", "tax_revenue", "tax_revenue_prev_year", "tax_revenue_change_pct",
+                "financial_net", "region_result", "region_result_budget", "region_result_prev_year"]]
+
+
+def investments(table: pd.DataFrame, period: str | Period,
+                by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """Investments to date against their budget, and the year's investment budget.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``investments`` (actual to date), ``investment_budget`` (to date),
+        ``investment_budget_year`` and ``investment_pct`` (actual over the year's budget).
+
+    Examples
+    --------
+    >>> inv = pd.DataFrame({"month": ["2021-01", "2021-02", "2021-12"], "division": "D",
+    ...     "project": "P", "actual": [10.0, 5.0, None], "budget": [8.0, 8.0, 14.0]})
+    >>> investments(inv, "2021-02", by=[]).values.tolist()
+    [[15.0, 16.0, 30.0, 50.0]]
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    check_by(table, by, "investments")
+    to_date = group_sum(in_months(table, period.months), by, ["actual", "budget"])
+    to_date = to_date.rename(columns={"actual": "investments", "budget": "investment_budget"})
+    year = group_sum(in_months(table, period.year_months), by, ["budget"])
+    out = join_by(to_date, year.rename(columns={"budget": "investment_budget_year"}), by)
+    out["investment_pct"] = pct(out["investments"], out["investment_budget_year"])
+    return out[by + ["investments", "investment_budget", "investment_budget_year", "investment_pct"]]
