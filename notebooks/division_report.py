@@ -50,6 +50,18 @@ report.forecast_table()
 report.action_plan()
 
 # %% [markdown]
+# ### Personalkostnader och inhyrd personal
+
+# %%
+report.staff_costs()
+
+# %% [markdown]
+# ### Investeringar
+
+# %%
+report.investments()
+
+# %% [markdown]
 # ## Medarbetare
 #
 # Månadsanställda (tillsvidare- och visstidsanställda) i periodens sista månad,
@@ -57,6 +69,9 @@ report.action_plan()
 
 # %%
 report.staff_table()
+
+# %%
+report.staff_structure()
 
 # %% [markdown]
 # ### Sjukfrånvaro

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -35,6 +37,30 @@ report.division_table()
 
 # %%
 report.deviation_chart()
+
+# %% [markdown]
+# ## Prognosen sedan föregående tertial
+
+# %%
+report.forecast_changes()
+
+# %% [markdown]
+# ## Regionens resultat
+
+# %%
+report.region_result()
+
+# %% [markdown]
+# ## Personalkostnader och inhyrd personal
+
+# %%
+report.staff_costs()
+
+# %% [markdown]
+# ## Investeringar
+
+# %%
+report.investments()
 
 # %% [markdown]
 # ## Måluppfyllelse

@@ -167,3 +167,31 @@ def region(rows, period: Period) -> list[str]:
         out.append(f"Divisionernas årsprognoser är sammantaget "
                    f"{_against(total['forecast_deviation'], 'budget')}.")
     return out
+
+
+def forecast_change(tkr, since: str) -> str:
+    """The reference report's sentence on a forecast's move since the previous tertial.
+
+    >>> [forecast_change(t, "april").replace(NBSP, " ") for t in (-12000, 3400, 20)]
+    ['Prognosen har försämrats med 12 mnkr sedan april.', 'Prognosen har förbättrats med 3,4 mnkr sedan april.', 'Prognosen är oförändrad sedan april.']
+    """
+    if not _known(tkr):
+        return ""
+    if _zero(tkr):
+        return f"Prognosen är oförändrad sedan {since}."
+    verb = "förbättrats" if tkr > 0 else "försämrats"
+    return f"Prognosen har {verb} med {fmt_mnkr_text(abs(tkr))} sedan {since}."
+
+
+def region_result(row, period: Period) -> list[str]:
+    """Sentences on the region's result and its development (empty without tax revenue)."""
+    if not _known(row.get("region_result")):
+        return []
+    out = [f"Regionens resultat {period.label_sv} är {_result(row['region_result'])}, "
+           f"{_against(row['region_result'] - row['region_result_budget'], 'budget')}."]
+    net, tax = row.get("net_cost_change_pct"), row.get("tax_revenue_change_pct")
+    if _known(net) and _known(tax):
+        relation = "lägre än" if net < tax else ("högre än" if net > tax else "lika med")
+        out.append(f"Nettokostnadsutvecklingen är {fmt_number(net, 1)}{NBSP}procent, {relation} "
+                   f"skatteintäktsutvecklingen på {fmt_number(tax, 1)}{NBSP}procent.")
+    return out

@@ -74,6 +74,18 @@ def _unit_figures(data: RegionData, period: Period) -> pd.DataFrame:
     return region["unit_sick_figures"]
 
 
+_STAFF_COST_COLUMNS = [("personnel_cost", "mnkr"), ("personnel_cost_prev_year", "mnkr"),
+                       ("personnel_cost_change_pct", "pct_sign"), ("hired_staff_cost", "mnkr"),
+                       ("hired_staff_share_pct", "pct")]
+_INVESTMENT_COLUMNS = [("investments", "mnkr"), ("investment_budget", "mnkr"),
+                       ("investment_budget_year", "mnkr"), ("investment_pct", "pct")]
+_STRUCTURE = ["fte", "fulltime_share_pct", "turnover_pct", "overtime_per_fte", "additional_per_fte"]
+#: The region's result, as the overview's table shows it (metric, kind).
+_REGION_RESULT = [("net_cost", "mnkr"), ("net_cost_change_pct", "pct_sign"), ("tax_revenue", "mnkr"),
+                  ("tax_revenue_change_pct", "pct_sign"), ("financial_net", "mnkr_sign"),
+                  ("region_result", "mnkr_sign"), ("region_result_budget", "mnkr_sign")]
+
+
 def _with_month_sv(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with its months also as Swedish text ("april 2021"), for the charts' tables."""
     return df.assign(month_sv=df["month"].map(lambda m: months_sv([m])))
@@ -210,7 +222,41 @@ class DivisionReport(_Report):
             ("planned_full_year", "mnkr"),
         ], caption=TEXTS["action_plan_caption"])
 
+    def staff_costs(self) -> views.Table | views.Text:
+        """Personnel costs and hired staff per unit against last year (when the finance rows
+        have account categories)."""
+        if "personnel_cost" in self.unknown:
+            return _missing(self.unknown["personnel_cost"])
+        fin = self._only(self.data.finance)
+        units = metrics.staff_costs(fin, self.period, by=["unit"])
+        total = metrics.staff_costs(fin, self.period, by=[]).iloc[0].to_dict()
+        total["unit"] = labels.DIVISION_TOTAL
+        return views.table(units, _STAFF_COST_COLUMNS, total=total,
+                           caption=TEXTS["staff_costs_caption"].format(period_sv=self.period.label_sv))
+
+    def investments(self) -> views.Table | views.Text:
+        """Investments to date per project against budget."""
+        inv = self._only(self.data.investments)
+        if inv.empty:
+            return views.Text([TEXTS["no_investments"].format(subject=labels.division_name(self.division))])
+        projects = metrics.investments(inv, self.period, by=["project"])
+        total = metrics.investments(inv, self.period, by=[]).iloc[0].to_dict()
+        total["project"] = labels.DIVISION_TOTAL
+        return views.table(projects, [("project", "text")] + _INVESTMENT_COLUMNS, total=total,
+                           caption=TEXTS["investments_caption"].format(period_sv=self.period.label_sv))
+
     # staff -----------------------------------------------------------------
+    def staff_structure(self) -> views.Table | views.Text:
+        """Årsarbetare, the full-time share, turnover and övertid/mertid per årsarbetare."""
+        if "fte" in self.unknown:
+            return _missing(self.unknown["fte"])
+        row = {k: self._row.get(k) for k in _STRUCTURE}
+        for k in _STRUCTURE:
+            if k in self.unknown:
+                row[k] = None
+        return views.table(pd.DataFrame([row]), [(k, "dec") for k in _STRUCTURE],
+                           caption=TEXTS["staff_structure_caption"].format(period_sv=self.period.label_sv))
+
     def staff_table(self) -> views.Group | views.Text:
         if "headcount" in self.unknown:
             return _missing(self.unknown["headcount"])
@@ -446,6 +492,58 @@ class RegionOverview(_Report):
             ("headcount_change", labels.METRICS["headcount_change"], "int_sign"),
         ], caption=TEXTS["divisions_caption"].format(period_sv=self.period.label_sv), total=total,
             suppressed="suppressed", note=views.suppressed_note(divisions))
+
+    def forecast_changes(self) -> views.Group | views.Text:
+        """Each division's full-year forecast now and at the end of the previous tertial,
+        with the reference report's sentence on the region's move."""
+        earlier = self.period.previous_tertial()
+        if earlier is None:
+            return _message("no_previous_tertial")
+        since = earlier.when_sv.removeprefix("per ")
+        total = self.key[self.key["division"] == REGION_ROW].iloc[0].to_dict()
+        total["division"] = labels.REGION_TOTAL
+        table = views.table(self._divisions, [
+            ("division", "text"), ("forecast_prev_tertial", "mnkr_sign"), ("forecast", "mnkr_sign"),
+            ("forecast_change_since_tertial", "mnkr_sign")], total=total,
+            caption=TEXTS["forecast_changes_caption"].format(year=self.period.year, since=since))
+        sentence = narrative.forecast_change(total["forecast_change_since_tertial"], since)
+        return views.Group([views.Text([sentence]), table])
+
+    def region_result(self) -> views.Group | views.Text:
+        """The region's result with tax revenue and financial items, and the net cost development."""
+        if "region_result" in self.unknown:
+            return _missing(self.unknown["region_result"])
+        row = self._rows[REGION_ROW]
+        shown = pd.DataFrame({"figure": [labels.METRICS[m] for m, _ in _REGION_RESULT],
+                              "value": [row[m] for m, _ in _REGION_RESULT]})
+        body = "".join(f'<tr><th scope="row">{html.escape(labels.METRICS[m])}</th>'
+                       f'<td class="num">{views.cell(row[m], kind)}</td></tr>' for m, kind in _REGION_RESULT)
+        caption = TEXTS["region_result_caption"].format(period_sv=self.period.label_sv)
+        table = views.Table(data=shown, html=f'<table class="ra-table"><caption>{html.escape(caption)}</caption>'
+                                              f'<tbody>{body}</tbody></table>')
+        return views.Group([views.Text(narrative.region_result(row, self.period)), table])
+
+    def staff_costs(self) -> views.Table | views.Text:
+        """Personnel costs and hired staff per division against last year."""
+        if "personnel_cost" in self.unknown:
+            return _missing(self.unknown["personnel_cost"])
+        total = self.key[self.key["division"] == REGION_ROW].iloc[0].to_dict()
+        total["division"] = labels.REGION_TOTAL
+        fin = self.data.finance
+        rows = metrics.staff_costs(fin, self.period, by=["division"])
+        total.update(metrics.staff_costs(fin, self.period, by=[]).iloc[0].to_dict())
+        return views.table(rows, [("division", "text")] + _STAFF_COST_COLUMNS, total=total,
+                           caption=TEXTS["staff_costs_caption"].format(period_sv=self.period.label_sv))
+
+    def investments(self) -> views.Table | views.Text:
+        """Investments to date per division against budget."""
+        if "investments" in self.unknown:
+            return _missing(self.unknown["investments"])
+        rows = metrics.investments(self.data.investments, self.period, by=["division"])
+        total = metrics.investments(self.data.investments, self.period, by=[]).iloc[0].to_dict()
+        total["division"] = labels.REGION_TOTAL
+        return views.table(rows, [("division", "text")] + _INVESTMENT_COLUMNS, total=total,
+                           caption=TEXTS["investments_caption"].format(period_sv=self.period.label_sv))
 
     def deviation_chart(self) -> views.Chart:
         shown = self._divisions[["division", "budget_deviation"]]

@@ -284,3 +284,32 @@ def key_metrics(data: RegionData, period: str | Period, hours: tuple | None = No
     long = long.sort_values(["division", "metric"],
                             key=lambda s: s.map(divisions) if s.name == "division" else s.map(order))
     return long.reset_index(drop=True)
+
+
+def changes(current: pd.DataFrame, previous: pd.DataFrame | None, source: str = "") -> pd.DataFrame:
+    """Every key figure beside its value at the previous tertial of the same year.
+
+    ``current`` and ``previous`` are :func:`key_metrics` rows; ``previous`` is None in
+    the first tertial (no earlier tertial that year: the previous values are empty).
+
+    Returns
+    -------
+    DataFrame
+        ``division``, ``metric``, ``value``, ``previous_tertial``, ``difference``
+        (value − previous_tertial) and ``previous_source`` (``source``: where the previous
+        values come from).
+
+    >>> now = pd.DataFrame({"division": ["D"], "metric": ["forecast"], "value": [-162.0]})
+    >>> before = pd.DataFrame({"division": ["D"], "metric": ["forecast"], "value": [-150.0]})
+    >>> changes(now, before, "summary.csv of 2021-T1")[["value", "previous_tertial", "difference"]].values.tolist()
+    [[-162.0, -150.0, -12.0]]
+    """
+    out = current[["division", "metric", "value"]].copy()
+    if previous is None:
+        out["previous_tertial"] = float("nan")
+    else:
+        before = previous[["division", "metric", "value"]].rename(columns={"value": "previous_tertial"})
+        out = out.merge(before, on=["division", "metric"], how="left")
+    out["difference"] = np.round(out["value"] - out["previous_tertial"], 6) + 0.0
+    out["previous_source"] = source if previous is not None else ""
+    return out

@@ -3,7 +3,7 @@
 ``run_batch`` checks the parameters and the data before any kernel starts,
 executes the region overview and the division reports with papermill in
 parallel, renders each to shareable HTML, and writes ``OUT/<period>/`` with
-the executed notebooks, the HTML files, ``index.html``, ``summary.csv``,
+the executed notebooks, the HTML files, ``index.html``, ``summary.csv``, ``changes.csv``,
 ``summary.xlsx`` and ``manifest.json``.
 
 Every file is written atomically (to a temporary name, then renamed), so a
@@ -161,6 +161,7 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     hours = hours_pair(region.employees, region.absence, p)
     summary = key_metrics(region, p, hours=hours)
     _write_summaries(out, summary)
+    _write_changes(out, region, p, summary)
 
     scopes = report_scopes(region, p, units, hours=hours)  # a report is made again when the data it shows changed
     batch = BatchResult(p.label, out)
@@ -249,6 +250,29 @@ def _units(region) -> dict[str, list[str]]:
     """Every division's units, as the finance table names them."""
     pairs = region.finance[["division", "unit"]].dropna().drop_duplicates()
     return {d: sorted(g["unit"]) for d, g in pairs.groupby("division")}
+
+
+def _write_changes(out: Path, region, period, summary) -> None:
+    """``changes.csv``: every key figure against the previous tertial of the same year, as
+    that tertial's run published it (its ``summary.csv`` beside this run's folder) or else
+    computed from the data as it was known at that tertial's end."""
+    import io
+
+    import pandas as pd
+
+    from ..summary import changes, key_metrics
+
+    earlier = period.previous_tertial()
+    previous, source = None, ""
+    if earlier is not None:
+        published = out.parent / earlier.label / "summary.csv"
+        if published.exists():
+            previous, source = pd.read_csv(published), f"{earlier.label}/summary.csv"
+        else:
+            previous, source = key_metrics(region, earlier), f"computed for {earlier.label}"
+    buffer = io.StringIO()
+    changes(summary, previous, source).to_csv(buffer, index=False)
+    atomic_write(out / "changes.csv", buffer.getvalue())
 
 
 def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, notebooks: Path,
