@@ -138,6 +138,81 @@ def describe(folder: Path) -> dict:
 
 # ------------------------------------------------------------------ measuring
 
+def step_read_finance(path: str) -> dict:
+    """Read and validate one finance file (CSV or SIE) as the package does."""
+    from regionanalytics.data import read_table
+
+    df = read_table(path, "finance")
+    return {"rows": len(df), "actual": float(df["actual"].sum())}
+
+
+def make_sie_data(keys: int = 2_000_000) -> tuple[Path, Path]:
+    """The same ledger facts twice: a finance CSV (one row per month, unit and account with
+    actual and budget) and a SIE 4 file (one #TRANS per fact inside a #VER per unit and
+    month, one #PBUDGET per fact)."""
+    folder = ROOT / "outputs" / "bench-data" / f"sie-{keys}"
+    csv_path, sie_path = folder / "finance.csv", folder / "finance.se"
+    if csv_path.exists() and sie_path.exists():
+        return csv_path, sie_path
+    import numpy as np
+
+    folder.mkdir(parents=True, exist_ok=True)
+    months = [f"{y}-{m:02d}" for y in (2020, 2021) for m in range(1, 13)]
+    accounts = [str(a) for a in range(4000, 4000 + 80)]
+    units = keys // (len(months) * len(accounts))
+    rng = np.random.default_rng(7)
+    csv_lines = ["Månad;Division;Verksamhet;Konto;Utfall;Budget"]
+    sie = ["#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4", "#RAR 0 20210101 20211231", "#RAR -1 20200101 20201231",
+           '#DIM 1 "Kostnadsställe"']
+    budget_lines = []
+    n = 0
+    for u in range(units):
+        code = f"{10000 + u}"
+        for month in months:
+            y, m = month.split("-")
+            amounts = rng.integers(1000, 900000, len(accounts)) / 100
+            sie.append(f'#VER A {n} {y}{m}28 "Bokningar {month}"')
+            sie.append("{")
+            for account, kr in zip(accounts, amounts):
+                tkr = -kr / 1000
+                csv_lines.append(f"{month};D{u % 6};{code};{account};{tkr:.5f};{tkr:.5f}".replace(".", ","))
+                sie.append(f'   #TRANS {account} {{1 "{code}"}} {kr:.2f}')
+                year_no = int(y) - 2021
+                budget_lines.append(f'#PBUDGET {year_no} {y}{m} {account} {{1 "{code}"}} {kr:.2f}')
+            sie.append("}")
+            n += 1
+    csv_path.write_text("\n".join(csv_lines) + "\n", encoding="cp1252")
+    sie_path.write_bytes(("\r\n".join(sie + budget_lines) + "\r\n").encode("cp437"))
+    return csv_path, sie_path
+
+
+STEPS["read_finance"] = step_read_finance
+
+
+def sie_section(repeat: int) -> list[str]:
+    """Reading the ledger as SIE 4 against the same facts as CSV, in turns."""
+    csv_path, sie_path = make_sie_data()
+    runs = {"csv": [], "sie": []}
+    for _ in range(repeat):
+        runs["csv"].append(measure([sys.executable, __file__, "--step", "read_finance", str(csv_path)]))
+        runs["sie"].append(measure([sys.executable, __file__, "--step", "read_finance", str(sie_path)]))
+    facts = json.loads(runs["sie"][-1][2])
+    check = json.loads(runs["csv"][-1][2])
+    med = {k: statistics.median(r[0] for r in v) for k, v in runs.items()}
+    ratios = [b[0] / a[0] for a, b in zip(runs["csv"], runs["sie"])]
+    trans = sum(1 for line in sie_path.open("rb") if line.lstrip().startswith(b"#TRANS"))
+    return ["## 9. The ledger as SIE 4 against the same facts as CSV", "",
+            "One finance file read and validated by the package in a fresh process (`read_table`), "
+            f"CSV and SIE in turns, {repeat} rounds. The CSV has one row per month, unit and account "
+            "with actual and budget; the SIE file the same facts as one `#TRANS` per fact (in a `#VER` per "
+            "unit and month) and one `#PBUDGET` per fact, CP437. The target is at most 2×.", "",
+            "| facts | #TRANS lines | CSV | SIE 4 | SIE ÷ CSV | range over rounds | same actuals |",
+            "|---|---|---|---|---|---|---|",
+            f"| {facts['rows']:,} | {trans:,} | {med['csv']:.2f} | {med['sie']:.2f} | "
+            f"{med['sie'] / med['csv']:.2f} | {min(ratios):.2f}–{max(ratios):.2f} | "
+            f"{'yes' if abs(facts['actual'] - check['actual']) < 1e-3 * max(1, abs(check['actual'])) else 'NO'} |"]
+
+
 def measure(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MiB) and stdout of one child process."""
     start = time.perf_counter()
@@ -468,7 +543,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS.md"))
     parser.add_argument("--pseudonym-scales", nargs="+", type=int, default=[10])
-    parser.add_argument("--only", choices=("pseudonyms", "pdf", "rerun", "units"),
+    parser.add_argument("--only", choices=("pseudonyms", "pdf", "rerun", "units", "sie"),
                         help="run section 5 (pseudonyms) or 6 (pdf) alone and replace it in the results file")
     args = parser.parse_args()
     if args.step:
@@ -479,7 +554,8 @@ def main() -> None:
         number, section = {"pseudonyms": lambda: (5, pseudonym_section(args.pseudonym_scales, args.repeat)),
                            "pdf": lambda: (6, pdf_section([1], args.repeat)),
                            "rerun": lambda: (7, rerun_section(args.repeat)),
-                           "units": lambda: (8, units_section())}[args.only]()
+                           "units": lambda: (8, units_section()),
+                           "sie": lambda: (9, sie_section(args.repeat))}[args.only]()
         replace_section(Path(args.out), number, section)
         print(f"wrote {args.out}")
         return
@@ -534,6 +610,7 @@ def main() -> None:
     lines += [""] + pdf_section([1], args.repeat)
     lines += [""] + rerun_section(args.repeat)
     lines += [""] + units_section()
+    lines += [""] + sie_section(args.repeat)
     if len(args.scales) > 1:
         a, b = args.scales[0], args.scales[-1]
         ra_, rb = results[a], results[b]
