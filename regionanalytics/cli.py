@@ -17,7 +17,7 @@ def _cmd_validate(args) -> int:
         for table, rows in report.rows.items():
             print(f"  {table:<13} {rows:>9} rows  ({report.files[table].name})")
         for table in report.missing:
-            print(f"  {table:<13} {'absent':>9}       (its report sections will be empty)")
+            print(f"  {table:<13} {'absent':>9}       ({_ABSENT.get(table, 'its report sections will be empty')})")
         _print_notes(report.notes, sys.stdout)
         return 0
     print(f"{len(report.problems)} problem(s) in {args.data_dir}:", file=sys.stderr)
@@ -25,6 +25,13 @@ def _cmd_validate(args) -> int:
         print(f"  - {problem}", file=sys.stderr)
     _print_notes(report.notes, sys.stderr)
     return 1
+
+
+#: What an absent optional table means, where it is not an empty report section.
+_ABSENT = {
+    "accounts": "the default account plan (Region-Bas) gives each account its category",
+    "organisation": "finance rows name their division and unit",
+}
 
 
 def _print_notes(notes: list[str], stream) -> None:

@@ -1,14 +1,15 @@
 """What data each report shows, as one digest per report: a re-run makes a report again
 only when that changes.
 
-- A division's report shows its own rows (finance, forecast, staff, production,
-  goals, action plans, the sick-leave spells of its staff) and its sick-leave
+- A division's report shows its own rows (finance with each row's account category
+  and unit as the accounts and organisation tables give them, forecast, staff,
+  production, goals, action plans, investments, the sick-leave spells of its staff) and its sick-leave
   figures as protected across the divisions: when another division's change flips
   which figures are hidden, every division's report is made again.
 - A unit's report shows the unit's rows, the spells of its staff and its sick-leave
   figures as protected across the units of its division (and its division's goals
   and action plans are not shown).
-- The region overview shows everything.
+- The region overview shows everything (the central level's rows too).
 
 Row digests are sums of pandas' row hashes per scope, so the order of rows in an
 export does not matter and a change in one division leaves the others' digests as
@@ -89,7 +90,8 @@ def report_scopes(region: RegionData, period: Period, units: bool = False,
     """Digest of the data each report shows: ``"region"``, ``"division:<name>"`` and, with
     ``units``, ``"unit:<division>\\x1f<unit>"``. ``hours`` may hold
     :func:`~regionanalytics.metrics.hours_pair` of the region, computed already."""
-    tables = [t for t in ("finance", "forecast", "employees", "production", "goals", "action_plans")]
+    tables = [t for t in ("finance", "forecast", "employees", "production", "goals", "action_plans",
+                          "investments")]
     by_division = [_row_sums(getattr(region, t), ["division"]) for t in tables]
     by_division.append(_absence_by(region, ["division"]))
     hours = hours if hours is not None else metrics.hours_pair(region.employees, region.absence, period)
