@@ -6,7 +6,8 @@ The format is SIE's classic file format, "SIE filformat, utgåva 4B" (SIE-gruppe
 - ``#PSALDO årsnr period konto {objekt} saldo``: the month's change on a result
   account per object (types 2–4), the actuals; ``#PBUDGET``, the same for the
   budget. Lines without an object (``{}``) are the account's total and are used
-  only when the file has no object of the dimension at all.
+  only when the file has no object of the dimension at all (a type-2 file): then the
+  whole file is one unit, the one its ``#FNR`` code names in the organisation table.
 - ``#VER serie vernr verdatum ...`` with its ``#TRANS konto {objekt} belopp
   [transdat] ...`` lines: summed per month, account and object when the file has
   no ``#PSALDO`` (a type-4 export of verifications only). A transaction's month is
@@ -280,10 +281,20 @@ def read_finance(path: str | Path) -> tuple[pd.DataFrame | None, list[Problem], 
     facts = facts.filter(pc.greater_equal(facts["account"], FIRST_RESULT_ACCOUNT))
     with_object = pc.is_valid(facts["code"])
     if not pc.any(with_object).as_py():
-        problems.append(Problem(name, None, "code", None,
-                                f"objects of dimension {DIMENSION} (kostnadsställe) on the #PSALDO or "
-                                "#TRANS lines, to give each amount its unit; the file has totals only"))
-        return None, problems, notes
+        # a type-2 file (one company or unit, no objects): the whole file is the unit that
+        # its #FNR code names in the organisation table
+        fnr = [m.group(1) for text in _tagged(lines, numbers, "FNR")[0].to_pylist()
+               if (m := re.match(r'^#FNR\s+"?([^"\s]+)"?', text))]
+        if not fnr:
+            problems.append(Problem(name, None, "code", None,
+                                    f"objects of dimension {DIMENSION} (kostnadsställe) on the #PSALDO or "
+                                    "#TRANS lines to give each amount its unit, or a #FNR code that the "
+                                    "organisation table maps to a unit; the file has totals only"))
+            return None, problems, notes
+        facts = facts.set_column(facts.schema.get_field_index("code"), "code",
+                                 pa.array([fnr[0]] * facts.num_rows, pa.string()))
+        notes.append(f"{name}: no kostnadsställen in the file; every amount is the unit of #FNR {fnr[0]}")
+        with_object = pc.is_valid(facts["code"])
     facts = facts.filter(with_object)  # account totals ({}) besides the objects' lines: not again
     if not pc.any(facts["budget"]).as_py():
         problems.append(Problem(name, None, "budget", None, "#PBUDGET lines with the budget per month, "
@@ -360,6 +371,9 @@ def _facts_frame(facts: pa.Table, years: dict) -> pd.DataFrame:
     earlier = {start[:4] for n, (start, _) in years.items() if n < 0}
     closed = np.array([i <= last or m[:4] in earlier for i, m in enumerate(month_text)], dtype=bool)
     actual = np.where(np.isnan(actual) & closed[month_of], 0.0, actual)
+    # likewise a key without a #PBUDGET line in a month that has budget lines is budgeted 0
+    budgeted = np.bincount(month_of[~np.isnan(planned)], minlength=n_months) > 0
+    planned = np.where(np.isnan(planned) & budgeted[month_of], 0.0, planned)
     out = pd.DataFrame({
         "_row": first_row,
         "month": texts(month_of, month_text),

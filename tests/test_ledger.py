@@ -253,3 +253,20 @@ def test_region_result_of_the_sample_by_an_independent_route():
     # the central level is not a division: the divisions' total stays the reference's +1 mnkr
     assert round(value[("Region", "result")] / 1000) == 1
     assert "Finansförvaltning" not in set(rows["division"])
+
+
+def test_sie_type_2_without_objects_is_the_unit_its_fnr_names(tmp_path):
+    text = ("#FLAGGA 0\n#FORMAT PC8\n#SIETYP 2\n#FNR \"9001\"\n#FNAMN \"Länstrafiken i Testlän AB\"\n"
+            "#RAR 0 20210101 20211231\n#RAR -1 20200101 20201231\n")
+    text += "".join(f"#PBUDGET {y - 2021} {y}{m:02d} 4011 {{}} 50000\n" for y in (2020, 2021) for m in range(1, 13))
+    text += "#PSALDO 0 202101 4011 {} 52000\n#PSALDO 0 202101 3011 {} -7000\n#PSALDO -1 202001 4011 {} 48000\n"
+    (tmp_path / "finance.se").write_bytes(text.replace("\n", "\r\n").encode("cp437"))
+    (tmp_path / "organisation.csv").write_bytes(
+        "Kostnadsställe;Verksamhet;Division\r\n9001;Länstrafiken;Regionala bolag\r\n".encode("cp1252"))
+    _staff(tmp_path, ("Regionala bolag",))
+    data = load_region(tmp_path, cache=False)
+    dev = metrics.budget_deviation(data.finance, "2021-01", by=["unit"]).iloc[0]
+    # 52 000 kr cost and 7 000 kr revenue: −45 tkr against a budget of −50 tkr
+    assert dev["unit"] == "Länstrafiken"
+    assert dev["result"] == pytest.approx(-45) and dev["budget_deviation"] == pytest.approx(5)
+    assert dev["result_prev_year"] == pytest.approx(-48)
