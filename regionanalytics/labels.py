@@ -92,7 +92,7 @@ TABLE_HEADERS = {
     "additional_per_fte": "Mertid per årsarbetare (tim)", "project": "Projekt",
     "investments": "Utfall", "investment_budget": "Budget hittills", "investment_budget_year": "Budget helår",
     "investment_pct": "Förbrukat av helårsbudget (%)", "forecast_prev_tertial": "Föregående tertial",
-    "forecast_change_since_tertial": "Förändring", "figure": "Nyckeltal",
+    "forecast_change_since_tertial": "Förändring",
 }
 
 #: Units shown after a metric's label in tables.

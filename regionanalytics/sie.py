@@ -42,7 +42,6 @@ from .exceptions import Problem
 DIMENSION = "1"
 #: Result accounts start at class 3.
 FIRST_RESULT_ACCOUNT = 3000
-_ROW = "_row"
 
 _FIELD = r'(?:"(?:[^"\\]|\\.)*"|[^\s"{}]+)'
 _AMOUNT = r'"?(?P<amount>-?\d+(?:[.,]\d+)?)"?'
@@ -96,10 +95,6 @@ def _objects(objects: pa.Array) -> pa.Array:
     found, valid = _fields(objects, _OBJECT)
     value = pc.if_else(pc.equal(found["quoted"], ""), found["bare"], found["quoted"])
     return pc.if_else(pc.or_kleene(pc.invert(valid), pc.equal(value, "")), _NULL, value)
-
-
-def _amounts(text: pa.Array) -> pa.Array:
-    return pc.cast(pc.replace_substring(text, ",", "."), pa.float64())
 
 
 def _malformed(name: str, lines: pa.Array, numbers: pa.Array, matched: pa.Array, tag: str,
@@ -186,10 +181,6 @@ def _record(text: pa.Array, head_fields: int, names: tuple[str, ...]) -> tuple[d
     out["date"] = pc.if_else(pc.match_substring_regex(out["date"], r"^\d{8}$"), out["date"], _NULL)
     out["amount"], readable = _typed(out["amount"], pa.float64(), r"^-?\d+([.,]\d+)?$")
     return out, pc.and_(pc.fill_null(matched, False), readable)
-
-
-def _digits(values: pa.Array, pattern: str = r"^\d+$") -> pa.Array:
-    return pc.fill_null(pc.match_substring_regex(values, pattern), False)
 
 
 def _periodic(name: str, lines: pa.Array, numbers: pa.Array) -> tuple[pa.Table | None, list[Problem]]:

@@ -16,7 +16,6 @@ import pytest
 
 from regionanalytics import load_region, metrics, validate
 from regionanalytics.accounts import categorise
-from regionanalytics.data import read_table
 from regionanalytics.exceptions import DataValidationError
 from regionanalytics.summary import key_metrics
 
