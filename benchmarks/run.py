@@ -373,6 +373,69 @@ def units_section() -> list[str]:
             f"| {n} | {ours:.1f} | {plain:.1f} | {plain / ours:.1f}× | {ours / n:.2f} s |"]
 
 
+def step_marginal(data_dir: str) -> dict:
+    """CPU seconds of reports on one warm worker (this process and its kernel), for N and 2N
+    reports of each kind after a warm-up: the marginal cost is (2N − N) / N."""
+    import psutil
+
+    from regionanalytics.runner import kernels
+    from regionanalytics.runner.execute import execute_report
+    from regionanalytics.runner.planning import plan_reports
+    from regionanalytics.data import load_region
+
+    region = load_region(data_dir)
+    units = {d: sorted(region.finance.loc[region.finance["division"] == d, "unit"].unique())
+             for d in region.divisions}
+    specs = plan_reports(PERIOD, Path(data_dir), None, region.divisions, units=units)
+    kinds = {"division": [s for s in specs if s.slug.startswith("division-") and s.unit is None],
+             "unit": [s for s in specs if s.unit is not None]}
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        def cpu() -> float:
+            me = psutil.Process()
+            kernel = kernels._WARM.get("km")
+            total = sum(me.cpu_times()[:2])
+            if kernel is not None and kernel.provisioner is not None:
+                total += sum(psutil.Process(kernel.provisioner.process.pid).cpu_times()[:2])
+            return total
+
+        def run(batch) -> tuple[float, float]:
+            start_cpu, start = cpu(), time.perf_counter()
+            for spec in batch:
+                result = execute_report(spec, tmp, 600, "bench")
+                if result.status != "ok":
+                    raise RuntimeError(result.error)
+            return cpu() - start_cpu, time.perf_counter() - start
+
+        execute_report(kinds["unit"][0], tmp, 600, "bench")  # the kernel started and warm
+        for kind, batch in kinds.items():
+            n = min(6, len(batch) // 2)
+            execute_report(batch[0], tmp, 600, "bench")  # this kind's first report: imports, caches
+            cpu_n, wall_n = run(batch[:n])
+            cpu_2n, wall_2n = run(batch[:2 * n])
+            out[kind] = {"n": n, "cpu_n": cpu_n, "cpu_2n": cpu_2n, "marginal_cpu": (cpu_2n - cpu_n) / n,
+                         "marginal_wall": (wall_2n - wall_n) / n}
+    kernels.shutdown_warm()
+    return out
+
+
+STEPS["marginal"] = step_marginal
+
+
+def marginal_section() -> list[str]:
+    r = json.loads(run_step("marginal", make_data(1))[2])
+    lines = ["## 10. Marginal cost of one more report on a warm worker", "",
+             "One worker process with its warm kernel runs N reports, then 2N, of the same kind "
+             "(after a warm-up); CPU seconds are the worker's and its kernel's together. The marginal "
+             "cost is (time for 2N − time for N) / N. The target is at most 0.6 s of CPU.", "",
+             "| kind | N | CPU for N | CPU for 2N | marginal CPU per report | marginal wall per report |",
+             "|---|---|---|---|---|---|"]
+    for kind, v in r.items():
+        lines.append(f"| {kind} | {v['n']} | {v['cpu_n']:.2f} | {v['cpu_2n']:.2f} | {v['marginal_cpu']:.2f} | "
+                     f"{v['marginal_wall']:.2f} |")
+    return lines
+
+
 def rerun_section(repeat: int) -> list[str]:
     """A re-run of the whole sample batch with nothing changed, from the command line,
     against the first run of the same batch."""
@@ -543,7 +606,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS.md"))
     parser.add_argument("--pseudonym-scales", nargs="+", type=int, default=[10])
-    parser.add_argument("--only", choices=("pseudonyms", "pdf", "rerun", "units", "sie"),
+    parser.add_argument("--only", choices=("pseudonyms", "pdf", "rerun", "units", "sie", "marginal"),
                         help="run section 5 (pseudonyms) or 6 (pdf) alone and replace it in the results file")
     args = parser.parse_args()
     if args.step:
@@ -555,7 +618,8 @@ def main() -> None:
                            "pdf": lambda: (6, pdf_section([1], args.repeat)),
                            "rerun": lambda: (7, rerun_section(args.repeat)),
                            "units": lambda: (8, units_section()),
-                           "sie": lambda: (9, sie_section(args.repeat))}[args.only]()
+                           "sie": lambda: (9, sie_section(args.repeat)),
+                           "marginal": lambda: (10, marginal_section())}[args.only]()
         replace_section(Path(args.out), number, section)
         print(f"wrote {args.out}")
         return
@@ -611,6 +675,7 @@ def main() -> None:
     lines += [""] + rerun_section(args.repeat)
     lines += [""] + units_section()
     lines += [""] + sie_section(args.repeat)
+    lines += [""] + marginal_section()
     if len(args.scales) > 1:
         a, b = args.scales[0], args.scales[-1]
         ra_, rb = results[a], results[b]

@@ -64,6 +64,14 @@ class RegionData:
         """Months with closed actuals in the finance table."""
         return sorted(self.finance.loc[self.finance["actual"].notna(), "month"].unique())
 
+    def copy(self) -> "RegionData":
+        """The same data set with tables of its own (shallow: pandas copies on write)."""
+        from dataclasses import replace
+
+        frames = {name: getattr(self, name).copy(deep=False) for name in list(TABLES) + ["central"]}
+        return replace(self, **frames, files=dict(self.files), missing=list(self.missing),
+                       fingerprint=dict(self.fingerprint), notes=list(self.notes))
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table of the contract (finance without the central level's rows)."""
         return {name: getattr(self, name) for name in TABLES}
@@ -176,6 +184,12 @@ def _with_categories(tables: dict[str, pd.DataFrame], files: dict) -> dict[str, 
     return tables
 
 
+#: The last data set loaded from the cache in this process, by folder and file digests: a
+#: warm kernel making one report after another loads it once. Callers get shallow copies
+#: (pandas' copy-on-write keeps the kept tables as they were whatever a caller changes).
+_LOADED: dict = {}
+
+
 def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     """Load and validate every table of a data folder.
 
@@ -195,13 +209,18 @@ def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     data_dir = Path(data_dir)
     files = table_files(data_dir) if data_dir.is_dir() else {}
     digests = fingerprint(files) if cache else {}
+    memo = (str(data_dir.resolve()), tuple(sorted(digests.items())))
+    if cache and _LOADED.get("key") == memo:
+        return _LOADED["region"].copy()
     cached = _cache.read(digests) if cache and set(files) >= set(REQUIRED_TABLES) else None
     if cached is not None:
         (tables_cached, notes) = cached
         missing = [t for t in TABLES if t not in files]
         tables = _with_categories({t: tables_cached.get(t, empty_table(t)) for t in TABLES}, files)
-        return RegionData(**tables, source=data_dir, files=files, missing=missing, fingerprint=digests,
-                          notes=notes)
+        region = RegionData(**tables, source=data_dir, files=files, missing=missing, fingerprint=digests,
+                            notes=notes)
+        _LOADED.update(key=memo, region=region)
+        return region.copy()
     frames, files, missing, problems, notes = _read_all(data_dir)
     if problems:
         raise DataValidationError(problems)

@@ -281,10 +281,12 @@ class DivisionReport(_Report):
         return views.Group([counts, worked])
 
     def _hours(self):
-        """Person-month hours of the division, computed once for every sick-leave view."""
+        """Person-month hours of the report's staff: the region's (computed once per kernel
+        for the key metrics) cut to the division or unit; the hours are per person and
+        month, so the cut is the same as computing them for these staff alone."""
         if getattr(self, "_hours_cache", None) is None:
-            self._hours_cache = metrics.hours_pair(self._only(self.data.employees), self.data.absence,
-                                                   self.period)
+            region = _region_figures(self.data, self.period)["hours"]
+            self._hours_cache = tuple(self._only(part).reset_index(drop=True) for part in region)
         return self._hours_cache
 
     def sick_leave_chart(self) -> views.Chart | views.Text:

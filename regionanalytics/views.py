@@ -49,8 +49,10 @@ class Chart:
     table: str = field(default="", repr=False)
 
     def png(self) -> bytes:
+        # the chart functions fit the figure already (tight_layout): a tight bounding box
+        # here would draw every chart a second time
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", bbox_inches="tight")
+        self.figure.savefig(buffer, format="png")
         return buffer.getvalue()
 
     def _html(self, png: str) -> str:

@@ -187,3 +187,29 @@ def test_killed_run_leaves_no_partial_report_and_the_next_run_finishes(tmp_path)
     result = run_batch("2021-T1", SAMPLE, out, divisions=["Länsteknik", "Service"], progress=False)
     assert result.ok and len(result.reports) == 3
     assert all((out / "2021-T1" / f"{r.slug}.html").exists() for r in result.reports)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("kernels")
+def test_a_warm_kernel_forgets_the_previous_report(tmp_path):
+    """Two reports in one warm kernel: the second sees none of the first's names."""
+    import nbformat
+
+    from regionanalytics.runner.execute import execute_report
+    from regionanalytics.runner.kernels import shutdown_warm
+    from regionanalytics.runner.planning import ReportSpec
+
+    first, second = tmp_path / "first.ipynb", tmp_path / "second.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "leftover = 1\nimport matplotlib.pyplot as plt\nfig = plt.figure()")]), first)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import matplotlib.pyplot as plt\n"
+        "assert 'leftover' not in globals() and 'fig' not in globals(), sorted(globals())\n"
+        "assert not plt.get_fignums()")]), second)
+    out = tmp_path / "out"
+    try:
+        results = [execute_report(ReportSpec(nb.stem, nb.stem, str(nb), {}), str(out), 120, "x")
+                   for nb in (first, second)]
+    finally:
+        shutdown_warm()
+    assert [r.status for r in results] == ["ok", "ok"], [r.error for r in results]

@@ -52,12 +52,12 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
     try:
         for attempt in (1, 2):
             try:
-                km = warm_kernel(cwd) if warm else None
-                pm.execute_notebook(
+                km, used = warm_kernel(cwd) if warm else (None, False)
+                nb = pm.execute_notebook(
                     spec.notebook, str(partial), parameters=spec.parameters,
                     kernel_name="python3", cwd=cwd, progress_bar=False, log_output=False,
                     execution_timeout=timeout, start_timeout=KERNEL_START_TIMEOUT,
-                    report_mode=False, km=km, engine_name=_engine())
+                    report_mode=False, km=km, engine_name=_engine(), reset_namespace=used)
                 break
             except PapermillExecutionError:
                 raise
@@ -69,7 +69,6 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
                                                nbformat.read(partial, as_version=4).cells)
                 if attempt == 2 or ran:
                     raise
-        nb = nbformat.read(partial, as_version=4)
         html = notebook_to_html(nb, spec.title)
         atomic_write(out / f"{spec.slug}.html", html)
         if pdf is not None:
@@ -77,8 +76,7 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
 
             print_pdf(out / f"{spec.slug}.html", out / f"{spec.slug}.pdf", **pdf)
             result.pdf = f"{spec.slug}.pdf"
-        _without_local_paths(partial, nb)
-        os.replace(partial, out / f"{spec.slug}.ipynb")
+        os.replace(partial, out / f"{spec.slug}.ipynb")  # written once, by papermill, as it ends
         (out / f"{spec.slug}.error.ipynb").unlink(missing_ok=True)
         result.status, result.html, result.notebook = "ok", f"{spec.slug}.html", f"{spec.slug}.ipynb"
         result.figures = figures_from_notebook(nb)
@@ -92,38 +90,73 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
     return result
 
 
-def _without_local_paths(path: Path, nb) -> None:
+def _without_local_paths(nb) -> None:
     """Papermill records where it read and wrote the notebook on this machine; keep only
     the file names (the manifest says which notebook and version made the report)."""
-    import nbformat
-
     meta = nb.metadata.get("papermill", {})
     for key in ("input_path", "output_path"):
         if meta.get(key):
             meta[key] = Path(meta[key]).name
-    nbformat.write(nb, str(path))
 
 
 _ENGINE = "regionanalytics"
 
 
 def _engine() -> str:
-    """Our papermill engine, registered in papermill's engine registry on first use: its
-    own nbclient engine, but the notebook is written once when the run ends (and once when
-    it starts) instead of twice per cell — 40 writes of a report with its images were a
-    tenth of its time. A report that fails or whose kernel dies is still written, with
-    every output so far, when papermill completes the run."""
+    """Our papermill engine, registered in papermill's engine registry on first use.
+
+    - The notebook is written once when the run ends (and once when it starts) instead of
+      twice per cell: 40 writes of a report with its images were a tenth of its time. A
+      report that fails or whose kernel dies is still written, with every output so far,
+      when papermill completes the run.
+    - The notebook keeps only the file names of where it was read and written.
+    - In a reused kernel the namespace is reset by the report's own kernel client before
+      its first cell (``reset_namespace``): a second client only for the reset cost a
+      connection and a round trip per report.
+    """
+    import nbformat
+    from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    from .kernels import RESET_CODE
 
     if _ENGINE not in papermill_engines._engines:
+        class ResetFirstClient(PapermillNotebookClient):
+            reset_first = False
+
+            def papermill_execute_cells(self):
+                if self.reset_first and self.nb.cells:
+                    first = self.nb.cells[0]  # nbclient puts an executed cell in its place
+                    try:
+                        self.execute_cell(nbformat.v4.new_code_cell(RESET_CODE), 0, store_history=False)
+                    finally:
+                        self.nb.cells[0] = first
+                super().papermill_execute_cells()
+
         class SaveAtEndEngine(NBClientEngine):
             @classmethod
-            def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                         stderr_file=None, start_timeout=60, execution_timeout=None,
+                                         reset_namespace=False, **kwargs):
+                # papermill's own engine, with our client (its arguments passed on as it does)
+                kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+                final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                                     kernel_name=kernel_name, log=logger, log_output=log_output,
+                                     stdout_file=stdout_file, stderr_file=stderr_file)
                 save, nb_man.save = nb_man.save, lambda **_: None
+                done = False
                 try:
-                    return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+                    client = ResetFirstClient(nb_man, **final)
+                    client.reset_first = reset_namespace
+                    result = client.execute()
+                    done = True
+                    return result
                 finally:
-                    nb_man.save = save  # papermill's notebook_complete writes it once
+                    _without_local_paths(nb_man.nb)
+                    if not done:  # a dead kernel: papermill's notebook_complete writes what ran
+                        nb_man.save = save
 
         papermill_engines.register(_ENGINE, SaveAtEndEngine)
     return _ENGINE
