@@ -159,13 +159,19 @@ class DivisionReport(_Report):
                           + narrative.staff(self._row, self.period, self.unknown)
                           + narrative.goals(dict(zip(goals["perspective"], goals["assessment"]))))
 
+    def _unit_forecasts(self) -> pd.DataFrame:
+        """The forecast of every unit (the forecast table and the data notes read it)."""
+        if getattr(self, "_forecast_cache", None) is None:
+            self._forecast_cache = metrics.forecast_deviation(
+                self._only(self.data.forecast), self._only(self.data.finance), self.period, by=["unit"])
+        return self._forecast_cache
+
     def data_notes(self) -> views.Markup:
         """What a reader should know about the division's data: units without a forecast
         (their budget stands in), units without finance rows in a month, figures that
         cannot be given."""
         notes = []
-        fc = metrics.forecast_deviation(self._only(self.data.forecast), self._only(self.data.finance),
-                                        self.period, by=["unit"])
+        fc = self._unit_forecasts()
         lacking = fc.loc[fc["units_without_forecast"] > 0, "unit"].tolist()
         if lacking:
             notes.append(TEXTS["no_forecast_units"].format(when=self.period.when_sv, units=", ".join(lacking)))
@@ -200,7 +206,7 @@ class DivisionReport(_Report):
 
     def forecast_table(self) -> views.Table:
         forecast, finance = self._only(self.data.forecast), self._only(self.data.finance)
-        fc = metrics.forecast_deviation(forecast, finance, self.period, by=["unit"])
+        fc = self._unit_forecasts()
         total = metrics.forecast_deviation(forecast, finance, self.period, by=[]).iloc[0].to_dict()
         total["unit"] = labels.DIVISION_TOTAL
         return views.table(fc, [

@@ -20,14 +20,38 @@ TEMPLATES = Path(__file__).parents[1] / "templates"
 _REMOTE = re.compile(r"""<(script|link|img|iframe)[^>]+(src|href)\s*=\s*["']?(https?:)?//""", re.I)
 
 
+_FOCUSABLE = re.compile(r'<div class="(jp-Cell-inputWrapper|[^"]*\bjp-OutputArea-output\b[^"]*)"')
+
+
 @lru_cache(maxsize=1)
 def html_exporter():
     """The HTML exporter, made once per process: its Jinja templates are compiled on first
-    use and kept (made anew for every report, compiling them was a tenth of a report's time)."""
+    use and kept (made anew for every report, compiling them was a tenth of a report's time).
+
+    nbconvert's exporter parses its finished page once more (BeautifulSoup) to give every
+    image an alt text and every input and output area ``tabindex="0"``; our template
+    writes each chart's alt text, and the focusable areas are marked here as the page is
+    written — the same page, without a second parse of a page full of images."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="report")
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter's own steps (nbconvert 7) before its BeautifulSoup pass
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _FOCUSABLE.sub(lambda m: m.group(0) + ' tabindex="0"', body), resources
+
+    exporter = ReportExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="report")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
