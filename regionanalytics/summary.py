@@ -82,6 +82,23 @@ def _division_and_region(func, *args) -> pd.DataFrame:
     return pd.concat([per_division, region], ignore_index=True)
 
 
+def _forecast_prev_tertial(forecast: pd.DataFrame, finance: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Each division's (and the region's) forecast at the end of the previous tertial; the
+    change since then is taken once the current forecast stands beside it."""
+    earlier = period.previous_tertial()
+    if earlier is None:
+        return pd.DataFrame({"division": [REGION_ROW], "forecast_prev_tertial": [float("nan")]})
+    prev = _division_and_region(metrics.forecast_deviation, forecast, finance, earlier)
+    return prev[["division", "forecast"]].rename(columns={"forecast": "forecast_prev_tertial"})
+
+
+def _extra_hours(employees: pd.DataFrame, period: Period, structure: pd.DataFrame, by: list[str]):
+    """:func:`metrics.extra_hours` with the årsarbetare of ``structure`` (division and region rows)."""
+    own = structure[structure["division"] != REGION_ROW] if by else \
+        structure[structure["division"] == REGION_ROW].drop(columns="division")
+    return metrics.extra_hours(employees, period, by=by, structure=own.reset_index(drop=True))
+
+
 def _region_only(row: pd.DataFrame) -> pd.DataFrame:
     return row.assign(division=REGION_ROW)[["division"] + list(row.columns)]
 
@@ -211,6 +228,7 @@ def key_metrics_wide(data: RegionData, period: str | Period, hours: tuple | None
     # every figure reads only these months: select them once from the large tables
     employees = metrics.in_months(data.employees, period.compared_months)
     finance = metrics.in_months(data.finance, period.two_years_months)
+    structure = _division_and_region(metrics.staff_structure, employees, period)
     frames = [
         _division_and_region(metrics.budget_deviation, finance, period)
         .rename(columns={"change": "result_change"}),
@@ -219,10 +237,10 @@ def key_metrics_wide(data: RegionData, period: str | Period, hours: tuple | None
         _division_and_region(metrics.headcount, employees, period),
         _division_and_region(_headcount_change_by_form, employees, period),
         _division_and_region(metrics.worked_hours, employees, period),
-        _division_and_region(metrics.staff_structure, employees, period),
+        structure,
         _division_and_region(metrics.turnover, employees, period)[["division", "turnover_pct"]],
-        _division_and_region(metrics.extra_hours, employees, period),
-        _division_and_region(metrics.forecast_change, data.forecast, finance, period).drop(columns="forecast"),
+        _division_and_region(_extra_hours, employees, period, structure),
+        _forecast_prev_tertial(data.forecast, finance, period),
         _division_and_region(metrics.staff_costs, finance, period),
         _region_only(metrics.region_result(finance, metrics.in_months(data.central, period.two_years_months),
                                            period).drop(columns=["net_cost_prev_year",
@@ -239,6 +257,7 @@ def key_metrics_wide(data: RegionData, period: str | Period, hours: tuple | None
     order = {d: i for i, d in enumerate(sorted(set(wide["division"]) - {REGION_ROW}))}
     order[REGION_ROW] = len(order)
     wide = wide.sort_values("division", key=lambda s: s.map(order)).reset_index(drop=True)
+    wide["forecast_change_since_tertial"] = wide["forecast"] - wide["forecast_prev_tertial"]
     for col in KEY_METRICS:
         if col not in wide:
             wide[col] = float("nan")

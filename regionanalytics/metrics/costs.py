@@ -22,11 +22,11 @@ def _in(finance: pd.DataFrame, categories) -> pd.DataFrame:
     return finance[finance["category"].isin(list(categories))]
 
 
-def _sum(finance: pd.DataFrame, months: list[str], by: list[str], categories, name: str,
+def _sum(rows: pd.DataFrame, by: list[str], categories, name: str,
          column: str = "actual", sign: float = -1.0) -> pd.DataFrame:
-    """``sign`` × the sum of ``column`` over rows of ``categories`` in ``months`` (NaN
-    where a group has none), as column ``name``."""
-    rows = _in(in_months(finance, months), categories)
+    """``sign`` × the sum of ``column`` over ``rows`` of ``categories`` (NaN where a group
+    has none), as column ``name``. ``rows`` are those of one span (selected once)."""
+    rows = _in(rows, categories)
     out = group_sum(rows, by, [column]).rename(columns={column: name})
     out[name] = out[name] * sign + 0.0
     return out
@@ -66,12 +66,13 @@ def staff_costs(finance: pd.DataFrame, period: str | Period,
     period = Period.parse(period)
     by = as_by(by)
     check_by(finance, by, "finance")
-    now, before = period.months, period.previous_year().months
+    staff = _in(finance, [PERSONNEL, HIRED_STAFF])
+    now, before = in_months(staff, period.months), in_months(staff, period.previous_year().months)
     out = _complete(finance, by, [
-        _sum(finance, now, by, [PERSONNEL], "personnel_cost"),
-        _sum(finance, before, by, [PERSONNEL], "personnel_cost_prev_year"),
-        _sum(finance, now, by, [HIRED_STAFF], "hired_staff_cost"),
-        _sum(finance, before, by, [HIRED_STAFF], "hired_staff_cost_prev_year"),
+        _sum(now, by, [PERSONNEL], "personnel_cost"),
+        _sum(before, by, [PERSONNEL], "personnel_cost_prev_year"),
+        _sum(now, by, [HIRED_STAFF], "hired_staff_cost"),
+        _sum(before, by, [HIRED_STAFF], "hired_staff_cost_prev_year"),
     ])
     out["personnel_cost_change_pct"] = pct(out["personnel_cost"] - out["personnel_cost_prev_year"],
                                            out["personnel_cost_prev_year"])
@@ -103,12 +104,12 @@ def net_cost(finance: pd.DataFrame, period: str | Period,
     period = Period.parse(period)
     by = as_by(by)
     check_by(finance, by, "finance")
-    now, before = period.months, period.previous_year().months
+    now, before = in_months(finance, period.months), in_months(finance, period.previous_year().months)
     out = _complete(finance, by, [
-        _sum(finance, now, by, [OPERATING_REVENUE], "operating_revenue", sign=1.0),
-        _sum(finance, now, by, [c for c in NET_COST if c != OPERATING_REVENUE], "operating_costs"),
-        _sum(finance, now, by, NET_COST, "net_cost"),
-        _sum(finance, before, by, NET_COST, "net_cost_prev_year"),
+        _sum(now, by, [OPERATING_REVENUE], "operating_revenue", sign=1.0),
+        _sum(now, by, [c for c in NET_COST if c != OPERATING_REVENUE], "operating_costs"),
+        _sum(now, by, NET_COST, "net_cost"),
+        _sum(before, by, NET_COST, "net_cost_prev_year"),
     ])
     out["net_cost_change_pct"] = pct(out["net_cost"] - out["net_cost_prev_year"],
                                      out["net_cost_prev_year"])
@@ -145,19 +146,19 @@ def region_result(finance: pd.DataFrame, central: pd.DataFrame, period: str | Pe
     [[160.0, 150.0, 6.666666666666667, 200.0, 180.0, 11.11111111111111, -5.0, 35.0, 36.0, 30.0]]
     """
     period = Period.parse(period)
-    rows = pd.concat([finance, central], ignore_index=True)
-    now, before = period.months, period.previous_year().months
+    columns = ["month", "category", "actual", "budget"]
+    rows = pd.concat([finance[columns], central[columns]], ignore_index=True)
+    now, before = in_months(rows, period.months), in_months(rows, period.previous_year().months)
+    everything = NET_COST + TAX_FINANCING + FINANCIAL_ITEMS
     parts = [
-        _sum(rows, now, [], NET_COST, "net_cost"),
-        _sum(rows, before, [], NET_COST, "net_cost_prev_year"),
-        _sum(rows, now, [], TAX_FINANCING, "tax_revenue", sign=1.0),
-        _sum(rows, before, [], TAX_FINANCING, "tax_revenue_prev_year", sign=1.0),
-        _sum(rows, now, [], FINANCIAL_ITEMS, "financial_net", sign=1.0),
-        _sum(rows, now, [], NET_COST + TAX_FINANCING + FINANCIAL_ITEMS, "region_result", sign=1.0),
-        _sum(rows, now, [], NET_COST + TAX_FINANCING + FINANCIAL_ITEMS, "region_result_budget",
-             column="budget", sign=1.0),
-        _sum(rows, before, [], NET_COST + TAX_FINANCING + FINANCIAL_ITEMS, "region_result_prev_year",
-             sign=1.0),
+        _sum(now, [], NET_COST, "net_cost"),
+        _sum(before, [], NET_COST, "net_cost_prev_year"),
+        _sum(now, [], TAX_FINANCING, "tax_revenue", sign=1.0),
+        _sum(before, [], TAX_FINANCING, "tax_revenue_prev_year", sign=1.0),
+        _sum(now, [], FINANCIAL_ITEMS, "financial_net", sign=1.0),
+        _sum(now, [], everything, "region_result", sign=1.0),
+        _sum(now, [], everything, "region_result_budget", column="budget", sign=1.0),
+        _sum(before, [], everything, "region_result_prev_year", sign=1.0),
     ]
     out = pd.concat(parts, axis=1)
     out["net_cost_change_pct"] = pct(out["net_cost"] - out["net_cost_prev_year"], out["net_cost_prev_year"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..periods import Period
@@ -172,18 +173,21 @@ def turnover(employees: pd.DataFrame, period: str | Period,
     period = Period.parse(period)
     by = as_by(by)
     check_by(employees, by, "employees")
-    before = [period.previous_year_end_month] + period.months[:-1]
-    rows = in_months(employees, before + period.months[-1:])
-    permanent = rows[rows["employment"] == "tillsvidare"]
-    present = rows[["month", "person_id"]].drop_duplicates()
-    present = present.assign(month=_next_month(present["month"], -1), _stays=True)
-    was = permanent[permanent["month"].isin(before)].drop_duplicates(by + ["month", "person_id"])
-    was = was.merge(present, on=["month", "person_id"], how="left")
-    was["leavers"] = was["_stays"].isna().astype("float64")
-    leavers = group_sum(was, by, ["leavers"])
-    in_period = permanent[permanent["month"].isin(period.months)]
-    # distinct persons per month, summed over the months, over the number of months
-    monthly = in_period.drop_duplicates(by + ["month", "person_id"]).assign(tillsvidare_avg=1.0)
+    months = [period.previous_year_end_month] + period.months
+    rows = in_months(employees, months)
+    # persons and months as integers: "in no row the next month" is one lookup per row
+    person, _ = pd.factorize(rows["person_id"])
+    codes, distinct = pd.factorize(rows["month"])
+    month = np.array([months.index(m) for m in distinct], dtype=np.int64)[codes]
+    key = person.astype(np.int64) * len(months) + month
+    permanent = (rows["employment"] == "tillsvidare").to_numpy()
+    frame = rows.loc[permanent, by].copy() if by else pd.DataFrame(index=rows.index[permanent])
+    frame["_key"], frame["_month"] = key[permanent], month[permanent]
+    frame = frame.drop_duplicates()  # a person once per group and month
+    was = frame[frame["_month"] < len(months) - 1]
+    stays = np.isin(was["_key"].to_numpy() + 1, key)
+    leavers = group_sum(was.assign(leavers=(~stays).astype("float64")), by, ["leavers"])
+    monthly = frame[frame["_month"] > 0].assign(tillsvidare_avg=1.0)
     average = group_sum(monthly, by, ["tillsvidare_avg"])
     average["tillsvidare_avg"] = average["tillsvidare_avg"] / len(period.months)
     out = join_by(leavers, average, by)
@@ -193,17 +197,24 @@ def turnover(employees: pd.DataFrame, period: str | Period,
 
 
 def _next_month(months: pd.Series, step: int) -> pd.Series:
-    """``YYYY-MM`` strings moved by ``step`` months."""
-    index = pd.PeriodIndex(months, freq="M") + step
-    return pd.Series(index.strftime("%Y-%m"), index=months.index)
+    """``YYYY-MM`` strings moved by ``step`` months (each distinct month computed once).
+
+    >>> _next_month(pd.Series(["2021-01", "2020-12", "2021-01"]), -1).tolist()
+    ['2020-12', '2020-11', '2020-12']
+    """
+    distinct = pd.Series(months.unique())
+    moved = (pd.PeriodIndex(distinct, freq="M") + step).strftime("%Y-%m")
+    return months.map(dict(zip(distinct, moved)))
 
 
 def extra_hours(employees: pd.DataFrame, period: str | Period,
-                by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+                by: str | Sequence[str] | None = ("division",),
+                structure: pd.DataFrame | None = None) -> pd.DataFrame:
     """Övertid and mertid over the period, in hours and per årsarbetare.
 
     NaN where the export has no such column. Per årsarbetare divides by
-    :func:`staff_structure`'s ``fte`` in the period's last month.
+    :func:`staff_structure`'s ``fte`` in the period's last month (``structure`` may hold
+    it, computed already for the same ``by``).
 
     Returns
     -------
@@ -216,7 +227,8 @@ def extra_hours(employees: pd.DataFrame, period: str | Period,
     rows = in_months(employees, period.months)
     columns = [c for c in ("overtime_hours", "additional_hours") if c in rows]
     sums = group_sum(rows, by, columns) if columns else group_sum(rows.assign(_n=0.0), by, ["_n"])
-    out = join_by(sums, staff_structure(employees, period, by=by), by)
+    structure = structure if structure is not None else staff_structure(employees, period, by=by)
+    out = join_by(sums, structure, by)
     for column, per in (("overtime_hours", "overtime_per_fte"), ("additional_hours", "additional_per_fte")):
         if column not in out:
             out[column] = float("nan")

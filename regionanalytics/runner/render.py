@@ -64,8 +64,9 @@ def html_exporter():
 
 def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     """Render an executed notebook as a standalone, code-free HTML page."""
-    nb = nbformat.from_dict(nb)
-    nb.metadata["title"] = title
+    # a shallow copy with the title (nbconvert deep-copies the notebook itself)
+    nb = nbformat.NotebookNode({**nb, "metadata": nbformat.NotebookNode({**nb.get("metadata", {}),
+                                                                          "title": title})})
     body, _ = html_exporter().from_notebook_node(nb, resources={"ra_css": PAGE_CSS})
     if _REMOTE.search(body):  # a guard: a shared report must open on a closed network
         raise RenderError("The rendered report refers to a remote resource, so it would not open on a "
