@@ -44,8 +44,11 @@ def key_figures(data_dir: str, year: int, last_month: int) -> pd.DataFrame:
 ;;
         CREATE TABLE employees AS SELECT "Månad" AS month, "Person-id" AS person_id, "Division" AS division,
                "Anställningsform" AS employment, "Schemalagd tid"::DOUBLE AS scheduled_hours,
-               "Arbetad tid"::DOUBLE AS worked_hours
+               "Arbetad tid"::DOUBLE AS worked_hours, "Sysselsättningsgrad"::DOUBLE AS rate
         FROM read_csv('{d}/employees.csv.gz', delim=';', decimal_separator=',', header=true)
+;;
+        -- a rate column written in percent (any value above 1) is read as shares
+        UPDATE employees SET rate = rate / 100 WHERE (SELECT max(rate) FROM employees) > 1
 ;;
         CREATE TABLE absence AS SELECT person_id, "start"::DATE AS s, "end"::DATE AS e, extent::DOUBLE AS extent
         FROM read_csv('{d}/absence.csv', header=true)
@@ -54,6 +57,8 @@ def key_figures(data_dir: str, year: int, last_month: int) -> pd.DataFrame:
     con.register("cal_df", _calendar(f"{int(first_month[:4]) - 1}-01-01", f"{year}-12-31"))
     _run(con, "CREATE TABLE cal AS SELECT day::DATE AS day, work FROM cal_df")
     m, p = tuple(months), tuple(prev)
+    chain = [prev_dec] + months
+    steps = ", ".join(f"('{a}', '{b}')" for a, b in zip(chain, chain[1:]))
     sql = f"""
     WITH econ AS (
         SELECT division,
@@ -113,13 +118,31 @@ def key_figures(data_dir: str, year: int, last_month: int) -> pd.DataFrame:
         FROM pm GROUP BY division),
     work AS (
         SELECT division, sum(worked_hours) FILTER (WHERE month IN {m}) AS worked_hours
-        FROM employees GROUP BY division)
+        FROM employees GROUP BY division),
+    rates AS (  -- each monthly-paid person's rates in the period's last month, added up
+        SELECT division, person_id, sum(rate) AS rate FROM staff WHERE month = '{end}' GROUP BY ALL),
+    structure AS (
+        SELECT division, sum(rate) AS fte, 100 * avg(CASE WHEN rate >= 1 - 1e-9 THEN 1 ELSE 0 END)
+               AS fulltime_share_pct
+        FROM rates GROUP BY division),
+    perm AS (SELECT DISTINCT division, person_id, month FROM employees WHERE employment = 'tillsvidare'),
+    steps AS (SELECT * FROM (VALUES {steps}) AS t(month, next_month)),
+    leavers AS (  -- tillsvidare in a month and in no row of the month after
+        SELECT p.division, count(*) AS leavers FROM perm p JOIN steps USING (month)
+        WHERE NOT EXISTS (SELECT 1 FROM employees e WHERE e.person_id = p.person_id
+                          AND e.month = steps.next_month)
+        GROUP BY p.division),
+    turnover AS (
+        SELECT division, 100 * coalesce(max(l.leavers), 0) / (count(*) / {len(months)}) AS turnover_pct
+        FROM perm LEFT JOIN leavers l USING (division) WHERE perm.month IN {m} GROUP BY division)
     SELECT econ.division, result, budget, result - budget AS budget_deviation, result_prev_year,
            forecast, annual_budget, forecast - annual_budget AS forecast_deviation,
            headcount, headcount - headcount_start AS headcount_change, worked_hours,
-           sick_leave_pct, sick_leave_pct_prev_year, long_term_sick_share_pct
+           sick_leave_pct, sick_leave_pct_prev_year, long_term_sick_share_pct,
+           fte, fulltime_share_pct, turnover_pct
     FROM econ JOIN ab USING (division) LEFT JOIN fc USING (division) LEFT JOIN hc USING (division)
-    LEFT JOIN sick USING (division) LEFT JOIN work USING (division)
+    LEFT JOIN sick USING (division) LEFT JOIN work USING (division) LEFT JOIN structure USING (division)
+    LEFT JOIN turnover USING (division)
     ORDER BY division
     """
     wide = con.execute(sql).df()
