@@ -123,13 +123,15 @@ def test_production(sample):
 
 @pytest.mark.slow
 def test_sample_is_regenerated_byte_for_byte(tmp_path):
-    """data/sample is what scripts/make_sample.py writes from its seed."""
+    """data/sample and its SIE export data/sample-sie are what scripts/make_sample.py
+    writes from its seed."""
     import subprocess
     import sys
 
     from .conftest import ROOT, SAMPLE
 
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_sample.py"), str(tmp_path)], check=True,
-                   cwd=ROOT, capture_output=True)
-    for path in SAMPLE.iterdir():
-        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_sample.py"), str(tmp_path / "sample")],
+                   check=True, cwd=ROOT, capture_output=True)
+    for folder in (SAMPLE, SAMPLE.parent / "sample-sie"):
+        for path in folder.iterdir():
+            assert (tmp_path / folder.name / path.name).read_bytes() == path.read_bytes(), path.name
