@@ -439,7 +439,8 @@ def marginal_section() -> list[str]:
               "- In the kernel, the report's own work: a division report's calls take about 0.45 s warm in "
               "one process, a unit report's 0.35 s; the two charts are 0.18–0.2 s of that "
               "(matplotlib's text layout and drawing; a tight bounding box at save time drew every chart "
-              "twice and is gone). The data set is kept per kernel by file digest (it was loaded from "
+              "twice and is gone, and the month charts have fixed margins instead of a tight layout "
+              "that measured every text first). The data set is kept per kernel by file digest (it was loaded from "
               "the parquet cache for every report, 0.08 s), and a report's sick-leave hours are cut "
               "from the region's instead of computed again (0.07 s).",
               "- Per cell, about 5 ms of CPU (the kernel's execute round trip and the client's "

@@ -75,6 +75,13 @@ def title_of(chart_function) -> str:
     return inspect.signature(chart_function).parameters["title"].default
 
 
+def _monthly_layout(fig: plt.Figure) -> None:
+    """Fixed margins for the month charts (short number ticks, month names, a title): the
+    same room as a tight layout gives them, without measuring every text first (that cost
+    a third of each chart's drawing)."""
+    fig.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.13)
+
+
 def _month_labels(months) -> list[str]:
     return [MONTH_NAMES_SV[int(m[5:]) - 1][:3] for m in months]
 
@@ -91,7 +98,7 @@ def cumulative_result(monthly: pd.DataFrame, title: str = labels.CHARTS["cumulat
     _sv_axis(ax, decimals=1)
     ax.set_title(title)
     ax.legend(loc="best")
-    fig.tight_layout()
+    _monthly_layout(fig)
     return fig
 
 
@@ -132,7 +139,7 @@ def sick_leave_by_month(df: pd.DataFrame, year: int, title: str = labels.CHARTS[
     ax.set_ylim(bottom=0)
     ax.set_title(title)
     ax.legend(loc="best")
-    fig.tight_layout()
+    _monthly_layout(fig)
     return fig
 
 
