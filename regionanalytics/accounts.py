@@ -124,7 +124,6 @@ def categorise(accounts: pd.Series, rules=None) -> pd.Series:
     table = _rules_frame(rules)
     codes, uniques = pd.factorize(accounts)
     text = pd.Series(uniques, dtype=object).astype(str).str.strip()
-    found = pd.Series(np.nan, index=text.index, dtype=object)
     names = table.dropna(subset=["name"]).drop_duplicates("name", keep="first")
     found = text.str.casefold().map(dict(zip(names["name"], names["category"])))
     number = pd.to_numeric(text.where(text.str.fullmatch(r"\d+")), errors="coerce")

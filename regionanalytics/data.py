@@ -12,7 +12,7 @@ from .exceptions import DataValidationError, Problem
 from .iorw import fingerprint
 from .loaders import ROW, empty_table, read_raw
 from .schema import TABLES, table_files
-from .validation import check_region, check_table, select_sick_leave, table_notes
+from .validation import check_region, check_table, resolve_units, select_sick_leave, table_notes
 
 #: Tables without which no report can be made.
 REQUIRED_TABLES = ("finance", "employees")
@@ -151,7 +151,9 @@ def _read_all(data_dir: Path):
         notes += table_notes_
         if frame is not None:
             frames[table] = frame
-    problems += check_region(frames, {t: p.name for t, p in files.items()})
+    names = {t: p.name for t, p in files.items()}
+    problems += resolve_units(frames, names)  # kostnadsställen to units and divisions, in place
+    problems += check_region(frames, names)
     return frames, files, missing, problems, notes
 
 

@@ -535,11 +535,10 @@ class RegionOverview(_Report):
         """Personnel costs and hired staff per division against last year."""
         if "personnel_cost" in self.unknown:
             return _missing(self.unknown["personnel_cost"])
-        total = self.key[self.key["division"] == REGION_ROW].iloc[0].to_dict()
-        total["division"] = labels.REGION_TOTAL
         fin = self.data.finance
         rows = metrics.staff_costs(fin, self.period, by=["division"])
-        total.update(metrics.staff_costs(fin, self.period, by=[]).iloc[0].to_dict())
+        total = {**metrics.staff_costs(fin, self.period, by=[]).iloc[0].to_dict(),
+                 "division": labels.REGION_TOTAL}
         return views.table(rows, [("division", "text")] + _STAFF_COST_COLUMNS, total=total,
                            caption=TEXTS["staff_costs_caption"].format(period_sv=self.period.label_sv))
 

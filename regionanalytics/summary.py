@@ -82,16 +82,6 @@ def _division_and_region(func, *args) -> pd.DataFrame:
     return pd.concat([per_division, region], ignore_index=True)
 
 
-def _forecast_prev_tertial(forecast: pd.DataFrame, finance: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Each division's (and the region's) forecast at the end of the previous tertial; the
-    change since then is taken once the current forecast stands beside it."""
-    earlier = period.previous_tertial()
-    if earlier is None:
-        return pd.DataFrame({"division": [REGION_ROW], "forecast_prev_tertial": [float("nan")]})
-    prev = _division_and_region(metrics.forecast_deviation, forecast, finance, earlier)
-    return prev[["division", "forecast"]].rename(columns={"forecast": "forecast_prev_tertial"})
-
-
 def _extra_hours(employees: pd.DataFrame, period: Period, structure: pd.DataFrame, by: list[str]):
     """:func:`metrics.extra_hours` with the årsarbetare of ``structure`` (division and region rows)."""
     own = structure[structure["division"] != REGION_ROW] if by else \
@@ -240,7 +230,7 @@ def key_metrics_wide(data: RegionData, period: str | Period, hours: tuple | None
         structure,
         _division_and_region(metrics.turnover, employees, period)[["division", "turnover_pct"]],
         _division_and_region(_extra_hours, employees, period, structure),
-        _forecast_prev_tertial(data.forecast, finance, period),
+        _division_and_region(metrics.forecast_prev_tertial, data.forecast, finance, period),
         _division_and_region(metrics.staff_costs, finance, period),
         _region_only(metrics.region_result(finance, metrics.in_months(data.central, period.two_years_months),
                                            period).drop(columns=["net_cost_prev_year",

@@ -388,11 +388,12 @@ def account_problems(finance: pd.DataFrame, accounts: pd.DataFrame | None, name:
 
 
 def check_region(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[Problem]:
-    """Checks across tables: divisions known to finance, spells of known persons.
+    """Checks across tables: accounts the plan maps, divisions known to finance, spells of
+    known persons. Run after :func:`resolve_units` (finance rows then have their units).
 
     ``tables`` hold the parsed frames (with row numbers); ``names`` their file names.
     """
-    problems: list[Problem] = resolve_units(tables, names)
+    problems: list[Problem] = []
     finance = tables.get("finance")
     if finance is not None:
         problems += account_problems(finance, tables.get("accounts"), names["finance"],

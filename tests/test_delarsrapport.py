@@ -128,3 +128,33 @@ def test_changes_in_the_first_tertial_have_no_previous(tmp_path, region):
     _write_changes(out, region, Period.parse("2021-T1"), summary)
     changes = pd.read_csv(out / "changes.csv")
     assert len(changes) == len(summary) and changes["previous_tertial"].isna().all()
+
+
+def test_investments_from_a_workbook_as_the_economy_system_writes_it(tmp_path, region):
+    """A workbook with a title row, Swedish headers with units, amounts as text with spaces
+    and decimal commas, and no actuals yet for the months after April."""
+    from openpyxl import Workbook
+
+    _finance(tmp_path)
+    _employees(tmp_path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Investeringar"
+    ws.append(["Investeringsuppföljning 2021, Kirurgi"])
+    ws.append([])
+    ws.append(["Månad", "Division", "Investeringsprojekt", "Utfall (tkr)", "Budget (tkr)"])
+    for m in range(1, 13):
+        actual = {1: "1 200,5", 2: "800", 3: None, 4: "2 000"}.get(m) if m <= 4 else None
+        ws.append([f"2021-{m:02d}", "Kirurgi", "Ny operationssal", actual, "1 000"])
+    ws.append(["2021-03", "Kirurgi", "Röntgen", "350,0", None])  # an unbudgeted purchase
+    wb.save(tmp_path / "investments.xlsx")
+    data = load_region(tmp_path, cache=False)
+    inv = metrics.investments(data.investments, "2021-T1", by=["project"]).set_index("project")
+    # Ny operationssal: 1 200,5 + 800 + (nothing in March) + 2 000 = 4 000,5 tkr against
+    # 4 × 1 000 to date and 12 × 1 000 for the year: 33,3 % of the year's budget used
+    assert inv.loc["Ny operationssal", "investments"] == pytest.approx(4000.5)
+    assert inv.loc["Ny operationssal", "investment_budget"] == pytest.approx(4000)
+    assert inv.loc["Ny operationssal", "investment_pct"] == pytest.approx(100 * 4000.5 / 12000)
+    # the purchase without a budget: 350 tkr spent, no budget, so no share of it
+    assert inv.loc["Röntgen", "investments"] == pytest.approx(350)
+    assert pd.isna(inv.loc["Röntgen", "investment_pct"])

@@ -87,6 +87,10 @@ def net_cost(finance: pd.DataFrame, period: str | Period,
     """Nettokostnadsutveckling: the operating costs (depreciation included) net of the
     operating revenue, against the same period last year.
 
+    For a group whose revenue includes the region's internal funding (a division's
+    Regionersättning) this is only its result with the sign turned; the region's figure,
+    where that funding nets out against the central level, is :func:`region_result`'s.
+
     Returns
     -------
     DataFrame

@@ -203,6 +203,28 @@ def action_plan_fulfilment(action_plans: pd.DataFrame, period: str | Period,
     return out[by + ["planned", "achieved", "action_plan_pct", "planned_full_year"]]
 
 
+def forecast_prev_tertial(forecast: pd.DataFrame, finance: pd.DataFrame, period: str | Period,
+                          by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """The full-year forecast as it stood at the end of the previous tertial of the same year
+    (:func:`forecast_deviation` at that tertial, so only forecasts made by then count); no
+    rows in T1, which has no earlier tertial in the year.
+
+    Returns ``by`` columns and ``forecast_prev_tertial`` (tkr).
+
+    >>> fc = pd.DataFrame({"month": ["2021-04"], "division": "D", "unit": "a", "forecast": [-150.0]})
+    >>> fin = pd.DataFrame({"month": ["2021-01"], "division": "D", "unit": "a", "actual": None, "budget": -10.0})
+    >>> forecast_prev_tertial(fc, fin, "2021-T2", by=[]).values.tolist(), len(forecast_prev_tertial(fc, fin, "2021-T1"))
+    ([[-150.0]], 0)
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    earlier = period.previous_tertial()
+    if earlier is None:
+        return pd.DataFrame(columns=by + ["forecast_prev_tertial"])
+    before = forecast_deviation(forecast, finance, earlier, by=by)[by + ["forecast"]]
+    return before.rename(columns={"forecast": "forecast_prev_tertial"})
+
+
 def forecast_change(forecast: pd.DataFrame, finance: pd.DataFrame, period: str | Period,
                     by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
     """The full-year forecast now and as it stood at the end of the previous tertial.
@@ -230,12 +252,11 @@ def forecast_change(forecast: pd.DataFrame, finance: pd.DataFrame, period: str |
     period = Period.parse(period)
     by = as_by(by)
     now = forecast_deviation(forecast, finance, period, by=by)[by + ["forecast"]]
-    earlier = period.previous_tertial()
-    if earlier is None:
-        out = now.assign(forecast_prev_tertial=float("nan"))
+    before = forecast_prev_tertial(forecast, finance, period, by=by)
+    if by:
+        out = now.merge(before, on=by, how="outer")
     else:
-        before = forecast_deviation(forecast, finance, earlier, by=by)[by + ["forecast"]]
-        before = before.rename(columns={"forecast": "forecast_prev_tertial"})
-        out = now.merge(before, on=by, how="outer") if by else pd.concat([now, before], axis=1)
+        out = now.assign(forecast_prev_tertial=before["forecast_prev_tertial"].iloc[0] if len(before)
+                         else float("nan"))
     out["forecast_change_since_tertial"] = out["forecast"] - out["forecast_prev_tertial"]
     return out[by + ["forecast", "forecast_prev_tertial", "forecast_change_since_tertial"]]
