@@ -318,6 +318,16 @@ def pseudonym_section(scales: list[int], repeat: int) -> list[str]:
                      f"{r['pseudonymised']:.2f} | {r['pseudonymised'] / r['as_read']:.2f} | "
                      f"{min(r['ratios']):.2f}–{max(r['ratios']):.2f} | {r['plain']:.2f} |")
         print(lines[-1], flush=True)
+    lines += ["", "Where the added time goes (one employees file of 4.1 million rows, 78,000 persons): "
+              "checking the distinct ids (about 0.08 s), HMAC-SHA-256 of each distinct number with the "
+              "key's padded hash states computed once (about 0.06 s; `hmac.digest` per number took 0.13 s), "
+              "and spreading the pseudonyms over the rows, a new string column where the ids as read keep "
+              "theirs (about 0.03 s of CPU, and up to 0.2 s of the kernel's time handing the process fresh "
+              "memory on this virtual machine). The reference year of ten-digit numbers is looked up only "
+              "when a number lacks its century, among the distinct months (it scanned every cell: 0.34 s). "
+              "Tables are read largest first by the bytes to parse (a gzip file by its uncompressed size), "
+              "so the employees file no longer waits behind the absence file: that made both loads about "
+              "1 s faster."]
     return lines
 
 

@@ -98,6 +98,16 @@ def _pseudonym(canonical: str) -> str:
     return "p" + base64.urlsafe_b64encode(digest[:9]).decode()
 
 
+@pytest.mark.parametrize("key_text", ["", "k", "x" * 64, "y" * 65, "å" * 200])
+def test_pseudonyms_are_hmac_sha256_under_keys_of_any_length(key_text):
+    # keys shorter than, as long as and longer than SHA-256's block (64 bytes, hashed first)
+    numbers = pd.Series(["199303199674", "198505051246", None])
+    got = personnummer.pseudonymise(numbers, key=key_text.encode())
+    expected = ["p" + base64.urlsafe_b64encode(
+        hmac.new(key_text.encode(), n.encode(), hashlib.sha256).digest()[:9]).decode() for n in numbers[:2]]
+    assert got.tolist() == expected + [None]
+
+
 def test_personnummer_become_pseudonyms_and_give_birth_year_and_gender(tmp_path, key, monkeypatch):
     monkeypatch.setenv("REGIONANALYTICS_CACHE", str(tmp_path / "cache"))
     folder = region(tmp_path / "d", PNR_EMPLOYEES, PNR_ABSENCE, encoding="utf-8-sig")
