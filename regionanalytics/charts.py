@@ -29,6 +29,9 @@ def set_theme() -> None:
         "figure.figsize": (8, 3.6), "figure.dpi": 100, "savefig.dpi": 100,
         "axes.spines.top": False, "axes.spines.right": False,
         "axes.titleweight": "bold", "axes.titlelocation": "left",
+        # titles just above the axes (nothing is drawn above them): a title without a set
+        # height is placed by measuring every tick label at each drawing (a third of it)
+        "axes.titley": 1.0,
         "legend.frameon": False, "axes.formatter.use_locale": False,
     })
 

@@ -62,6 +62,19 @@ def _region_figures(data: RegionData, period: Period) -> dict:
     return _MEMO[key]
 
 
+def _parts(data: RegionData, period: Period, table: str, by: tuple[str, ...]) -> dict:
+    """The rows of one table per division (or per division and unit), split once per data
+    set in a kernel: a warm kernel's reports each take their own part instead of
+    filtering the region's rows again for every table they show."""
+    memo = _region_figures(data, period).setdefault("parts", {})
+    if (table, by) not in memo:
+        df = getattr(data, table)
+        memo[(table, by)] = {key if len(by) > 1 else key[0]: part
+                             for key, part in df.groupby(list(by), sort=False, dropna=False)}
+        memo[(table, by)][None] = df.iloc[:0]  # the empty part, for a group without rows
+    return memo[(table, by)]
+
+
 def _unit_figures(data: RegionData, period: Period) -> pd.DataFrame:
     """The sick-leave key figures of every unit, protected across the units of each
     division (a unit's figure could otherwise be worked out from its division's), computed
@@ -149,12 +162,17 @@ class DivisionReport(_Report):
     def _only(self, df: pd.DataFrame) -> pd.DataFrame:
         return df[df["division"] == self.division]
 
+    def _table(self, name: str) -> pd.DataFrame:
+        """The division's rows of one of the data set's tables."""
+        parts = _parts(self.data, self.period, name, ("division",))
+        return parts.get(self.division, parts[None])
+
     def header(self) -> views.Markup:
         return self._header(TEXTS["division_title"].format(
             title=self.period.title_sv, division=labels.division_name(self.division, capital=True)))
 
     def summary(self) -> views.Text:
-        goals = metrics.goal_fulfilment(self._only(self.data.goals), self.period)
+        goals = metrics.goal_fulfilment(self._table("goals"), self.period)
         return views.Text(narrative.economy(self._row, self.period)
                           + narrative.staff(self._row, self.period, self.unknown)
                           + narrative.goals(dict(zip(goals["perspective"], goals["assessment"]))))
@@ -163,7 +181,7 @@ class DivisionReport(_Report):
         """The forecast of every unit (the forecast table and the data notes read it)."""
         if getattr(self, "_forecast_cache", None) is None:
             self._forecast_cache = metrics.forecast_deviation(
-                self._only(self.data.forecast), self._only(self.data.finance), self.period, by=["unit"])
+                self._table("forecast"), self._table("finance"), self.period, by=["unit"])
         return self._forecast_cache
 
     def data_notes(self) -> views.Markup:
@@ -175,7 +193,7 @@ class DivisionReport(_Report):
         lacking = fc.loc[fc["units_without_forecast"] > 0, "unit"].tolist()
         if lacking:
             notes.append(TEXTS["no_forecast_units"].format(when=self.period.when_sv, units=", ".join(lacking)))
-        gaps = finance_gaps(self._only(self.data.finance))
+        gaps = finance_gaps(self._table("finance"))
         for unit, months in zip(gaps["unit"], gaps["months"]):
             notes.append(TEXTS["finance_gap"].format(unit=unit, months=months_sv(months)))
         for reason in sorted(set(self.unknown.values())):
@@ -187,7 +205,7 @@ class DivisionReport(_Report):
 
     # economy ---------------------------------------------------------------
     def economy_table(self) -> views.Table:
-        fin = self._only(self.data.finance)
+        fin = self._table("finance")
         units = metrics.budget_deviation(fin, self.period, by=["unit"])
         total = metrics.budget_deviation(fin, self.period, by=[]).iloc[0].to_dict()
         total["unit"] = labels.DIVISION_TOTAL
@@ -199,13 +217,13 @@ class DivisionReport(_Report):
         ], caption=TEXTS["economy_caption"].format(period_sv=self.period.label_sv), total=total)
 
     def result_chart(self) -> views.Chart:
-        monthly = _with_month_sv(metrics.monthly_result(self._only(self.data.finance), self.period, by=[]))
+        monthly = _with_month_sv(metrics.monthly_result(self._table("finance"), self.period, by=[]))
         return views.chart(charts.cumulative_result(monthly), monthly,
                            [("month_sv", labels.TABLE_HEADERS["month"], "text"), ("result_cum", "mnkr_sign"),
                             ("budget_cum", "mnkr_sign")], caption=charts.title_of(charts.cumulative_result))
 
     def forecast_table(self) -> views.Table:
-        forecast, finance = self._only(self.data.forecast), self._only(self.data.finance)
+        forecast, finance = self._table("forecast"), self._table("finance")
         fc = self._unit_forecasts()
         total = metrics.forecast_deviation(forecast, finance, self.period, by=[]).iloc[0].to_dict()
         total["unit"] = labels.DIVISION_TOTAL
@@ -217,7 +235,7 @@ class DivisionReport(_Report):
             total=total)
 
     def action_plan(self) -> views.Table | views.Text:
-        plan = metrics.action_plan_fulfilment(self._only(self.data.action_plans), self.period, by=[])
+        plan = metrics.action_plan_fulfilment(self._table("action_plans"), self.period, by=[])
         if plan["planned"].isna().all():
             return _message("no_action_plan")
         if "action_plan_pct" in self.unknown:
@@ -233,7 +251,7 @@ class DivisionReport(_Report):
         have account categories)."""
         if "personnel_cost" in self.unknown:
             return _missing(self.unknown["personnel_cost"])
-        fin = self._only(self.data.finance)
+        fin = self._table("finance")
         units = metrics.staff_costs(fin, self.period, by=["unit"])
         total = metrics.staff_costs(fin, self.period, by=[]).iloc[0].to_dict()
         total["unit"] = labels.DIVISION_TOTAL
@@ -242,7 +260,7 @@ class DivisionReport(_Report):
 
     def investments(self) -> views.Table | views.Text:
         """Investments to date per project against budget."""
-        inv = self._only(self.data.investments)
+        inv = self._table("investments")
         if inv.empty:
             return views.Text([TEXTS["no_investments"].format(subject=labels.division_name(self.division))])
         projects = metrics.investments(inv, self.period, by=["project"])
@@ -266,7 +284,7 @@ class DivisionReport(_Report):
     def staff_table(self) -> views.Group | views.Text:
         if "headcount" in self.unknown:
             return _missing(self.unknown["headcount"])
-        emp = self._only(self.data.employees)
+        emp = self._table("employees")
         forms = metrics.headcount(emp, self.period, by=["employment"])
         forms["employment"] = forms["employment"].map(labels.EMPLOYMENT)
         total = metrics.headcount(emp, self.period, by=[]).iloc[0].to_dict()
@@ -298,7 +316,7 @@ class DivisionReport(_Report):
     def sick_leave_chart(self) -> views.Chart | views.Text:
         if "sick_leave_pct" in self.unknown:
             return _missing(self.unknown["sick_leave_pct"])
-        monthly = metrics.sick_leave(self._only(self.data.employees), self.data.absence, self.period,
+        monthly = metrics.sick_leave(self._table("employees"), self.data.absence, self.period,
                                      by=["month"], hours=self._hours())
         monthly = monthly[monthly["month"].isin(self.period.months)].reset_index(drop=True)
         shown = monthly[["month", "persons", "sick_leave_pct", "sick_leave_pct_prev_year", "suppressed"]]
@@ -322,7 +340,7 @@ class DivisionReport(_Report):
     def sick_leave_by_unit(self) -> views.Table | views.Text:
         if "sick_leave_pct" in self.unknown:
             return _missing(self.unknown["sick_leave_pct"])
-        units = metrics.sick_leave(self._only(self.data.employees), self.data.absence, self.period,
+        units = metrics.sick_leave(self._table("employees"), self.data.absence, self.period,
                                    by=["unit"], hours=self._hours())
         units = protect_both_years(units, RATE_COLUMNS)
         # the hours behind a rate are not shown: with them a hidden rate could be worked out
@@ -336,7 +354,7 @@ class DivisionReport(_Report):
 
     # production and goals -------------------------------------------------
     def production_table(self) -> views.Table | views.Text:
-        prod = self._only(self.data.production)
+        prod = self._table("production")
         if prod.empty:
             return _message("no_production")
         # the whole table's months: a production export that ends early is no drop in volume
@@ -350,7 +368,7 @@ class DivisionReport(_Report):
         ], caption=TEXTS["production_caption"].format(period_sv=self.period.label_sv))
 
     def scorecard(self) -> views.Table | views.Text:
-        df = metrics.goal_fulfilment(self._only(self.data.goals), self.period)
+        df = metrics.goal_fulfilment(self._table("goals"), self.period)
         if df.empty:
             return _message("no_scorecard")
         shown = df.assign(assessment=df["assessment"].map(lambda a: labels.ASSESSMENT.get(a, labels.ASSESSMENT[None])),
@@ -399,14 +417,22 @@ class UnitReport(DivisionReport):
             return df[df["division"] == self.division]
         return df[(df["division"] == self.division) & (df["unit"] == self.unit)]
 
+    def _table(self, name: str) -> pd.DataFrame:
+        """The unit's rows of one of the data set's tables (the division's, for a table
+        without units: goals and action plans)."""
+        if "unit" not in getattr(self.data, name):
+            return super()._table(name)
+        parts = _parts(self.data, self.period, name, ("division", "unit"))
+        return parts.get((self.division, self.unit), parts[None])
+
     @property
     def _figures(self) -> dict:
         """The unit's key figures, computed here (the key metrics are per division)."""
         if getattr(self, "_figures_cache", None) is None:
-            fin = self._only(self.data.finance)
+            fin = self._table("finance")
             economy = metrics.budget_deviation(fin, self.period, by=[]).iloc[0].to_dict()
-            staff = metrics.headcount(self._only(self.data.employees), self.period, by=[]).iloc[0].to_dict()
-            hours = metrics.worked_hours(self._only(self.data.employees), self.period, by=[]).iloc[0].to_dict()
+            staff = metrics.headcount(self._table("employees"), self.period, by=[]).iloc[0].to_dict()
+            hours = metrics.worked_hours(self._table("employees"), self.period, by=[]).iloc[0].to_dict()
             sick = self._sick_figures().set_index("figure")
             row = {**economy, "result_change": economy["change"], **staff, **hours,
                    "sick_leave_pct": sick.loc["total", "value"] if "total" in sick.index else None,
@@ -431,7 +457,7 @@ class UnitReport(DivisionReport):
         return views.Text(text)
 
     def economy_table(self) -> views.Table:
-        fin = self._only(self.data.finance)
+        fin = self._table("finance")
         accounts = metrics.budget_deviation(fin, self.period, by=["account"])
         total = metrics.budget_deviation(fin, self.period, by=[]).iloc[0].to_dict()
         total["account"] = TEXTS["unit_total"]
