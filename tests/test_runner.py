@@ -213,3 +213,32 @@ def test_a_warm_kernel_forgets_the_previous_report(tmp_path):
     finally:
         shutdown_warm()
     assert [r.status for r in results] == ["ok", "ok"], [r.error for r in results]
+
+
+def test_reports_on_a_warm_kernel_leave_no_connections_open(tmp_path):
+    """A worker makes one report after another on its kernel: each report's connection
+    (sockets, heartbeat thread, zmq context) is closed when it ends, so a worker making
+    hundreds of unit reports does not run out of file descriptors."""
+    import nbformat
+    import psutil
+
+    from regionanalytics.runner.execute import execute_report
+    from regionanalytics.runner.kernels import shutdown_warm
+    from regionanalytics.runner.planning import ReportSpec
+
+    nb = tmp_path / "small.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), nb)
+    me = psutil.Process()
+
+    def report() -> str:
+        return execute_report(ReportSpec("small", "small", str(nb), {}), str(tmp_path / "out"), 120, "x").status
+
+    try:
+        assert report() == "ok"  # the kernel started
+        fds, threads = me.num_fds(), me.num_threads()
+        assert [report() for _ in range(5)] == ["ok"] * 5
+        # each report used to leave 14 descriptors and 3 threads behind
+        assert me.num_fds() - fds < 5
+        assert me.num_threads() - threads < 2
+    finally:
+        shutdown_warm()

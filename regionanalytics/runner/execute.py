@@ -113,6 +113,8 @@ def _engine() -> str:
     - In a reused kernel the namespace is reset by the report's own kernel client before
       its first cell (``reset_namespace``): a second client only for the reset cost a
       connection and a round trip per report.
+    - The report's connection to the kernel is closed when it ends (the kernel stays):
+      a worker making hundreds of unit reports would otherwise run out of file descriptors.
     """
     import nbformat
     from papermill.clientwrap import PapermillNotebookClient
@@ -146,7 +148,7 @@ def _engine() -> str:
                                      kernel_name=kernel_name, log=logger, log_output=log_output,
                                      stdout_file=stdout_file, stderr_file=stderr_file)
                 save, nb_man.save = nb_man.save, lambda **_: None
-                done = False
+                done, client = False, None
                 try:
                     client = ResetFirstClient(nb_man, **final)
                     client.reset_first = reset_namespace
@@ -157,6 +159,11 @@ def _engine() -> str:
                     _without_local_paths(nb_man.nb)
                     if not done:  # a dead kernel: papermill's notebook_complete writes what ran
                         nb_man.save = save
+                    if client is not None and client.kc is not None:
+                        # nbclient leaves the connection to a kernel it was given open
+                        # (jupyter/nbclient#348): its sockets, heartbeat thread and zmq
+                        # context, 14 file descriptors and 3 threads per report
+                        client.kc.stop_channels()
 
         papermill_engines.register(_ENGINE, SaveAtEndEngine)
     return _ENGINE
