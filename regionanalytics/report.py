@@ -62,11 +62,19 @@ def _region_figures(data: RegionData, period: Period) -> dict:
     return _MEMO[key]
 
 
-def _parts(data: RegionData, period: Period, table: str, by: tuple[str, ...]) -> dict:
+_PARTS: dict = {}
+
+
+def _parts(data: RegionData, table: str, by: tuple[str, ...]) -> dict:
     """The rows of one table per division (or per division and unit), split once per data
-    set in a kernel: a warm kernel's reports each take their own part instead of
-    filtering the region's rows again for every table they show."""
-    memo = _region_figures(data, period).setdefault("parts", {})
+    set in a kernel (by the files' digests, whatever the period): a warm kernel's reports
+    each take their own part instead of filtering the region's rows again for every
+    table they show."""
+    data_key = tuple(sorted(data.fingerprint.items()))
+    if _PARTS.get("data") != data_key:
+        _PARTS.clear()
+        _PARTS["data"] = data_key
+    memo = _PARTS.setdefault("parts", {})
     if (table, by) not in memo:
         df = getattr(data, table)
         memo[(table, by)] = {key if len(by) > 1 else key[0]: part
@@ -164,7 +172,7 @@ class DivisionReport(_Report):
 
     def _table(self, name: str) -> pd.DataFrame:
         """The division's rows of one of the data set's tables."""
-        parts = _parts(self.data, self.period, name, ("division",))
+        parts = _parts(self.data, name, ("division",))
         return parts.get(self.division, parts[None])
 
     def header(self) -> views.Markup:
@@ -422,7 +430,7 @@ class UnitReport(DivisionReport):
         without units: goals and action plans)."""
         if "unit" not in getattr(self.data, name):
             return super()._table(name)
-        parts = _parts(self.data, self.period, name, ("division", "unit"))
+        parts = _parts(self.data, name, ("division", "unit"))
         return parts.get((self.division, self.unit), parts[None])
 
     @property

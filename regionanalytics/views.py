@@ -49,8 +49,8 @@ class Chart:
     table: str = field(default="", repr=False)
 
     def png(self) -> bytes:
-        # the chart functions fit the figure already (tight_layout): a tight bounding box
-        # here would draw every chart a second time
+        # the chart functions fit the figure already (a tight layout or fixed margins): a
+        # tight bounding box here would draw every chart a second time
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png")
         return buffer.getvalue()

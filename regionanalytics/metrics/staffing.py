@@ -196,17 +196,6 @@ def turnover(employees: pd.DataFrame, period: str | Period,
     return out[by + ["leavers", "tillsvidare_avg", "turnover_pct"]]
 
 
-def _next_month(months: pd.Series, step: int) -> pd.Series:
-    """``YYYY-MM`` strings moved by ``step`` months (each distinct month computed once).
-
-    >>> _next_month(pd.Series(["2021-01", "2020-12", "2021-01"]), -1).tolist()
-    ['2020-12', '2020-11', '2020-12']
-    """
-    distinct = pd.Series(months.unique())
-    moved = (pd.PeriodIndex(distinct, freq="M") + step).strftime("%Y-%m")
-    return months.map(dict(zip(distinct, moved)))
-
-
 def extra_hours(employees: pd.DataFrame, period: str | Period,
                 by: str | Sequence[str] | None = ("division",),
                 structure: pd.DataFrame | None = None) -> pd.DataFrame:
