@@ -14,12 +14,17 @@ JOBS   ?= 2
 setup: $(VENV)/.installed
 
 # Reproducible: the exact versions of requirements.lock (made by `make lock` from the
-# ranges in pyproject.toml), then the package itself without resolving again.
+# ranges in pyproject.toml), then the package itself without resolving again. Installed
+# with uv (the machine's, else the lock's own uv, bootstrapped by the standard library's
+# venv and pip): the same lock, in a fraction of pip's time.
+UV_PIN := $(shell grep -m1 '^uv==' requirements.lock)
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@if command -v uv >/dev/null 2>&1; then uv=uv; else \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check "$(UV_PIN)" && uv=$(BIN)/uv; fi; \
+	  echo "installing requirements.lock with $$uv"; \
+	  $$uv pip install --quiet --python $(BIN)/python -r requirements.lock && \
+	  $$uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
