@@ -31,8 +31,9 @@ _LAZY = {
     "metrics": ("metrics", None),
     "formatting": ("formatting", None),
     "labels": ("labels", None),
-    "charts": ("charts", None),
-    "narrative": ("narrative", None),
+    "charts": ("report.charts", None),
+    "narrative": ("report.narrative", None),
+    "views": ("report.views", None),
     "report": ("report", None),
 }
 

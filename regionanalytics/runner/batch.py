@@ -380,7 +380,7 @@ def _manifest(period, data_dir, digests, jobs, scheduler, force, started, report
 def _write_summaries(out: Path, summary) -> None:
     import io
 
-    from ..summary_excel import summary_workbook
+    from ..report.summary_excel import summary_workbook
 
     buffer = io.StringIO()
     summary.assign(value=summary["value"].round(4) + 0.0).to_csv(buffer, index=False)  # never -0.0

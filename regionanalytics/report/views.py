@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import labels
-from .exceptions import ParameterError
-from .formatting import MISSING, SUPPRESSED, fmt_int, fmt_number, is_missing, mnkr
+from .. import labels
+from ..exceptions import ParameterError
+from ..formatting import MISSING, SUPPRESSED, fmt_int, fmt_number, is_missing, mnkr
 
 _TABLE_CLASS = "ra-table"
 

@@ -5,9 +5,9 @@ import io
 
 import pandas as pd
 
-from . import labels
-from .formatting import round_half_up
-from .summary import KEY_METRICS
+from .. import labels
+from ..formatting import round_half_up
+from ..summary import KEY_METRICS
 
 #: Excel number formats per unit (Excel shows them with the reader's locale separators).
 _FORMATS = {"tkr": "#,##0.0", "percent": "0.0", "procentenheter": "+0.0;-0.0;0.0", "persons": "#,##0",

@@ -14,11 +14,11 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import FuncFormatter
 
-from . import labels
-from .formatting import fmt_number, mnkr
-from .periods import MONTH_NAMES_SV
+from .. import labels
+from ..formatting import fmt_number, mnkr
+from ..periods import MONTH_NAMES_SV
 
-from .theme import DARK, GOAL_COLOURS, LIGHT, MID, RULE
+from ..theme import DARK, GOAL_COLOURS, LIGHT, MID, RULE
 
 POSITIVE, NEGATIVE = DARK, LIGHT
 

@@ -6,9 +6,9 @@ sick-leave figure that is suppressed is never written out.
 """
 from __future__ import annotations
 
-from .formatting import NBSP, fmt_int, fmt_mnkr_text, fmt_number, is_missing, mnkr
-from .labels import SMALL_GROUP_SENTENCE, division_name
-from .periods import Period
+from ..formatting import NBSP, fmt_int, fmt_mnkr_text, fmt_number, is_missing, mnkr
+from ..labels import SMALL_GROUP_SENTENCE, division_name
+from ..periods import Period
 
 
 def _known(value) -> bool:
@@ -150,7 +150,7 @@ def goals(assessments: dict[str, str | None]) -> list[str]:
 def region(rows, period: Period) -> list[str]:
     """The region's summary: ``rows`` maps division -> key metrics, with the total under
     :data:`regionanalytics.summary.REGION_ROW`."""
-    from .summary import REGION_ROW
+    from ..summary import REGION_ROW
 
     total = rows[REGION_ROW]
     out = []

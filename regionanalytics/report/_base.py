@@ -1,0 +1,99 @@
+"""What every report shares: the figures a kernel computes once per data set and period,
+the header and the recorded figures, and the messages for what a report cannot show."""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from .. import labels, metrics
+from ..data import RegionData
+from ..formatting import is_missing
+from ..metrics.sick_leave import protect_figures
+from ..periods import Period
+from ..summary import key_metrics_wide, unknown_figures
+from . import views
+
+#: MIME type of the figures a report records for the runner and the tests.
+FIGURES_MIME = "application/vnd.regionanalytics.figures+json"
+
+TEXTS = labels.TEXTS
+
+_MEMO: dict = {}
+
+
+def _region_figures(data: RegionData, period: Period) -> dict:
+    """What every report of a period shows of the whole region, computed once per data set
+    and period in a kernel (a warm kernel running several reports reuses it): the key
+    metrics, the figures the data cannot give, and the sick-leave key figures of every
+    division protected across divisions (a division's figure for women could otherwise be
+    worked out from the region's and the other divisions')."""
+    key = (tuple(sorted(data.fingerprint.items())), period.label)
+    if key not in _MEMO:
+        _MEMO.clear()
+        hours = metrics.hours_pair(data.employees, data.absence, period)
+        figures = metrics.sick_leave_key_figures(data.employees, data.absence, period,
+                                                 by=["division"], hours=hours)
+        _MEMO[key] = {
+            "key": key_metrics_wide(data, period, hours=hours),
+            "unknown": unknown_figures(data, period),
+            "sick_figures": protect_figures(figures, ["division"], across="division"),
+            "hours": hours,
+        }
+    return _MEMO[key]
+
+
+_STAFF_COST_COLUMNS = [("personnel_cost", "mnkr"), ("personnel_cost_prev_year", "mnkr"),
+                       ("personnel_cost_change_pct", "pct_sign"), ("hired_staff_cost", "mnkr"),
+                       ("hired_staff_share_pct", "pct")]
+_INVESTMENT_COLUMNS = [("investments", "mnkr"), ("investment_budget", "mnkr"),
+                       ("investment_budget_year", "mnkr"), ("investment_pct", "pct")]
+
+
+def _missing(reason: str) -> views.Text:
+    return views.Text([TEXTS["missing"].format(reason=reason)], css_class="ra-missing")
+
+
+def _message(key: str) -> views.Text:
+    return views.Text([TEXTS[key]])
+
+
+@dataclass
+class _Report:
+    period: Period
+    data: RegionData
+    data_dir: str
+    key: pd.DataFrame = field(repr=False)
+    unknown: dict = field(default_factory=dict, repr=False)
+
+    def _header(self, title: str) -> views.Markup:
+        # the folder's name only: a local absolute path says nothing to a reader and
+        # tells the world where the analyst keeps the data
+        text = TEXTS["header"].format(
+            period_sv=html.escape(self.period.label_sv), period=self.period.label,
+            source=html.escape(Path(self.data_dir).name or str(self.data_dir)),
+            files=html.escape(", ".join(p.name for p in self.data.files.values())),
+            when=datetime.now().strftime("%Y-%m-%d %H:%M"))
+        return views.Markup(f'<div class="ra-header"><h1>{html.escape(title)}</h1><p>{text}</p></div>',
+                            data=title)
+
+    def _record(self, figures: dict) -> None:
+        from IPython.display import display
+
+        clean = {k: (None if is_missing(v) else v) for k, v in figures.items()}
+        display({FIGURES_MIME: clean, "text/plain": ""}, raw=True)
+
+
+def figures_from_notebook(nb) -> dict | None:
+    """The figures a report recorded (see :meth:`DivisionReport.record`), or None."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if FIGURES_MIME in data:
+                value = data[FIGURES_MIME]
+                return json.loads(value) if isinstance(value, str) else dict(value)
+    return None

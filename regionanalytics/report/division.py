@@ -1,0 +1,317 @@
+"""What the report notebooks show: Swedish tables, charts and narrative, as objects.
+
+The notebooks stay thin: each cell calls one method here, and the method
+returns what the cell shows (:mod:`regionanalytics.report.views`): a table, a chart or
+sentences, with the figures behind it in ``.data``. Tables escape every text
+from the data; numbers use the Swedish formats of
+:mod:`regionanalytics.formatting`; sick-leave figures of small groups show as
+``*`` with a note. No person-level row is ever shown.
+
+Example (in a notebook or JupyterLab)::
+
+    r = DivisionReport.open(period="2021-T1", division="Länsteknik", data_dir="../data/sample")
+    r.summary()                       # the narrative
+    units = r.economy_table().data    # result against budget per unit, a DataFrame
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import labels, metrics
+from ..data import RegionData, load_region
+from ..metrics.sick_leave import RATE_COLUMNS
+from ..parameters import check_division, check_period
+from ..periods import months_sv
+from ..privacy import protect_both_years
+from ..summary import months_without_rows
+from ..validation import finance_gaps
+from . import charts, narrative, views
+from ._base import _INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, _message, _missing, _region_figures, _Report
+
+_PARTS: dict = {}
+
+
+def _parts(data: RegionData, table: str, by: tuple[str, ...]) -> dict:
+    """The rows of one table per division (or per division and unit), split once per data
+    set in a kernel (by the files' digests, whatever the period): a warm kernel's reports
+    each take their own part instead of filtering the region's rows again for every
+    table they show."""
+    data_key = tuple(sorted(data.fingerprint.items()))
+    if _PARTS.get("data") != data_key:
+        _PARTS.clear()
+        _PARTS["data"] = data_key
+    memo = _PARTS.setdefault("parts", {})
+    if (table, by) not in memo:
+        df = getattr(data, table)
+        memo[(table, by)] = {key if len(by) > 1 else key[0]: part
+                             for key, part in df.groupby(list(by), sort=False, dropna=False)}
+        memo[(table, by)][None] = df.iloc[:0]  # the empty part, for a group without rows
+    return memo[(table, by)]
+
+
+_STRUCTURE = ["fte", "fulltime_share_pct", "turnover_pct", "overtime_per_fte", "additional_per_fte"]
+
+
+def _with_month_sv(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its months also as Swedish text ("april 2021"), for the charts' tables."""
+    return df.assign(month_sv=df["month"].map(lambda m: months_sv([m])))
+
+
+@dataclass
+class DivisionReport(_Report):
+    """The division report of one period, as the notebook shows it."""
+
+    division: str = ""
+
+    @classmethod
+    def open(cls, period: str, division: str, data_dir: str | Path) -> "DivisionReport":
+        """Load the data and check the parameters; a bad one stops here with a clear message."""
+        charts.set_theme()
+        data = load_region(data_dir)
+        p = check_period(data, period)
+        check_division(data, division)
+        region = _region_figures(data, p)
+        return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"],
+                   unknown=region["unknown"], division=division)
+
+    @property
+    def _row(self) -> dict:
+        return self.key.set_index("division").loc[self.division].to_dict()
+
+    def _only(self, df: pd.DataFrame) -> pd.DataFrame:
+        return df[df["division"] == self.division]
+
+    def _table(self, name: str) -> pd.DataFrame:
+        """The division's rows of one of the data set's tables."""
+        parts = _parts(self.data, name, ("division",))
+        return parts.get(self.division, parts[None])
+
+    def header(self) -> views.Markup:
+        return self._header(TEXTS["division_title"].format(
+            title=self.period.title_sv, division=labels.division_name(self.division, capital=True)))
+
+    def summary(self) -> views.Text:
+        goals = metrics.goal_fulfilment(self._table("goals"), self.period)
+        return views.Text(narrative.economy(self._row, self.period)
+                          + narrative.staff(self._row, self.period, self.unknown)
+                          + narrative.goals(dict(zip(goals["perspective"], goals["assessment"]))))
+
+    def _unit_forecasts(self) -> pd.DataFrame:
+        """The forecast of every unit (the forecast table and the data notes read it)."""
+        if getattr(self, "_forecast_cache", None) is None:
+            self._forecast_cache = metrics.forecast_deviation(
+                self._table("forecast"), self._table("finance"), self.period, by=["unit"])
+        return self._forecast_cache
+
+    def data_notes(self) -> views.Markup:
+        """What a reader should know about the division's data: units without a forecast
+        (their budget stands in), units without finance rows in a month, figures that
+        cannot be given."""
+        notes = []
+        fc = self._unit_forecasts()
+        lacking = fc.loc[fc["units_without_forecast"] > 0, "unit"].tolist()
+        if lacking:
+            notes.append(TEXTS["no_forecast_units"].format(when=self.period.when_sv, units=", ".join(lacking)))
+        gaps = finance_gaps(self._table("finance"))
+        for unit, months in zip(gaps["unit"], gaps["months"]):
+            notes.append(TEXTS["finance_gap"].format(unit=unit, months=months_sv(months)))
+        for reason in sorted(set(self.unknown.values())):
+            notes.append(TEXTS["staff_missing"].format(reason=reason))
+        if not notes:
+            notes.append(TEXTS["data_complete"])
+        items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+        return views.Markup(f'<ul class="ra-notes">{items}</ul>', data=notes)
+
+    # economy ---------------------------------------------------------------
+    def economy_table(self) -> views.Table:
+        fin = self._table("finance")
+        units = metrics.budget_deviation(fin, self.period, by=["unit"])
+        total = metrics.budget_deviation(fin, self.period, by=[]).iloc[0].to_dict()
+        total["unit"] = labels.DIVISION_TOTAL
+        return views.table(units, [
+            ("unit", "text"), ("result", "mnkr_sign"),
+            ("budget", "mnkr_sign"), ("budget_deviation", TEXTS["deviation"], "mnkr_sign"),
+            ("result_prev_year", "mnkr_sign"),
+            ("change", "mnkr_sign"),
+        ], caption=TEXTS["economy_caption"].format(period_sv=self.period.label_sv), total=total)
+
+    def result_chart(self) -> views.Chart:
+        monthly = _with_month_sv(metrics.monthly_result(self._table("finance"), self.period, by=[]))
+        return views.chart(charts.cumulative_result(monthly), monthly,
+                           [("month_sv", labels.TABLE_HEADERS["month"], "text"), ("result_cum", "mnkr_sign"),
+                            ("budget_cum", "mnkr_sign")], caption=charts.title_of(charts.cumulative_result))
+
+    def forecast_table(self) -> views.Table:
+        forecast, finance = self._table("forecast"), self._table("finance")
+        fc = self._unit_forecasts()
+        total = metrics.forecast_deviation(forecast, finance, self.period, by=[]).iloc[0].to_dict()
+        total["unit"] = labels.DIVISION_TOTAL
+        return views.table(fc, [
+            ("unit", "text"), ("forecast", "mnkr_sign"),
+            ("annual_budget", "mnkr_sign"), ("forecast_deviation", "mnkr_sign"),
+        ], caption=TEXTS["forecast_caption"].format(year=self.period.year,
+                                                     month=total.get("forecast_month") or "–"),
+            total=total)
+
+    def action_plan(self) -> views.Table | views.Text:
+        plan = metrics.action_plan_fulfilment(self._table("action_plans"), self.period, by=[])
+        if plan["planned"].isna().all():
+            return _message("no_action_plan")
+        if "action_plan_pct" in self.unknown:
+            plan["action_plan_pct"] = float("nan")
+        return views.table(plan, [
+            ("planned", "mnkr"), ("achieved", "mnkr"),
+            ("action_plan_pct", "pct"),
+            ("planned_full_year", "mnkr"),
+        ], caption=TEXTS["action_plan_caption"])
+
+    def staff_costs(self) -> views.Table | views.Text:
+        """Personnel costs and hired staff per unit against last year (when the finance rows
+        have account categories)."""
+        if "personnel_cost" in self.unknown:
+            return _missing(self.unknown["personnel_cost"])
+        fin = self._table("finance")
+        units = metrics.staff_costs(fin, self.period, by=["unit"])
+        total = metrics.staff_costs(fin, self.period, by=[]).iloc[0].to_dict()
+        total["unit"] = labels.DIVISION_TOTAL
+        return views.table(units, _STAFF_COST_COLUMNS, total=total,
+                           caption=TEXTS["staff_costs_caption"].format(period_sv=self.period.label_sv))
+
+    def investments(self) -> views.Table | views.Text:
+        """Investments to date per project against budget."""
+        inv = self._table("investments")
+        if inv.empty:
+            return views.Text([TEXTS["no_investments"].format(subject=labels.division_name(self.division))])
+        projects = metrics.investments(inv, self.period, by=["project"])
+        total = metrics.investments(inv, self.period, by=[]).iloc[0].to_dict()
+        total["project"] = labels.DIVISION_TOTAL
+        return views.table(projects, [("project", "text")] + _INVESTMENT_COLUMNS, total=total,
+                           caption=TEXTS["investments_caption"].format(period_sv=self.period.label_sv))
+
+    # staff -----------------------------------------------------------------
+    def staff_structure(self) -> views.Table | views.Text:
+        """Årsarbetare, the full-time share, turnover and övertid/mertid per årsarbetare."""
+        if "fte" in self.unknown:
+            return _missing(self.unknown["fte"])
+        row = {k: self._row.get(k) for k in _STRUCTURE}
+        for k in _STRUCTURE:
+            if k in self.unknown:
+                row[k] = None
+        return views.table(pd.DataFrame([row]), [(k, "dec") for k in _STRUCTURE],
+                           caption=TEXTS["staff_structure_caption"].format(period_sv=self.period.label_sv))
+
+    def staff_table(self) -> views.Group | views.Text:
+        if "headcount" in self.unknown:
+            return _missing(self.unknown["headcount"])
+        emp = self._table("employees")
+        forms = metrics.headcount(emp, self.period, by=["employment"])
+        forms["employment"] = forms["employment"].map(labels.EMPLOYMENT)
+        total = metrics.headcount(emp, self.period, by=[]).iloc[0].to_dict()
+        total["employment"] = labels.MONTHLY_PAID_TOTAL
+        counts = views.table(forms, [
+            ("employment", "text"),
+            ("headcount_start", TEXTS["december"].format(year=self.period.year - 1), "int"),
+            ("headcount", self.period.label_sv.capitalize(), "int"),
+            ("headcount_change", "int_sign"),
+            ("headcount_change_pct", "pct_sign"),
+        ], caption=TEXTS["staff_caption"], total=total)
+        hours = metrics.worked_hours(emp, self.period, by=[])
+        worked = views.table(hours, [
+            ("worked_hours", "num"), ("worked_hours_prev_year", "num"),
+            ("worked_hours_change_pct", "pct_sign"),
+            ("worked_fte", "dec"), ("worked_fte_prev_year", "dec"),
+        ], caption=TEXTS["hours_caption"])
+        return views.Group([counts, worked])
+
+    def _hours(self):
+        """Person-month hours of the report's staff: the region's (computed once per kernel
+        for the key metrics) cut to the division or unit; the hours are per person and
+        month, so the cut is the same as computing them for these staff alone."""
+        if getattr(self, "_hours_cache", None) is None:
+            region = _region_figures(self.data, self.period)["hours"]
+            self._hours_cache = tuple(self._only(part).reset_index(drop=True) for part in region)
+        return self._hours_cache
+
+    def sick_leave_chart(self) -> views.Chart | views.Text:
+        if "sick_leave_pct" in self.unknown:
+            return _missing(self.unknown["sick_leave_pct"])
+        monthly = metrics.sick_leave(self._table("employees"), self.data.absence, self.period,
+                                     by=["month"], hours=self._hours())
+        monthly = monthly[monthly["month"].isin(self.period.months)].reset_index(drop=True)
+        shown = monthly[["month", "persons", "sick_leave_pct", "sick_leave_pct_prev_year", "suppressed"]]
+        return views.chart(charts.sick_leave_by_month(monthly, self.period.year), _with_month_sv(shown),
+                           [("month_sv", labels.TABLE_HEADERS["month"], "text"),
+                            ("sick_leave_pct", str(self.period.year), "pct"),
+                            ("sick_leave_pct_prev_year", str(self.period.year - 1), "pct")],
+                           caption=charts.title_of(charts.sick_leave_by_month), suppressed="suppressed")
+
+    def sick_leave_table(self) -> views.Table | views.Text:
+        if "sick_leave_pct" in self.unknown:
+            return _missing(self.unknown["sick_leave_pct"])
+        figures = _region_figures(self.data, self.period)["sick_figures"]
+        kf = self._only(figures).drop(columns="division").reset_index(drop=True)
+        shown = kf.assign(figure=kf["figure"].map(labels.SICK_LEAVE_FIGURES))
+        return views.table(shown, [
+            ("figure", "text"), ("value", TEXTS["this_year_pct"], "pct"),
+            ("value_prev_year", TEXTS["last_year_pct"], "pct"), ("change_pp", "pp"),
+        ], caption=TEXTS["sick_caption"], suppressed="suppressed", note=views.suppressed_note(kf))
+
+    def sick_leave_by_unit(self) -> views.Table | views.Text:
+        if "sick_leave_pct" in self.unknown:
+            return _missing(self.unknown["sick_leave_pct"])
+        units = metrics.sick_leave(self._table("employees"), self.data.absence, self.period,
+                                   by=["unit"], hours=self._hours())
+        units = protect_both_years(units, RATE_COLUMNS)
+        # the hours behind a rate are not shown: with them a hidden rate could be worked out
+        units = units.drop(columns=["scheduled_hours", "sick_hours", "long_term_hours"])
+        return views.table(units, [
+            ("unit", "text"), ("sick_leave_pct", "pct"),
+            ("sick_leave_pct_prev_year", "pct"),
+            ("sick_leave_change_pp", "pp"),
+            ("long_term_sick_share_pct", "pct"),
+        ], caption=TEXTS["sick_by_unit_caption"], suppressed="suppressed", note=views.suppressed_note(units))
+
+    # production and goals -------------------------------------------------
+    def production_table(self) -> views.Table | views.Text:
+        prod = self._table("production")
+        if prod.empty:
+            return _message("no_production")
+        # the whole table's months: a production export that ends early is no drop in volume
+        gone = months_without_rows(self.data.production, self.period.months + self.period.previous_year().months)
+        if gone:
+            return _missing(TEXTS["production_missing"].format(months=months_sv(gone)))
+        df = metrics.production_change(prod, self.period, by=["unit", "measure"])
+        return views.table(df, [
+            ("unit", "text"), ("measure", "text"), ("value", TEXTS["outcome"], "num"),
+            ("value_prev_year", "num"), ("change_pct", "pct_sign"),
+        ], caption=TEXTS["production_caption"].format(period_sv=self.period.label_sv))
+
+    def scorecard(self) -> views.Table | views.Text:
+        df = metrics.goal_fulfilment(self._table("goals"), self.period)
+        if df.empty:
+            return _message("no_scorecard")
+        shown = df.assign(assessment=df["assessment"].map(lambda a: labels.ASSESSMENT.get(a, labels.ASSESSMENT[None])),
+                          perspective=df["perspective"].str.capitalize())
+        out = views.table(shown, [
+            ("perspective", "text"), ("assessment", "text"),
+            ("met", "int"), ("partly", "int"),
+            ("not_met", "int"),
+        ], caption=TEXTS["scorecard_caption"].format(goals_period=df["goals_period"].iloc[0]))
+        out.data = df
+        return out
+
+    def unit_links(self, unit_pages: dict | None = None) -> views.Markup:
+        """Links to the reports of the division's units, when the batch made them."""
+        if not unit_pages:
+            return views.Markup("", data={})
+        items = "".join(f'<li><a href="{html.escape(page)}">{html.escape(unit)}</a></li>'
+                        for unit, page in sorted(unit_pages.items()))
+        return views.Markup(f"<h2>{html.escape(TEXTS['unit_reports'])}</h2><ul>{items}</ul>", data=unit_pages)
+
+    def record(self) -> None:
+        """Record the division's key figures in the notebook (read by the runner and tests)."""
+        self._record({"division": self.division, "period": self.period.label, **self._row})

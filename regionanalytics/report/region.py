@@ -1,0 +1,142 @@
+"""The region overview: every division's key figures side by side, and the region's result."""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import labels, metrics
+from ..data import load_region
+from ..parameters import check_period
+from ..summary import REGION_ROW
+from . import charts, narrative, views
+from ._base import (_INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, _message, _missing,
+                    _region_figures, _Report)
+
+#: The region's result, as the overview's table shows it (metric, kind).
+_REGION_RESULT = [("net_cost", "mnkr"), ("net_cost_change_pct", "pct_sign"), ("tax_revenue", "mnkr"),
+                  ("tax_revenue_change_pct", "pct_sign"), ("financial_net", "mnkr_sign"),
+                  ("region_result", "mnkr_sign"), ("region_result_budget", "mnkr_sign")]
+
+
+@dataclass
+class RegionOverview(_Report):
+    """The region overview of one period."""
+
+    @classmethod
+    def open(cls, period: str, data_dir: str | Path) -> "RegionOverview":
+        charts.set_theme()
+        data = load_region(data_dir)
+        p = check_period(data, period)
+        region = _region_figures(data, p)
+        return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"], unknown=region["unknown"])
+
+    def header(self) -> views.Markup:
+        return self._header(TEXTS["region_title"].format(title=self.period.title_sv))
+
+    @property
+    def _rows(self) -> dict:
+        return {d: r for d, r in self.key.set_index("division").to_dict("index").items()}
+
+    @property
+    def _divisions(self) -> pd.DataFrame:
+        return self.key[self.key["division"] != REGION_ROW].reset_index(drop=True)
+
+    def summary(self) -> views.Text:
+        return views.Text(narrative.region(self._rows, self.period))
+
+    def division_table(self) -> views.Table:
+        total = self.key[self.key["division"] == REGION_ROW].iloc[0].to_dict()
+        total["division"] = labels.REGION_TOTAL
+        divisions = self._divisions.assign(suppressed=self._divisions["sick_leave_suppressed"])
+        return views.table(divisions, [
+            ("division", "text"), ("result", "mnkr_sign"),
+            ("budget_deviation", "mnkr_sign"),
+            ("result_change", "mnkr_sign"),
+            ("forecast_deviation", "mnkr_sign"),
+            ("sick_leave_pct", "pct"),
+            ("sick_leave_change_pp", "pp"),
+            ("headcount", "int"),
+            ("headcount_change", labels.METRICS["headcount_change"], "int_sign"),
+        ], caption=TEXTS["divisions_caption"].format(period_sv=self.period.label_sv), total=total,
+            suppressed="suppressed", note=views.suppressed_note(divisions))
+
+    def forecast_changes(self) -> views.Group | views.Text:
+        """Each division's full-year forecast now and at the end of the previous tertial,
+        with the reference report's sentence on the region's move."""
+        earlier = self.period.previous_tertial()
+        if earlier is None:
+            return _message("no_previous_tertial")
+        since = earlier.when_sv.removeprefix("per ")
+        total = self.key[self.key["division"] == REGION_ROW].iloc[0].to_dict()
+        total["division"] = labels.REGION_TOTAL
+        table = views.table(self._divisions, [
+            ("division", "text"), ("forecast_prev_tertial", "mnkr_sign"), ("forecast", "mnkr_sign"),
+            ("forecast_change_since_tertial", "mnkr_sign")], total=total,
+            caption=TEXTS["forecast_changes_caption"].format(year=self.period.year, since=since))
+        sentence = narrative.forecast_change(total["forecast_change_since_tertial"], since)
+        return views.Group([views.Text([sentence]), table])
+
+    def region_result(self) -> views.Group | views.Text:
+        """The region's result with tax revenue and financial items, and the net cost development."""
+        if "region_result" in self.unknown:
+            return _missing(self.unknown["region_result"])
+        row = self._rows[REGION_ROW]
+        shown = pd.DataFrame({"figure": [labels.METRICS[m] for m, _ in _REGION_RESULT],
+                              "value": [row[m] for m, _ in _REGION_RESULT]})
+        body = "".join(f'<tr><th scope="row">{html.escape(labels.METRICS[m])}</th>'
+                       f'<td class="num">{views.cell(row[m], kind)}</td></tr>' for m, kind in _REGION_RESULT)
+        caption = TEXTS["region_result_caption"].format(period_sv=self.period.label_sv)
+        table = views.Table(data=shown, html=f'<table class="ra-table"><caption>{html.escape(caption)}</caption>'
+                                              f'<tbody>{body}</tbody></table>')
+        return views.Group([views.Text(narrative.region_result(row, self.period)), table])
+
+    def staff_costs(self) -> views.Table | views.Text:
+        """Personnel costs and hired staff per division against last year."""
+        if "personnel_cost" in self.unknown:
+            return _missing(self.unknown["personnel_cost"])
+        fin = self.data.finance
+        rows = metrics.staff_costs(fin, self.period, by=["division"])
+        total = {**metrics.staff_costs(fin, self.period, by=[]).iloc[0].to_dict(),
+                 "division": labels.REGION_TOTAL}
+        return views.table(rows, [("division", "text")] + _STAFF_COST_COLUMNS, total=total,
+                           caption=TEXTS["staff_costs_caption"].format(period_sv=self.period.label_sv))
+
+    def investments(self) -> views.Table | views.Text:
+        """Investments to date per division against budget."""
+        if "investments" in self.unknown:
+            return _missing(self.unknown["investments"])
+        rows = metrics.investments(self.data.investments, self.period, by=["division"])
+        total = metrics.investments(self.data.investments, self.period, by=[]).iloc[0].to_dict()
+        total["division"] = labels.REGION_TOTAL
+        return views.table(rows, [("division", "text")] + _INVESTMENT_COLUMNS, total=total,
+                           caption=TEXTS["investments_caption"].format(period_sv=self.period.label_sv))
+
+    def deviation_chart(self) -> views.Chart:
+        shown = self._divisions[["division", "budget_deviation"]]
+        return views.chart(charts.deviation_by_group(self._divisions), shown,
+                           [("division", "text"), ("budget_deviation", "mnkr_sign")],
+                           caption=charts.title_of(charts.deviation_by_group))
+
+    def goal_heatmap(self) -> views.Chart | views.Text:
+        df = metrics.goal_fulfilment(self.data.goals, self.period)
+        if df.empty:
+            return _message("no_scorecard")
+        shown = df.assign(assessment_sv=df["assessment"].map(lambda a: labels.ASSESSMENT.get(a, labels.ASSESSMENT[None])))
+        return views.chart(charts.goal_heatmap(df), shown,
+                           [("division", "text"), ("perspective", "text"),
+                            ("assessment_sv", labels.TABLE_HEADERS["assessment"], "text")],
+                           caption=charts.title_of(charts.goal_heatmap))
+
+    def sick_leave_chart(self) -> views.Chart | views.Text:
+        if "sick_leave_pct" in self.unknown:
+            return _missing(self.unknown["sick_leave_pct"])
+        shown = self._divisions[["division", "sick_leave_pct", "sick_leave_pct_prev_year", "sick_leave_suppressed"]]
+        return views.chart(charts.sick_leave_by_group(self._divisions), shown,
+                           [("division", "text"), ("sick_leave_pct", "pct"), ("sick_leave_pct_prev_year", "pct")],
+                           caption=charts.title_of(charts.sick_leave_by_group), suppressed="sick_leave_suppressed")
+
+    def record(self) -> None:
+        self._record({"division": REGION_ROW, "period": self.period.label, **self._rows[REGION_ROW]})

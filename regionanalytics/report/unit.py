@@ -1,0 +1,119 @@
+"""The report of one unit of a division: the division report's sections on the unit's rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import labels, metrics
+from ..data import RegionData, load_region
+from ..metrics.sick_leave import protect_figures
+from ..parameters import check_division, check_period, check_unit
+from ..periods import Period
+from . import charts, narrative, views
+from ._base import TEXTS, _missing, _region_figures
+from .division import DivisionReport, _parts
+
+
+def _unit_figures(data: RegionData, period: Period) -> pd.DataFrame:
+    """The sick-leave key figures of every unit, protected across the units of each
+    division (a unit's figure could otherwise be worked out from its division's), computed
+    once per kernel."""
+    region = _region_figures(data, period)
+    if "unit_sick_figures" not in region:
+        figures = metrics.sick_leave_key_figures(data.employees, data.absence, period,
+                                                 by=["division", "unit"], hours=region["hours"])
+        region["unit_sick_figures"] = protect_figures(figures, ["division", "unit"], across="unit")
+    return region["unit_sick_figures"]
+
+
+@dataclass
+class UnitReport(DivisionReport):
+    """The report of one unit (verksamhetsområde, hälsocentral, klinik) of a division."""
+
+    unit: str = ""
+
+    @classmethod
+    def open(cls, period: str, division: str, unit: str, data_dir: str | Path) -> "UnitReport":
+        """Load the data and check the parameters; a bad one stops here with a clear message."""
+        charts.set_theme()
+        data = load_region(data_dir)
+        p = check_period(data, period)
+        check_division(data, division)
+        check_unit(data, division, unit)
+        region = _region_figures(data, p)
+        return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"],
+                   unknown=region["unknown"], division=division, unit=unit)
+
+    def _only(self, df: pd.DataFrame) -> pd.DataFrame:
+        if "unit" not in df:  # goals and action plans are the division's
+            return df[df["division"] == self.division]
+        return df[(df["division"] == self.division) & (df["unit"] == self.unit)]
+
+    def _table(self, name: str) -> pd.DataFrame:
+        """The unit's rows of one of the data set's tables (the division's, for a table
+        without units: goals and action plans)."""
+        if "unit" not in getattr(self.data, name):
+            return super()._table(name)
+        parts = _parts(self.data, name, ("division", "unit"))
+        return parts.get((self.division, self.unit), parts[None])
+
+    @property
+    def _figures(self) -> dict:
+        """The unit's key figures, computed here (the key metrics are per division)."""
+        if getattr(self, "_figures_cache", None) is None:
+            fin = self._table("finance")
+            economy = metrics.budget_deviation(fin, self.period, by=[]).iloc[0].to_dict()
+            staff = metrics.headcount(self._table("employees"), self.period, by=[]).iloc[0].to_dict()
+            hours = metrics.worked_hours(self._table("employees"), self.period, by=[]).iloc[0].to_dict()
+            sick = self._sick_figures().set_index("figure")
+            row = {**economy, "result_change": economy["change"], **staff, **hours,
+                   "sick_leave_pct": sick.loc["total", "value"] if "total" in sick.index else None,
+                   "sick_leave_change_pp": sick.loc["total", "change_pp"] if "total" in sick.index else None}
+            self._figures_cache = row
+        return self._figures_cache
+
+    def _sick_figures(self) -> pd.DataFrame:
+        figures = _unit_figures(self.data, self.period)
+        mine = figures[(figures["division"] == self.division) & (figures["unit"] == self.unit)]
+        return mine.drop(columns=["division", "unit"]).reset_index(drop=True)
+
+    def header(self) -> views.Markup:
+        return self._header(TEXTS["unit_title"].format(
+            title=self.period.title_sv, unit=self.unit,
+            division=labels.division_name(self.division, capital=True)))
+
+    def summary(self) -> views.Text:
+        row = {k: v for k, v in self._figures.items() if k != "headcount_change_tillsvidare"}
+        text = [s.replace(TEXTS["division_subject"], TEXTS["unit_subject"]) for s in
+                narrative.economy(row, self.period) + narrative.staff(row, self.period, self.unknown)]
+        return views.Text(text)
+
+    def economy_table(self) -> views.Table:
+        fin = self._table("finance")
+        accounts = metrics.budget_deviation(fin, self.period, by=["account"])
+        total = metrics.budget_deviation(fin, self.period, by=[]).iloc[0].to_dict()
+        total["account"] = TEXTS["unit_total"]
+        return views.table(accounts, [
+            ("account", labels.DIMENSIONS["account"], "text"), ("result", "mnkr_sign"),
+            ("budget", "mnkr_sign"), ("budget_deviation", TEXTS["deviation"], "mnkr_sign"),
+            ("result_prev_year", "mnkr_sign"), ("change", "mnkr_sign"),
+        ], caption=TEXTS["economy_caption"].format(period_sv=self.period.label_sv), total=total)
+
+    def sick_leave_table(self) -> views.Table | views.Text:
+        if "sick_leave_pct" in self.unknown:
+            return _missing(self.unknown["sick_leave_pct"])
+        kf = self._sick_figures()
+        shown = kf.assign(figure=kf["figure"].map(labels.SICK_LEAVE_FIGURES))
+        return views.table(shown, [
+            ("figure", "text"), ("value", TEXTS["this_year_pct"], "pct"),
+            ("value_prev_year", TEXTS["last_year_pct"], "pct"), ("change_pp", "pp"),
+        ], caption=TEXTS["sick_caption"], suppressed="suppressed", note=views.suppressed_note(kf))
+
+    def record(self) -> None:
+        """Record the unit's key figures in the notebook (read by the runner and tests)."""
+        keys = ("result", "budget", "budget_deviation", "result_prev_year", "headcount", "headcount_change",
+                "worked_hours", "sick_leave_pct", "sick_leave_change_pp")
+        self._record({"division": self.division, "unit": self.unit, "period": self.period.label,
+                      **{k: self._figures.get(k) for k in keys}})
