@@ -52,6 +52,10 @@ class DataValidationError(RegionAnalyticsError):
         )
 
 
+class PseudonymKeyError(RegionAnalyticsError):
+    """The key that turns personnummer into pseudonyms cannot be made or read."""
+
+
 class PeriodError(RegionAnalyticsError, ValueError):
     """A period string cannot be parsed, or the data does not cover the period."""
 

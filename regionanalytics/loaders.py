@@ -532,8 +532,11 @@ def read_raw(path: str | Path, table: str) -> RawTable:
         out[col.name] = column.typed(col)
         unreadable[col.name] = column.unreadable()
         if unreadable[col.name].any() and col.name not in derived:
+            expected = col.expected
+            if isinstance(column, _PersonColumn):
+                from .personnummer import EXPECTED as expected
             problems += cell_problems(name, pd.Series(rows), column.cells_as_read(),
-                                      unreadable[col.name], column.label, col.expected)
+                                      unreadable[col.name], column.label, expected)
     frame = pd.DataFrame(out, copy=False)
     return RawTable(frame, problems, pd.DataFrame(unreadable, index=frame.index), notes)
 
@@ -572,7 +575,7 @@ def _personnummer_column(found: dict, name: str, notes: list[str]) -> tuple["_Co
     codes, uniques = _distinct(values)
     text = _as_text(uniques)
     parsed = personnummer.parse(text, lambda: _latest_year(found))  # one pass over the distinct ids
-    if not parsed["shaped"].any():
+    if not personnummer.is_personnummer_column(parsed):
         return None, {}
     blank = text == ""
     pseudonyms = personnummer.pseudonymise(parsed["canonical"].where(parsed["valid"], None))

@@ -30,6 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .exceptions import PseudonymKeyError
+
 KEY_ENV = "REGIONANALYTICS_PSEUDONYM_KEY"
 #: Pseudonyms start with this, so a reader sees what they are.
 PREFIX = "p"
@@ -38,19 +40,90 @@ HIDDEN = "(personnummer, not shown)"
 EXPECTED = ("a valid personnummer (YYYYMMDD-NNNN or YYMMDD-NNNN with a correct check digit); "
             "the number is not shown here")
 
-_SHAPE = r"^\s*(?:\d{2})?\d{6}\s*[-+]?\s*\d{4}\s*$"
+_SHAPE = r"^(?:\d{2})?\d{6}[-+]?\d{4}$"
 _LUHN_WEIGHTS = np.array([2, 1, 2, 1, 2, 1, 2, 1, 2, 1])
+#: How spreadsheets write a number as a cell: ``196106055004.0`` (a float's text),
+#: ``1.96106055004E+11`` (scientific), ``1,96106055004E+11`` (Swedish decimal comma).
+_FLOAT_TEXT = r"^(\d+)[.,]0+$"
+_SCIENTIFIC = r"^\d(?:[.,]\d+)?[eE]\+?\d{1,2}$"
+#: A number that lost its leading zeros (``0501011234`` read as the number 501011234).
+_SHORT = r"^\d{7,9}$"
 
 
 def looks_like(values: pd.Series) -> bool:
-    """Whether a column of ids holds personnummer: any value has the shape with a real date.
+    """Whether a column of ids holds personnummer, in any of the ways spreadsheets write one.
 
     >>> looks_like(pd.Series(["19930319-9674", "P0001"]))
+    True
+    >>> looks_like(pd.Series(["'196106055004", "1.96106055004E+11"]))
     True
     >>> looks_like(pd.Series(["P0001", "1234"]))
     False
     """
-    return bool(_parse(values.dropna().astype(str), date.today().year)["dated"].any())
+    return is_personnummer_column(parse(values.dropna().astype(str), date.today().year))
+
+
+def is_personnummer_column(parsed: pd.DataFrame) -> bool:
+    """Whether ids parsed by :func:`parse` are a column of personnummer.
+
+    Yes when any id has the shape of one with a real month and day (10 or 12
+    digits, with or without ``-``/``+``), when any id is written as a spreadsheet
+    number of 9 to 12 digits (``196106055004.0``, ``1.96106E+11``: a personnummer
+    that Excel made a number, perhaps losing digits), or when most of the short
+    numbers (7 to 9 digits) are valid personnummer once their lost leading zeros are
+    put back. Every id of such a column must then be a valid personnummer.
+    """
+    if bool(parsed["shaped"].any()):
+        return True
+    short = parsed["short"].to_numpy(bool)
+    return bool(short.any()) and parsed["valid"].to_numpy(bool)[short].mean() >= 0.5
+
+
+def normalise(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Ids as a spreadsheet may have written them, back in the written form of a personnummer.
+
+    Removes surrounding blanks, a leading apostrophe (Excel's mark for text), Excel's
+    ``="..."`` and quotes; turns a number's text (``196106055004.0``, ``1.96106055004E+11``)
+    back into its digits; and puts back the leading zeros a number loses (a
+    ten-digit personnummer of someone born 2000-2009). Returns the normalised text,
+    whether each id was written as a spreadsheet number (9 to 12 digits), and whether
+    it had lost zeros (7 to 9 digits).
+
+    >>> text, number, short = normalise(pd.Series([" '19610605-5004 ", "196106055004.0",
+    ...                                            "1.96106055004E+11", "501011234", '="6106055004"']))
+    >>> text.tolist(), number.tolist(), short.tolist()
+    (['19610605-5004', '196106055004', '196106055004', '0501011234', '6106055004'], \
+[False, True, True, False, False], [False, False, False, True, False])
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(values.to_numpy(object), type=pa.string())
+    arr = pc.replace_substring_regex(arr, r"^[\s\x{a0}\x{202f}]+|[\s\x{a0}\x{202f}]+$", "")
+    arr = pc.replace_substring_regex(arr, r"^=?\"(.*)\"$", r"\1")
+    arr = pc.replace_substring_regex(arr, r"^'", "")
+    arr = pc.replace_substring_regex(arr, r"\s+", "")  # "19610605 - 5004"
+    floats = pc.fill_null(pc.match_substring_regex(arr, _FLOAT_TEXT), False)
+    arr = pc.replace_substring_regex(arr, _FLOAT_TEXT, r"\1")
+    scientific = pc.fill_null(pc.match_substring_regex(arr, _SCIENTIFIC), False).to_numpy(zero_copy_only=False)
+    if scientific.any():
+        from decimal import Decimal, InvalidOperation
+
+        text = arr.to_numpy(zero_copy_only=False).astype(object)
+        for i in np.flatnonzero(scientific):
+            try:
+                number = Decimal(text[i].replace(",", "."))
+            except InvalidOperation:
+                continue
+            if number == number.to_integral_value():
+                text[i] = str(int(number))
+        arr = pa.array(text, type=pa.string())
+    digits = pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False)
+    number = (floats.to_numpy(zero_copy_only=False) | scientific) & (digits >= 9) & (digits <= 12)
+    short = pc.fill_null(pc.match_substring_regex(arr, _SHORT), False).to_numpy(zero_copy_only=False)
+    arr = pc.if_else(pa.array(short), pc.utf8_lpad(arr, 10, "0"), arr)
+    text = pd.Series(arr.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
+    return text, number, short
 
 
 def _luhn(digits: np.ndarray) -> np.ndarray:
@@ -69,7 +142,7 @@ def _digits(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     arr = pa.array(text.to_numpy(object), type=pa.string())
     shaped = pc.fill_null(pc.match_substring_regex(arr, _SHAPE), False).to_numpy(zero_copy_only=False)
     kept = pc.filter(arr, pa.array(shaped))
-    digits = pc.replace_substring_regex(kept, r"[\s+-]", "")
+    digits = pc.replace_substring_regex(kept, r"[+-]", "")
     plus = pc.match_substring(kept, "+").to_numpy(zero_copy_only=False)
     length = pc.utf8_length(digits).to_numpy(zero_copy_only=False)
     ten = pc.utf8_slice_codeunits(digits, -10)
@@ -127,8 +200,9 @@ def parse(values: pd.Series, reference_year: int) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``shaped`` (has the shape of a personnummer with a real month and day),
-        ``valid`` (bool), ``canonical`` (``YYYYMMDDNNNN``), ``birth_year`` and
+        ``shaped`` (has the shape of a personnummer with a real month and day, or
+        is a spreadsheet number of its size: see :func:`is_personnummer_column`),
+        ``short`` (a number of 7 to 9 digits, read with its lost leading zeros), ``valid`` (bool), ``canonical`` (``YYYYMMDDNNNN``), ``birth_year`` and
         ``gender`` (``K`` or ``M``, from the second-to-last digit), aligned with
         ``values``.
 
@@ -139,8 +213,11 @@ def parse(values: pd.Series, reference_year: int) -> pd.DataFrame:
     [True, True, False]
     >>> df.loc[:1, ["canonical", "birth_year", "gender"]].values.tolist()
     [['199303199674', 1993, 'M'], ['199303199674', 1993, 'M']]
+    >>> parse(pd.Series(["'196106055004", "196106055004.0", "6,106055004E+9"]), 2021)["canonical"].tolist()
+    ['196106055004', '196106055004', '196106055004']
     """
-    found = _parse(values if pd.api.types.is_string_dtype(values) else values.astype(str), reference_year)
+    text, spreadsheet_number, short = normalise(values if pd.api.types.is_string_dtype(values) else values.astype(str))
+    found = _parse(text, reference_year)
     valid = found["valid"].to_numpy()
     canonical = np.full(len(found), None, dtype=object)
     if valid.any():
@@ -151,7 +228,8 @@ def parse(values: pd.Series, reference_year: int) -> pd.DataFrame:
     birth_year[valid] = found["year"].to_numpy()[valid].tolist()
     gender = np.full(len(found), None, dtype=object)
     gender[valid] = np.where(found["gender_odd"].to_numpy()[valid], "M", "K")
-    return pd.DataFrame({"shaped": found["dated"].to_numpy(), "valid": valid, "canonical": canonical,
+    shaped = (found["dated"].to_numpy() & ~short) | spreadsheet_number
+    return pd.DataFrame({"shaped": shaped, "short": short, "valid": valid, "canonical": canonical,
                          "birth_year": birth_year, "gender": gender}, index=values.index)
 
 
@@ -166,16 +244,52 @@ def _key() -> bytes:
     if given:
         return given.encode()
     path = key_file()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it first
+                pass
+            else:
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(secrets.token_hex(32))
+        key = path.read_text().strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise PseudonymKeyError(
+            f"the personnummer in the data need a pseudonym key, and the key file {path} cannot be "
+            f"made or read ({reason}); set {KEY_ENV}, or XDG_CONFIG_HOME to a folder you can write") from None
+    if not key:
+        raise PseudonymKeyError(f"the pseudonym key file {path} is empty; restore the key (or delete "
+                                f"the file to make a new one: the pseudonyms then change), or set {KEY_ENV}")
+    return key.encode()
+
+
+def key_id() -> str:
+    """A fingerprint of the configured pseudonym key (never the key itself), or ``"none"``
+    when there is none yet; nothing is created. The parsed-table cache keys on it, so
+    pseudonyms made under another key are never served.
+
+    >>> import os
+    >>> os.environ[KEY_ENV] = "k"; a = key_id(); os.environ[KEY_ENV] = "j"; b = key_id()
+    >>> del os.environ[KEY_ENV]
+    >>> a != b and len(a) == 16
+    True
+    """
+    import hmac
+
+    given = os.environ.get(KEY_ENV)
+    if given:
+        key = given.encode()
+    else:
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            pass
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+            key = key_file().read_text().strip().encode()
+        except (OSError, UnicodeDecodeError):
+            return "none"
+        if not key:
+            return "none"
+    return hmac.new(key, b"regionanalytics parsed-table cache", hashlib.sha256).hexdigest()[:16]
 
 
 def pseudonymise(canonical: pd.Series, key: bytes | None = None) -> pd.Series:
