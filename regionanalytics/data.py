@@ -221,7 +221,9 @@ def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     files = table_files(data_dir) if data_dir.is_dir() else {}
     digests = fingerprint(files) if cache else {}
     # the folder, its files and the cache they were stored in (another cache: another load)
-    memo = (str(data_dir.resolve()), tuple(sorted(digests.items())), str(_cache.cache_dir()))
+    from .personnummer import key_id
+
+    memo = (str(data_dir.resolve()), tuple(sorted(digests.items())), str(_cache.cache_dir()), key_id())
     if cache and _LOADED.get("key") == memo:
         return _LOADED["region"].copy()
     cached = _cache.read(digests) if cache and set(files) >= set(REQUIRED_TABLES) else None

@@ -63,15 +63,25 @@ def atomic_folder(path: Path):
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file (or of every file in a parquet folder, in name order)."""
+    """SHA-256 of a file, or of a parquet folder's files: each one's path inside the
+    folder and its content, in name order (two folders that differ only in a partition
+    folder's name, ``year=2020`` against ``year=2021``, hold different data)."""
     path = Path(path)
     h = hashlib.sha256()
-    paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for p in paths:
-        with open(p, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
+    if not path.is_dir():
+        _update(h, path)
+        return h.hexdigest()
+    for p in sorted(p for p in path.rglob("*") if p.is_file()):
+        name = p.relative_to(path).as_posix().encode("utf-8", "surrogateescape")
+        h.update(len(name).to_bytes(8, "little") + name + p.stat().st_size.to_bytes(8, "little"))
+        _update(h, p)
     return h.hexdigest()
+
+
+def _update(h, path: Path) -> None:
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
 
 
 def fingerprint(files: dict[str, Path]) -> dict[str, str]:

@@ -28,3 +28,135 @@ def test_changed_file_is_not_served_from_cache(tmp_path, monkeypatch):
     (folder / "production.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
     second = load_region(folder)
     assert second.production["value"].iloc[0] == first.production["value"].iloc[0] + 1000
+
+
+# --------------------------------------------------------------------------- attacks on the cache
+
+import random  # noqa: E402
+
+import pytest  # noqa: E402
+
+from regionanalytics import cache, data as data_module, personnummer  # noqa: E402
+from regionanalytics.iorw import fingerprint  # noqa: E402
+from regionanalytics.schema import table_files  # noqa: E402
+
+
+def _entry_files(root):
+    return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_flipped_bit_anywhere_in_an_entry_makes_it_absent(tmp_path, monkeypatch, sample):
+    """300 random single-bit flips over every file of a cached entry (the sample's
+    production and goals tables): each read gives no tables (the entry is parsed
+    again), never other figures."""
+    monkeypatch.setenv("REGIONANALYTICS_CACHE", str(tmp_path / "cache"))
+    digests = {"production": "a" * 64, "goals": "b" * 64}
+    tables = {"production": sample.production, "goals": sample.goals}
+    cache.write(digests, tables, ["a note"])
+    good = cache.read(digests)
+    assert good is not None
+    files = _entry_files(tmp_path / "cache")
+    names = sorted(files)
+    rng = random.Random(19)
+    for _ in range(300):
+        target = rng.choice(names)
+        data = bytearray(files[target])
+        bit = rng.randrange(len(data) * 8)
+        data[bit // 8] ^= 1 << (bit % 8)
+        for path, content in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(bytes(data) if path == target else content)
+        assert cache.read(digests) is None, f"bit {bit} of {target.name} went unnoticed"
+        assert not target.exists()  # the damaged entry is removed, so it is written anew
+    for path, content in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    again, notes = cache.read(digests)
+    for name, frame in tables.items():
+        pd.testing.assert_frame_equal(again[name], frame.reset_index(drop=True), check_dtype=False)
+    assert notes == ["a note"]
+
+
+def test_a_damaged_entry_is_parsed_again_with_the_same_figures(tmp_path, monkeypatch):
+    monkeypatch.setenv("REGIONANALYTICS_CACHE", str(tmp_path / "cache"))
+    parsed = load_region(SAMPLE)
+    [employees] = (tmp_path / "cache").rglob("employees.parquet")
+    data = bytearray(employees.read_bytes())
+    data[len(data) // 2] ^= 0x10
+    employees.write_bytes(bytes(data))
+    data_module._LOADED.clear()
+    again = load_region(SAMPLE)
+    for name, frame in parsed.tables().items():
+        pd.testing.assert_frame_equal(frame, again.tables()[name], check_dtype=False)
+    assert cache.read(fingerprint(table_files(SAMPLE))) is not None  # written anew
+
+
+PNR_EMP = ("Månad;Personnummer;Division;Verksamhet;Anställningsform;Sysselsättningsgrad;"
+           "Schemalagd tid;Arbetad tid\n2021-01;196106055004.0;Service;Kost;Tillsvidare;1;160;150\n")
+FIN = "Månad;Division;Verksamhet;Konto;Utfall;Budget\n" + "".join(
+    f"2021-{m:02d};Service;Kost;Personalkostnader;{'-100' if m <= 4 else ''};-90\n" for m in range(1, 13))
+
+
+def test_a_new_pseudonym_key_is_never_served_old_pseudonyms(tmp_path, monkeypatch):
+    monkeypatch.setenv("REGIONANALYTICS_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "finance.csv").write_text(FIN, encoding="utf-8")
+    (folder / "employees.csv").write_text(PNR_EMP, encoding="utf-8")
+    monkeypatch.setenv(personnummer.KEY_ENV, "first key")
+    first = load_region(folder).employees["person_id"].tolist()
+    monkeypatch.setenv(personnummer.KEY_ENV, "second key")
+    second = load_region(folder).employees["person_id"].tolist()
+    expected = personnummer.pseudonymise(pd.Series(["196106055004"]), key=b"second key").tolist()
+    assert second == expected and first != second
+    # and the key file route: a new key file is a new key
+    monkeypatch.delenv(personnummer.KEY_ENV)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    third = load_region(folder).employees["person_id"].tolist()
+    personnummer.key_file().write_text("another key\n")
+    fourth = load_region(folder).employees["person_id"].tolist()
+    assert fourth == personnummer.pseudonymise(pd.Series(["196106055004"]), key=b"another key").tolist()
+    assert third != fourth
+
+
+EMP = ("Månad;Person-id;Division;Verksamhet;Anställningsform;Kön;Födelseår;Sysselsättningsgrad;"
+       "Schemalagd tid;Arbetad tid\n2021-01;P1;Service;Kost;Tillsvidare;K;1980;1;160;150\n")
+
+
+def _partitioned(root, unit):
+    part = root / "production.parquet" / f"unit={unit}"
+    part.mkdir(parents=True)
+    pd.DataFrame({"month": ["2021-01"], "division": ["Service"],
+                  "measure": ["Besök"], "value": [5.0]}).to_parquet(part / "part-0.parquet", index=False)
+
+
+def test_parquet_folders_that_differ_in_a_partition_name_do_not_share_an_entry(tmp_path, monkeypatch):
+    monkeypatch.setenv("REGIONANALYTICS_CACHE", str(tmp_path / "cache"))
+    for unit in ("Kost", "Städ"):
+        root = tmp_path / unit
+        root.mkdir()
+        (root / "finance.csv").write_text(FIN, encoding="utf-8")
+        (root / "employees.csv").write_text(EMP, encoding="utf-8")
+        _partitioned(root, unit)
+    # the same bytes in both files: only the partition folder's name differs
+    assert ((tmp_path / "Kost/production.parquet/unit=Kost/part-0.parquet").read_bytes()
+            == (tmp_path / "Städ/production.parquet/unit=Städ/part-0.parquet").read_bytes())
+    assert (fingerprint(table_files(tmp_path / "Kost"))["production"]
+            != fingerprint(table_files(tmp_path / "Städ"))["production"])
+    got = [load_region(tmp_path / unit).production for unit in ("Kost", "Städ")]
+    assert [g["unit"].tolist() for g in got] == [["Kost"], ["Städ"]]
+    assert len([p for p in (tmp_path / "cache").iterdir() if not p.name.startswith(".")]) == 2
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_cache_variable_is_unset(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("REGIONANALYTICS_CACHE", value)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "regionanalytics"
+    data_module._LOADED.clear()
+    load_region(SAMPLE)
+    assert list(work.iterdir()) == []
+    assert any((tmp_path / "home" / ".cache" / "regionanalytics").iterdir())
