@@ -11,7 +11,7 @@ from .accounts import categorise, split_central
 from .exceptions import DataValidationError, Problem
 from .iorw import fingerprint
 from .loaders import ROW, empty_table, read_raw
-from .schema import TABLES, table_files
+from .schema import TABLES, table_candidates, table_files
 from .validation import check_region, check_table, resolve_units, select_sick_leave, table_notes
 
 #: Tables without which no report can be made.
@@ -140,6 +140,11 @@ def _read_all(data_dir: Path):
     problems = [Problem(str(data_dir), None, None, None,
                         f"a '{t}' table ({t}.csv, .csv.gz, .xlsx or .parquet)")
                 for t in missing if t in REQUIRED_TABLES]
+    for table in files:  # two files for one table: which one is meant cannot be known
+        if len(found := table_candidates(data_dir, table)) > 1:
+            problems.append(Problem(str(data_dir), None, None, None,
+                                    f"one file for the '{table}' table; the folder has "
+                                    f"{', '.join(p.name for p in found)} (remove all but one)"))
     # largest first (by the bytes to parse), so the small ones fill in beside them
     order = sorted(files, key=lambda t: -_size(files[t]))
     with ThreadPoolExecutor(max_workers=min(len(order), os.cpu_count() or 1) or 1) as pool:

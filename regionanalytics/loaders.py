@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import Problem
-from .schema import SIE_SUFFIXES, TABLES, Column, Table, header_lookup
+from .schema import PAXML_SUFFIXES, SIE_SUFFIXES, TABLES, Column, Table, header_lookup
 
 ROW = "_row"  # internal column: the row number as a spreadsheet shows it
 MAX_PER_COLUMN = 20  # problems listed per column and kind before summarising
@@ -447,6 +447,8 @@ def read_raw(path: str | Path, table: str) -> RawTable:
     name = path.name
     if table == "finance" and path.suffix.lower() in SIE_SUFFIXES:
         return _sie_table(path, spec)
+    if table == "absence" and path.suffix.lower() in PAXML_SUFFIXES:
+        return _paxml_table(path, spec)
     problems: list[Problem] = []
     fast = None if path.is_dir() or path.suffix in (".parquet", ".xlsx") else _arrow_csv(path, spec)
     if fast is not None:
@@ -552,6 +554,16 @@ def _sie_table(path: Path, spec: Table) -> RawTable:
     for col in spec.columns:
         out[col.name] = frame[col.name] if col.name in frame else pd.Series([None] * len(frame), dtype=object)
     return RawTable(pd.DataFrame(out), problems, None, notes)
+
+
+def _paxml_table(path: Path, spec: Table) -> RawTable:
+    """The absence table from a PAXml 2.0 file (see :mod:`regionanalytics.paxml`)."""
+    from . import paxml
+
+    frame, problems, notes = paxml.read_absence(path)
+    if frame is None:
+        return RawTable(None, problems, None, notes)
+    return RawTable(frame[[ROW] + spec.column_names].reset_index(drop=True), problems, None, notes)
 
 
 def _as_share(parsed: pd.Series, uniques: pd.Series, label: str, name: str, notes: list[str]) -> pd.Series:

@@ -190,6 +190,9 @@ TABLES: dict[str, Table] = {
                 Column("reason", "text", ("frånvaroorsak", "orsak", "frånvarotyp", "frånvaroorsak text",
                                           "frånvaroslag", "typ av frånvaro"),
                        required=False, in_header=False),
+                # a one-day spell's sick hours as registered (a PAXml day in hours); when given
+                # they are the day's hours instead of the scheduled hours per working day
+                Column("hours", "number", (), required=False, min=0, in_header=False),
             ),
             key=("person_id", "start"),
         ),
@@ -268,6 +271,8 @@ TABLES: dict[str, Table] = {
 SUFFIXES = (".parquet", ".csv", ".csv.gz", ".xlsx")
 #: The finance table may also be a SIE file (types 2, 3 and 4) from the ledger.
 SIE_SUFFIXES = (".se", ".sie", ".si")
+#: The absence table may also be a PAXml 2.0 file from the time or payroll system.
+PAXML_SUFFIXES = (".pax", ".xml")
 
 
 def header_lookup(table: Table) -> dict[str, str]:
@@ -280,14 +285,24 @@ def header_lookup(table: Table) -> dict[str, str]:
     return lookup
 
 
+_OTHER_FORMATS = {"finance": SIE_SUFFIXES, "absence": PAXML_SUFFIXES}
+
+
 def find_table_file(data_dir: str | Path, table: str) -> Path | None:
     """The file (or parquet folder) holding ``table`` in ``data_dir``, if any."""
     data_dir = Path(data_dir)
-    for suffix in SUFFIXES + (SIE_SUFFIXES if table == "finance" else ()):
+    for suffix in SUFFIXES + _OTHER_FORMATS.get(table, ()):
         candidate = data_dir / f"{table}{suffix}"
         if candidate.exists():
             return candidate
     return None
+
+
+def table_candidates(data_dir: str | Path, table: str) -> list[Path]:
+    """Every file of ``data_dir`` that could hold ``table`` (more than one is ambiguous)."""
+    data_dir = Path(data_dir)
+    return [data_dir / f"{table}{suffix}" for suffix in SUFFIXES + _OTHER_FORMATS.get(table, ())
+            if (data_dir / f"{table}{suffix}").exists()]
 
 
 def table_files(data_dir: str | Path) -> dict[str, Path]:

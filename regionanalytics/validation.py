@@ -178,6 +178,10 @@ def _check_absence(df: pd.DataFrame, name: str) -> list[Problem]:
     reversed_ = df["end"] < df["start"]
     problems = cell_problems(name, df[ROW], df["end"], reversed_, "end",
                              "an end date on or after the spell's start date")
+    if "hours" in df:  # registered hours belong to one day
+        several = df["hours"].notna() & ~(df["end"] == df["start"])
+        problems += cell_problems(name, df[ROW], df["hours"], several, "hours",
+                                  "hours only on a spell of one day (start = end)")
     # spells of one person that run at the same time add their extents: more than 100 %
     # on any day is impossible, however many spells overlap there
     ok = df.dropna(subset=["person_id", "start", "extent"])

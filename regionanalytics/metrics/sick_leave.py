@@ -4,7 +4,9 @@ Definitions (see also docs/assumptions.md):
 
 * Sick hours come from spells: each Swedish working day of a spell counts the
   person's scheduled hours per working day of that month
-  (``scheduled_hours / working days of the month``) times the spell's extent.
+  (``scheduled_hours / working days of the month``) times the spell's extent. A
+  one-day spell with registered ``hours`` (a PAXml day in hours, or a day of a spell
+  that the file's schedule covers) counts those hours instead, whatever the weekday.
 * Hours count where the person is employed that month (people move between
   divisions) and only for monthly-paid staff (tillsvidare and visstid).
 * The rate is sick hours over scheduled hours of monthly-paid staff, in percent.
@@ -212,13 +214,20 @@ def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[s
     piece_start = np.maximum(start[idx], month.astype("datetime64[D]"))
     piece_end = np.minimum(end[idx], (month + 1).astype("datetime64[D]") - 1)
     cal = WorkdayCalendar(first, last)
-    days = cal.count(piece_start, piece_end) * spells["extent"].to_numpy()[idx]
+    # a one-day spell with its registered hours (a PAXml day in hours) counts those hours
+    fixed = (spells["hours"].to_numpy("float64", na_value=np.nan) if "hours" in spells
+             else np.full(len(spells), np.nan))[idx]
+    has_fixed = ~np.isnan(fixed)
+    days = np.where(has_fixed, 0.0, cal.count(piece_start, piece_end) * spells["extent"].to_numpy()[idx])
+    fixed = np.where(has_fixed, fixed, 0.0)
     long = spells["episode_days"].to_numpy()[idx] >= LONG_TERM_DAYS
     pieces = pd.DataFrame({
         "person_id": spells["person_id"].to_numpy()[idx],
         "month": np.datetime_as_string(month, unit="M"),
         "sick_days": days,
         "long_days": np.where(long, days, 0.0),
+        "sick_fixed": fixed,
+        "long_fixed": np.where(long, fixed, 0.0),
     })
     pieces = pieces.groupby(["person_id", "month"], sort=False).sum().reset_index()
     payroll = staff["sick_hours_payroll"] if "sick_hours_payroll" in staff else None
@@ -227,6 +236,15 @@ def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[s
     per_day = staff["scheduled_hours"] / staff["month"].map(working_days_per_month(months))
     spell_hours = staff["sick_days"].fillna(0.0) * per_day
     spell_long = staff["long_days"].fillna(0.0) * per_day
+    if has_fixed.any():
+        # registered hours are the person's, not each employment's: two monthly-paid
+        # employments in a month share them by their scheduled hours
+        keys = [staff["person_id"], staff["month"]]
+        total = staff["scheduled_hours"].groupby(keys).transform("sum")
+        count = staff["scheduled_hours"].groupby(keys).transform("size")
+        share = (staff["scheduled_hours"] / total).where(total > 0, 1.0 / count)
+        spell_hours = spell_hours + staff["sick_fixed"].fillna(0.0) * share
+        spell_long = spell_long + staff["long_fixed"].fillna(0.0) * share
     if payroll is None:
         staff["sick_hours"] = spell_hours
         staff["long_term_hours"] = spell_long
@@ -234,7 +252,8 @@ def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[s
         staff["sick_hours"] = staff["sick_hours_payroll"]
         share = np.where(spell_hours > 0, spell_long / spell_hours.where(spell_hours > 0, 1.0), 0.0)
         staff["long_term_hours"] = staff["sick_hours"] * share
-    return staff.drop(columns=["sick_days", "long_days", "sick_hours_payroll"], errors="ignore")
+    return staff.drop(columns=["sick_days", "long_days", "sick_fixed", "long_fixed", "sick_hours_payroll"],
+                      errors="ignore")
 
 
 _RATE_COLUMNS = ["sick_hours", "sick_leave_pct", "long_term_hours", "long_term_sick_share_pct"]
