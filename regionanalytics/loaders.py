@@ -495,6 +495,7 @@ def read_raw(path: str | Path, table: str) -> RawTable:
                                     f"the header has {', '.join(header)}"))
 
     columns, blank_rows = {}, np.ones(n_rows, dtype=bool)
+    misfits: dict[str, tuple[np.ndarray, str]] = {}  # share columns that mix shares and percent
     for col in spec.columns:
         if col.name not in found:
             continue
@@ -505,7 +506,9 @@ def read_raw(path: str | Path, table: str) -> RawTable:
             codes, uniques = _distinct(values)
             parsed, bad = _parse_column(uniques, col)
             if col.share:
-                parsed = _as_share(parsed, uniques, label, name, notes)
+                parsed, misfit, expected = _as_share(parsed, uniques, codes, label, name, notes)
+                if misfit is not None:
+                    misfits[col.name] = (misfit & ~bad.to_numpy(bool), expected)
             column = _Column(label, values, codes, uniques, parsed, bad.to_numpy(bool))
         blank = _blank(column.uniques).to_numpy(bool)
         if blank.any() or (column.codes < 0).any():
@@ -539,6 +542,12 @@ def read_raw(path: str | Path, table: str) -> RawTable:
                 from .personnummer import EXPECTED as expected
             problems += cell_problems(name, pd.Series(rows), column.cells_as_read(),
                                       unreadable[col.name], column.label, expected)
+        if col.name in misfits:
+            misfit, expected = misfits[col.name]
+            mask = _by_code(misfit, column.codes, False)
+            problems += cell_problems(name, pd.Series(rows), column.cells_as_read(), mask,
+                                      column.label, expected)
+            unreadable[col.name] = unreadable[col.name] | mask  # not checked again for its range
     frame = pd.DataFrame(out, copy=False)
     return RawTable(frame, problems, pd.DataFrame(unreadable, index=frame.index), notes)
 
@@ -566,15 +575,42 @@ def _paxml_table(path: Path, spec: Table) -> RawTable:
     return RawTable(frame[[ROW] + spec.column_names].reset_index(drop=True), problems, None, notes)
 
 
-def _as_share(parsed: pd.Series, uniques: pd.Series, label: str, name: str, notes: list[str]) -> pd.Series:
-    """A share column in percent (any value above 1, or a % sign) divided by 100: one
-    decision per column, never per cell, so 1 means 100 % in a fraction column and
-    1 % in a percent column."""
-    signed = uniques.astype(str).str.contains(_PERCENT_SIGN, regex=True)
-    if bool((parsed > 1).any()) or bool(signed.any()):
-        notes.append(f"{name}: column '{label}' is in percent (values above 1); read as shares of 1")
-        return parsed / 100
-    return parsed
+def _as_share(parsed: pd.Series, uniques: pd.Series, codes: np.ndarray, label: str, name: str,
+              notes: list[str]) -> tuple[pd.Series, np.ndarray | None, str]:
+    """A share column as shares of 1, decided for the whole column (never per cell).
+
+    A value with a % sign, or above 1, is in percent; a value between 0 and 1, or
+    exactly 1 without a sign, is a share (``1`` is 100 % as a share but 1 % in
+    percent, and 1 % is no typical rate or extent); 0 is either. A column with only
+    shares is read as shares; one with only percent (and 0) is divided by 100. A
+    column with both is an error: the rows of the kind fewer rows have do not fit
+    (on a tie, the percent rows). Returns the values, a mask of the distinct values
+    that do not fit (None when all do) and what was expected of them.
+
+    >>> v = pd.Series(["0,5", "1", "100"]); p = pd.Series([0.5, 1.0, 100.0])
+    >>> out, misfit, expected = _as_share(p, v, np.array([0, 1, 1, 2]), "extent", "a.csv", [])
+    >>> misfit.tolist(), expected[:24]
+    ([False, False, True], 'a share of 1 like the co')
+    """
+    signed = uniques.astype(str).str.contains(_PERCENT_SIGN, regex=True).to_numpy(bool)
+    values = parsed.to_numpy("float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        percent = signed | (values > 1)
+        share = ~signed & (values > 0) & (values <= 1)
+    if not percent.any():
+        return parsed, None, ""
+    if not share.any():
+        notes.append(f"{name}: column '{label}' is in percent (values above 1 or a % sign); "
+                     "read as shares of 1")
+        return parsed / 100, None, ""
+    rows = np.bincount(codes[codes >= 0], minlength=len(values)) if len(codes) else np.zeros(len(values), int)
+    n_percent, n_share = int(rows[percent].sum()), int(rows[share].sum())
+    if n_percent <= n_share:
+        return parsed, percent, (f"a share of 1 like the column's other {n_share} rows (0,75 for 75 %); "
+                                 "this value reads as percent: one column holds shares or percent, never both")
+    return parsed / 100, share, (f"a value in percent like the column's other {n_percent} rows (75 or "
+                                 "75 % for 75 %; 1 % written with its sign); this value reads as a share "
+                                 "of 1: one column holds shares or percent, never both")
 
 
 def _personnummer_column(found: dict, name: str, notes: list[str]) -> tuple["_Column | None", dict]:

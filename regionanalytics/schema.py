@@ -43,7 +43,7 @@ class Column:
     #: Whether the header must have the column (``required`` is about its cells).
     in_header: bool = True
     #: A share written as a fraction (0,75) or in percent (75, "75 %"): decided per
-    #: column, a column with any value above 1 (or a % sign) is percent.
+    #: column; a column mixing the two is an error (see loaders._as_share).
     share: bool = False
     #: Derived from a personnummer in ``person_id`` when the column is left out.
     from_personnummer: bool = False

@@ -118,3 +118,83 @@ def test_unreadable_files(tmp_path, content, needle):
     name = "finance.csv.gz" if needle == "gzip" else "finance.csv"
     problems = _problems(tmp_path, name, content)
     assert any(needle in p.expected for p in problems)
+
+
+# --------------------------------------------------------------------------- shares and percent
+
+ABSENCE_HEAD = "person_id;start;end;extent\n"
+
+
+def _extents(*values):
+    return ABSENCE_HEAD + "".join(f"P{i};2021-03-01;2021-03-10;{v}\n" for i, v in enumerate(values))
+
+
+def _read(tmp_path, text, table="absence", name="absence.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    frame, problems, unreadable, notes = read_raw(path, table)
+    problems = problems + check_table(frame, TABLES[table], name, unreadable)
+    return frame, problems, notes
+
+
+@pytest.mark.parametrize("values,bad_rows", [
+    # a column of shares with one value in percent: that row does not fit, nothing is divided
+    (("0,5", "1", "0,25", "1", "100"), [6]),
+    (("0,5", "1", "0,25", "1", "1,5"), [6]),
+    # a column in percent with one share among them: the share does not fit
+    (("50", "100", "75 %", "25", "0,5"), [6]),
+    # an unsigned 1 among percents: 100 % as a share, 1 % in percent; never guessed
+    (("50", "100", "100", "1"), [5]),
+    # a tie names the percent rows
+    (("1", "0,5", "100", "50"), [4, 5]),
+])
+def test_a_column_mixing_shares_and_percent_is_an_error_naming_the_rows_that_do_not_fit(
+        tmp_path, values, bad_rows):
+    _, problems, _ = _read(tmp_path, _extents(*values))
+    assert [(p.row, p.column) for p in problems] == [(r, "extent") for r in bad_rows]
+    assert all("never both" in p.expected for p in problems)
+
+
+@pytest.mark.parametrize("values,expected,percent", [
+    (("1", "0,5", "0", "0,25"), [1.0, 0.5, 0.0, 0.25], False),   # shares (0 is either)
+    (("1", "1", "1"), [1.0, 1.0, 1.0], False),                    # all 100 %
+    (("100", "50", "0", "25"), [1.0, 0.5, 0.0, 0.25], True),      # percent with a 0
+    (("100", "1 %", "50,0"), [1.0, 0.01, 0.5], True),             # 1 % written with its sign
+    (("100", "100"), [1.0, 1.0], True),
+])
+def test_shares_and_percent_read_per_column(tmp_path, values, expected, percent):
+    text = _extents(*values).replace(";0\n", ";0,5\n")  # extent 0 is refused: check it as a rate
+    if "0" in values:
+        header = ("Månad;Person-id;Division;Verksamhet;Anställningsform;Kön;Födelseår;"
+                  "Sysselsättningsgrad;Schemalagd tid;Arbetad tid\n")
+        text = header + "".join(
+            f"2021-01;P{i};S;K;{'timavlönad' if v == '0' else 'tillsvidare'};K;1980;{v};160;150\n"
+            for i, v in enumerate(values))
+        frame, problems, notes = _read(tmp_path, text, "employees", "employees.csv")
+        got = frame["employment_rate"].tolist()
+    else:
+        frame, problems, notes = _read(tmp_path, text)
+        got = frame["extent"].tolist()
+    assert problems == []
+    assert got == pytest.approx(expected)
+    assert any("percent" in n for n in notes) == percent
+
+
+def test_sick_leave_shares_with_one_percent_value_stop_validate(tmp_path):
+    """The attack of issue 19: one 100 among shares read the whole column as percent
+    (6,89 % became 0,07 %, exit 0). Now validate exits 1 naming the row."""
+    import shutil
+
+    from regionanalytics.cli import main
+
+    folder = tmp_path / "d"
+    shutil.copytree("data/sample", folder)
+    lines = (folder / "absence.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].endswith(",extent") and lines[1].endswith(",1.0")
+    lines[1] = lines[1][: -len("1.0")] + "100"
+    (folder / "absence.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["validate", str(folder)]) == 1
+    from regionanalytics.data import validate
+
+    problems = validate(folder).problems
+    assert [(p.file, p.row, p.column, p.value) for p in problems] == [("absence.csv", 2, "extent", "100")]
