@@ -438,3 +438,48 @@ def test_two_absence_files_are_ambiguous(tmp_path):
     problems = validate(folder).problems
     assert any("one file for the 'absence' table; the folder has absence.csv, absence.pax" in p.expected
                for p in problems)
+
+
+def test_a_sickness_registered_day_by_day_is_long_term(tmp_path):
+    # SJK 6 h on every working day from Monday 4 January to Wednesday 31 March 2021 except the
+    # holiday 6 January: 19 + 20 + 23 = 62 days, 372 h. Weekends and the holiday are days off
+    # between registrations, so it is one episode of 4 January – 31 March = 87 days (≥ 60)
+    from regionanalytics.workdays import WorkdayCalendar
+
+    cal = WorkdayCalendar(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-31"))
+    days = [d for d in pd.date_range("2021-01-04", "2021-03-31")
+            if cal.count(d.to_datetime64().astype("datetime64[D]"), d.to_datetime64().astype("datetime64[D]")) == 1]
+    assert len(days) == 62
+    body = "<tidtransaktioner>\n" + "".join(tidtrans('anstid="7"', "SJK", datum=d.strftime("%Y-%m-%d"), timmar="6")
+                                            for d in days) + "</tidtransaktioner>\n"
+    absence = paxml.read_absence(write(tmp_path, body))[0].drop(columns="_row")
+    employees = pd.DataFrame({"month": ["2021-01", "2021-02", "2021-03"], "person_id": "7", "division": "D",
+                              "unit": "U", "employment": "tillsvidare", "gender": "K", "birth_year": 1970.0,
+                              "employment_rate": 1.0, "scheduled_hours": 160.0, "worked_hours": 100.0})
+    df = metrics.sick_leave(employees, absence, "2021-03", by=[], suppress_small=False)
+    assert df.loc[0, "sick_hours"] == pytest.approx(372)
+    assert df.loc[0, "sick_leave_pct"] == pytest.approx(100 * 372 / 480)
+    assert df.loc[0, "long_term_sick_share_pct"] == pytest.approx(100)
+
+
+def test_payroll_sick_hours_stay_the_numerator_beside_a_paxml_file(tmp_path):
+    # P1: payroll 16 h, a PAXml spell since November (long-term); P2: payroll 8 h, a PAXml day of
+    # 4 h (the payroll's 8 h count); P3: no sick hours. Rate (16 + 8) / 480 = 5 %; long-term
+    # share 16 / 24, as for an absence CSV (tests/test_real_exports.py)
+    folder = tmp_path / "region"
+    folder.mkdir()
+    (folder / "finance.csv").write_text(FINANCE_2021, encoding="utf-8")
+    (folder / "employees.csv").write_text(
+        "Månad;Person-id;Division;Verksamhet;Anställningsform;Kön;Födelseår;Sysselsättningsgrad;"
+        "Schemalagd tid;Arbetad tid;Sjuktimmar\n"
+        "2021-01;P1;Service;Kost;Tillsvidare;K;1980;100;160;144;16\n"
+        "2021-01;P2;Service;Kost;Tillsvidare;M;1970;100;160;152;8\n"
+        "2021-01;P3;Service;Kost;Tillsvidare;M;1960;100;160;160;\n", encoding="utf-8")
+    write(folder, "<tidtransaktioner>\n"
+          + tidtrans('anstid="P1"', "SJK", datumfrom="2020-11-01", datumtom="2021-01-31", omfattning="100")
+          + tidtrans('anstid="P2"', "SJK", datum="2021-01-11", timmar="4") + "</tidtransaktioner>\n")
+    data = load_region(folder, cache=False)
+    df = metrics.sick_leave(data.employees, data.absence, "2021-01", by=[], suppress_small=False)
+    assert df.loc[0, "sick_leave_pct"] == pytest.approx(5.0)
+    assert df.loc[0, "long_term_sick_share_pct"] == pytest.approx(100 * 16 / 24)
+
