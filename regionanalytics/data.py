@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import budget as _budget
 from .accounts import categorise, split_central
 from .exceptions import DataValidationError, Problem
 from .iorw import fingerprint
@@ -36,6 +37,9 @@ class RegionData:
     accounts: pd.DataFrame
     organisation: pd.DataFrame
     investments: pd.DataFrame
+    #: The budget system's table as read (signed and in tkr); its budget is already in
+    #: ``finance`` (see :mod:`regionanalytics.budget`).
+    budget: pd.DataFrame = field(default_factory=lambda: empty_table("budget"))
     #: Finance rows of the region's central level (finansförvaltningen: a division that books
     #: tax revenue); they count in the region's result only, see accounts.split_central.
     central: pd.DataFrame = field(default_factory=lambda: empty_table("finance"))
@@ -159,7 +163,30 @@ def _read_all(data_dir: Path):
     names = {t: p.name for t, p in files.items()}
     problems += resolve_units(frames, names)  # kostnadsställen to units and divisions, in place
     problems += check_region(frames, names)
+    if "finance" in frames and not problems:
+        problems, more = _combine_budget(frames, names)
+        notes += more
     return frames, files, missing, problems, notes
+
+
+def _combine_budget(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> tuple[list[Problem], list[str]]:
+    """The budget table signed and joined to the finance rows (in ``frames``, in place),
+    and what ``validate`` says about them: where budget and actuals disagree, accounts the
+    default plan cannot place (see :mod:`regionanalytics.budget`)."""
+    rules = frames.get("accounts")
+    problems, notes = [], []
+    if "budget" in frames:
+        frames["budget"], notes, problems = _budget.signed(frames["budget"], rules, names["budget"])
+        if problems:
+            return problems, notes
+    finance, more = _budget.combine(frames["finance"], frames.get("budget"), names)
+    notes += more
+    notes += _budget.disagreement_notes(finance, names.get("budget", names["finance"]))
+    if rules is None:  # with the region's own plan an unplaced account is an error already
+        notes += _budget.unplaced_notes(finance.assign(category=categorise(finance["account"])),
+                                        names["finance"])
+    frames["finance"] = finance
+    return problems, notes
 
 
 def _size(path: Path) -> int:

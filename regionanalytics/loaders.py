@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import Problem
-from .schema import PAXML_SUFFIXES, SIE_SUFFIXES, TABLES, Column, Table, header_lookup
+from .schema import AMOUNT_UNITS, PAXML_SUFFIXES, SIE_SUFFIXES, TABLES, Column, Table, header_lookup
 
 ROW = "_row"  # internal column: the row number as a spreadsheet shows it
 MAX_PER_COLUMN = 20  # problems listed per column and kind before summarising
@@ -35,10 +35,30 @@ _BLOCK_BYTES = 1 << 24  # Arrow's CSV block: large blocks parse fastest here
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
+_UNIT_WORDS = "|".join(re.escape(w) for w in sorted(AMOUNT_UNITS, key=len, reverse=True))
+_UNIT_IN_HEADER = re.compile(rf"(?<!\w)(?:{_UNIT_WORDS})(?!\w)", re.IGNORECASE)
+_UNIT_SUFFIX = re.compile(rf"[\s,]*(?:i\s+)?(?:{_UNIT_WORDS})\s*$", re.IGNORECASE)
+
+
 def _norm_header(text: str) -> str:
     text = str(text).replace("\ufeff", "").replace("_", " ")
     text = re.sub(r"\(.*?\)", "", text)  # "Utfall (tkr)" -> "Utfall"
+    text = _UNIT_SUFFIX.sub("", text.strip().strip('"'))  # "Belopp i kronor", "Budget, kr" -> the name
     return " ".join(text.split()).strip().strip('"').casefold()
+
+
+def amount_unit(label: str) -> tuple[float, str | None]:
+    """The factor that turns an amount column into tkr, by the unit its header names, and
+    that unit (None: no unit in the header, read as tkr).
+
+    >>> amount_unit("Budget (kr)"), amount_unit("Belopp, mnkr"), amount_unit("Utfall tkr"), amount_unit("Budget")
+    ((0.001, 'kr'), (1000.0, 'mnkr'), (1.0, 'tkr'), (1.0, None))
+    """
+    found = _UNIT_IN_HEADER.findall(str(label))
+    if not found:
+        return 1.0, None
+    word = found[-1].casefold()
+    return AMOUNT_UNITS[word], word
 
 
 def _lookup(spec: Table) -> dict[str, str]:
@@ -535,6 +555,12 @@ def read_raw(path: str | Path, table: str) -> RawTable:
             continue
         column = columns[col.name].without_blank_rows(keep)
         out[col.name] = column.typed(col)
+        if col.amount:
+            factor, unit = amount_unit(column.label)
+            if factor != 1.0:
+                out[col.name] = out[col.name] * factor
+                notes.append(f"{name}: column '{column.label}' is in {unit}; read as tkr "
+                             f"(× {factor:g})")
         unreadable[col.name] = column.unreadable()
         if unreadable[col.name].any() and col.name not in derived:
             expected = col.expected

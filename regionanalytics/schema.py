@@ -47,6 +47,9 @@ class Column:
     share: bool = False
     #: Derived from a personnummer in ``person_id`` when the column is left out.
     from_personnummer: bool = False
+    #: An amount in tkr: a header that names another unit ("Budget (kr)", "Belopp mnkr")
+    #: is read in that unit and turned into tkr (see :data:`AMOUNT_UNITS`).
+    amount: bool = False
 
     @property
     def expected(self) -> str:
@@ -91,6 +94,15 @@ _UNIT = Column("unit", "text", ("verksamhet", "verksamhetsområde", "enhet", "vo
 _CODE = Column("code", "text", ("kostnadsställe", "kostnadsstalle", "kst", "ksts", "ansvar",
                                 "ansvarskod", "kostnadsställenummer"))
 
+_ACCOUNT = Column("account", "text", ("konto", "kontonamn", "kontogrupp", "kontonummer", "kontoslag",
+                                       "kontonr", "konto nr", "kontoklass"))
+
+#: Words for the unit of an amount in a header ("Budget (kr)", "Belopp, mnkr", "Belopp i
+#: kronor"): the factor that turns it into tkr. A header without one is in tkr.
+AMOUNT_UNITS = {"kr": 0.001, "kronor": 0.001, "sek": 0.001, ":-": 0.001,
+                "tkr": 1.0, "tsek": 1.0, "ksek": 1.0, "tusental kronor": 1.0, "tusen kronor": 1.0,
+                "mnkr": 1000.0, "mkr": 1000.0, "msek": 1000.0, "miljoner kronor": 1000.0}
+
 #: Person ids: pseudonymous ids, or personnummer (pseudonymised while read).
 _PERSON_ID_ALIASES = ("person-id", "personid", "person", "anställningsid", "anställningsnummer",
                       "personnummer", "personnr", "pnr")
@@ -120,20 +132,37 @@ TABLES: dict[str, Table] = {
                 replace(_DIVISION, required=False, in_header=False),
                 replace(_UNIT, required=False, in_header=False),
                 replace(_CODE, required=False, in_header=False),
-                Column("account", "text", ("konto", "kontonamn", "kontogrupp", "kontonummer",
-                                           "kontoslag")),
-                Column("actual", "number", ("utfall", "utfall tkr"), required=False),
-                Column("budget", "number", ("budget", "budget tkr")),
+                _ACCOUNT,
+                Column("actual", "number", ("utfall", "utfall tkr"), required=False, amount=True),
+                # optional: the budget may come from the budget system instead (table budget)
+                Column("budget", "number", ("budget", "budget tkr"), required=False, in_header=False,
+                       amount=True),
             ),
             key=("month", "division", "unit", "account"),
             contiguous_months=True,
+        ),
+        Table(
+            "budget",
+            "The budget per month, unit and account as the budget system exports it "
+            "(tkr; revenue +, cost −, or the ledger's sign, see regionanalytics.budget).",
+            (
+                _MONTH,
+                replace(_DIVISION, required=False, in_header=False),
+                replace(_UNIT, required=False, in_header=False),
+                replace(_CODE, required=False, in_header=False),
+                _ACCOUNT,
+                Column("budget", "number", ("budget", "budget tkr", "belopp", "budgetbelopp",
+                                            "budgeterat belopp", "budget belopp"),
+                       amount=True),
+            ),
+            key=("month", "division", "unit", "account"),
         ),
         Table(
             "forecast",
             "Full-year result forecasts per unit, by the month they were made (tkr).",
             (
                 _MONTH, _DIVISION, _UNIT,
-                Column("forecast", "number", ("prognos", "helårsprognos", "årsprognos")),
+                Column("forecast", "number", ("prognos", "helårsprognos", "årsprognos"), amount=True),
             ),
             key=("month", "division", "unit"),
         ),
@@ -230,9 +259,9 @@ TABLES: dict[str, Table] = {
             "Economic action plan: planned and achieved savings per month (tkr).",
             (
                 _MONTH, _DIVISION,
-                Column("planned", "number", ("planerat", "planerad besparing"), min=0),
+                Column("planned", "number", ("planerat", "planerad besparing"), min=0, amount=True),
                 Column("achieved", "number", ("uppnått", "genomfört", "utfall"),
-                       required=False, min=0),
+                       required=False, min=0, amount=True),
             ),
             key=("month", "division"),
         ),
@@ -259,8 +288,8 @@ TABLES: dict[str, Table] = {
             (
                 _MONTH, _DIVISION,
                 Column("project", "text", ("projekt", "investering", "investeringsprojekt", "objekt")),
-                Column("actual", "number", ("utfall", "utfall tkr"), required=False),
-                Column("budget", "number", ("budget", "budget tkr"), required=False),
+                Column("actual", "number", ("utfall", "utfall tkr"), required=False, amount=True),
+                Column("budget", "number", ("budget", "budget tkr"), required=False, amount=True),
             ),
             key=("month", "division", "project"),
         ),

@@ -126,6 +126,14 @@ _BY_CATEGORY = {
 }
 _REGION_RESULT = ["net_cost", "net_cost_change_pct", "tax_revenue", "tax_revenue_change_pct", "financial_net", "region_result",
                   "region_result_budget"]
+#: Figures that need the budget: missing when the data has none for the period's year.
+BUDGET_FIGURES = ["budget", "budget_deviation", "annual_budget", "forecast_deviation", "region_result_budget"]
+#: Figures missing without a budget only where a unit has no forecast either (its annual
+#: budget would stand in): empty values of these say so.
+_FORECAST_FIGURES = ["forecast", "forecast_vs_prev_year", "forecast_prev_tertial",
+                     "forecast_change_since_tertial"]
+#: The reason a budget figure is missing.
+NO_BUDGET = "budget saknas i underlaget"
 _LAST_YEAR = ["worked_hours_prev_year", "worked_hours_change_pct", "worked_fte_prev_year",
               "sick_leave_pct_prev_year", "sick_leave_change_pp"]
 
@@ -135,7 +143,8 @@ def unknown_figures(data: RegionData, period: str | Period) -> dict[str, str]:
 
     A figure that cannot be known is shown as missing with its reason, never as 0:
     staff and sick-leave figures need the HR export to cover every month they
-    read, sick leave needs an absence table (or the payroll's sick hours).
+    read, sick leave needs an absence table (or the payroll's sick hours), the budget
+    figures a budget for the period's year.
 
     Examples
     --------
@@ -159,6 +168,8 @@ def unknown_figures(data: RegionData, period: str | Period) -> dict[str, str]:
         reasons.update(dict.fromkeys(_LAST_YEAR, why))
     if "absence" in data.missing and not has_payroll_sick_hours(data.employees):
         reasons.update(dict.fromkeys(SICK_LEAVE_FIGURES, "uppgifter om sjukfrånvaro saknas"))
+    if not has_budget(data, period):
+        reasons.update(dict.fromkeys(BUDGET_FIGURES, NO_BUDGET))
     categories = set(data.finance["category"].dropna())
     for category, figures in _BY_CATEGORY.items():
         if category not in categories:
@@ -183,6 +194,36 @@ def unknown_figures(data: RegionData, period: str | Period) -> dict[str, str]:
             reasons["action_plan_pct"] = (f"uppgifter om genomförda åtgärder saknas för "
                                           f"{months_sv([period.end_month])}")
     return reasons
+
+
+def has_budget(data: RegionData, period: str | Period) -> bool:
+    """Whether the data has a budget for the period's year (the finance table's budget
+    column, ``#PBUDGET`` or the budget system's table; see :mod:`regionanalytics.budget`).
+
+    >>> from regionanalytics import load_region
+    >>> has_budget(load_region("data/sample"), "2021-T1")
+    True
+    """
+    period = Period.parse(period)
+    rows = metrics.in_months(data.finance, period.year_months)
+    central = metrics.in_months(data.central, period.year_months)
+    return bool(rows["budget"].notna().any() or central["budget"].notna().any())
+
+
+def missing_where_empty(data: RegionData, period: str | Period) -> dict[str, str]:
+    """Figures that are missing, with the reason, wherever their value is empty, though
+    they are known elsewhere: without a budget, the forecast of a division with a unit
+    that has no forecast (its annual budget cannot stand in).
+
+    >>> from regionanalytics import load_region
+    >>> missing_where_empty(load_region("data/sample"), "2021-T1")
+    {}
+    """
+    period = Period.parse(period)
+    if has_budget(data, period):
+        return {}
+    figures = _FORECAST_FIGURES if period.previous_tertial() is not None else _FORECAST_FIGURES[:2]
+    return dict.fromkeys(figures, NO_BUDGET)
 
 
 def months_without_rows(table: pd.DataFrame, months: list[str]) -> list[str]:
@@ -279,7 +320,7 @@ def key_metrics(data: RegionData, period: str | Period, hours: tuple | None = No
     """
     period = Period.parse(period)
     wide = key_metrics_wide(data, period, hours=hours)
-    unknown = unknown_figures(data, period)
+    unknown = {**missing_where_empty(data, period), **unknown_figures(data, period)}
     suppressed = dict(zip(wide["division"], wide["sick_leave_suppressed"]))
     long = wide.drop(columns="sick_leave_suppressed").melt(id_vars="division", var_name="metric",
                                                            value_name="value")

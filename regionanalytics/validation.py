@@ -122,31 +122,49 @@ def _month_gaps(df: pd.DataFrame, name: str) -> list[Problem]:
                     f"every month from {full[0]} to {full[-1]}; no rows for {', '.join(missing)}")]
 
 
-def _check_finance(df: pd.DataFrame, name: str) -> list[Problem]:
+def _units_or_codes(df: pd.DataFrame, name: str, table: str) -> list[Problem]:
+    """Division and unit in every row, unless the row has a kostnadsställe code (which the
+    organisation table resolves, see resolve_units)."""
     problems = []
-    # division and unit in every row, unless the row has a kostnadsställe code (which the
-    # organisation table resolves, see resolve_units)
     no_code = df["code"].isna()
     for col in ("division", "unit"):
         if df[col].isna().all() and no_code.all():
             problems.append(Problem(name, None, col, None,
                                     f"a column '{col}' (also accepted: "
-                                    f"{', '.join(TABLES['finance'].column(col).aliases)}), or a "
+                                    f"{', '.join(TABLES[table].column(col).aliases)}), or a "
                                     "column 'Kostnadsställe' with an organisation table"))
         else:
             problems += cell_problems(name, df[ROW], df[col], df[col].isna() & no_code, col,
                                       "a value in every row (this column is required unless the "
                                       "row has a Kostnadsställe)")
+    return problems
+
+
+def _budget_years(df: pd.DataFrame, name: str, years: list[str] | None = None) -> list[Problem]:
+    """A budget year is whole: every year with a budget in some month has one in all 12
+    (a budget system plans the year; a year cut short is a truncated export). ``years``
+    names the years that must have one (default: the years with any budget)."""
+    months = set(df.loc[df["budget"].notna() & df["month"].notna(), "month"].unique())
+    if years is None:
+        years = sorted({m[:4] for m in months})
+    problems = []
+    for y in years:
+        absent = [m for m in month_span(f"{y}-01", f"{y}-12") if m not in months]
+        if absent:
+            problems.append(Problem(name, None, "budget", None,
+                                    f"a budget for all 12 months of {y}; none for {', '.join(absent)}"))
+    return problems
+
+
+def _check_finance(df: pd.DataFrame, name: str) -> list[Problem]:
+    problems = _units_or_codes(df, name, "finance")
     present = df[["budget", "actual"]].notna()
     per_month = present[df["month"].notna().to_numpy()].groupby(df["month"].dropna()).any()
     if per_month.empty:
         return problems
-    budget_months = set(per_month.index[per_month["budget"].to_numpy()])
-    for y in sorted({m[:4] for m in per_month.index}):
-        absent = [m for m in month_span(f"{y}-01", f"{y}-12") if m not in budget_months]
-        if absent:
-            problems.append(Problem(name, None, "budget", None,
-                                    f"a budget for all 12 months of {y}; none for {', '.join(absent)}"))
+    # the budget column may be left out or empty (the budget then comes from the budget
+    # system's table, or is missing); a year with a budget in some month needs all 12
+    problems += _budget_years(df, name)
     closed = per_month["actual"]
     if closed.any():
         last_closed = closed[closed].index.max()
@@ -156,6 +174,10 @@ def _check_finance(df: pd.DataFrame, name: str) -> list[Problem]:
                                     f"actuals for every month up to the last closed month {last_closed}; "
                                     f"none for {', '.join(open_before)}"))
     return problems
+
+
+def _check_budget(df: pd.DataFrame, name: str) -> list[Problem]:
+    return _units_or_codes(df, name, "budget") + _budget_years(df, name)
 
 
 def _check_employees(df: pd.DataFrame, name: str) -> list[Problem]:
@@ -323,7 +345,7 @@ def _check_organisation(df: pd.DataFrame, name: str) -> list[Problem]:
     return problems
 
 
-_TABLE_CHECKS = {"finance": _check_finance, "organisation": _check_organisation, "employees": _check_employees, "absence": _check_absence,
+_TABLE_CHECKS = {"finance": _check_finance, "budget": _check_budget, "organisation": _check_organisation, "employees": _check_employees, "absence": _check_absence,
                  "goals": _check_goals}
 
 
@@ -337,38 +359,43 @@ def isin(values: pd.Series, allowed) -> pd.Series:
 
 
 def resolve_units(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[Problem]:
-    """Give finance rows their unit and division from the organisation table (in place).
+    """Give finance and budget rows their unit and division from the organisation table
+    (in place).
 
     Rows may carry a kostnadsställe ``code`` instead of names: the organisation
     table gives both. Rows that name a unit keep it, and the organisation table
     then must agree on its division. Every row ends with a division and a unit or
     is reported (its code unknown, or neither given).
     """
-    finance = tables.get("finance")
-    if finance is None:
-        return []
-    org = tables.get("organisation")
-    name = names["finance"]
     problems: list[Problem] = []
-    if org is not None and finance["code"].notna().any():
+    for table in ("finance", "budget"):
+        if tables.get(table) is not None:
+            problems += _resolve(tables[table], tables.get("organisation"), table, names)
+    return problems
+
+
+def _resolve(frame: pd.DataFrame, org: pd.DataFrame | None, table: str, names: dict[str, str]) -> list[Problem]:
+    name = names[table]
+    problems: list[Problem] = []
+    if org is not None and frame["code"].notna().any():
         by_code = org.dropna(subset=["code"]).drop_duplicates("code").set_index("code")
-        known = finance["code"].isin(by_code.index)
-        problems += cell_problems(name, finance[ROW], finance["code"], finance["code"].notna() & ~known,
+        known = frame["code"].isin(by_code.index)
+        problems += cell_problems(name, frame[ROW], frame["code"], frame["code"].notna() & ~known,
                                   "code", f"a kostnadsställe listed in {names['organisation']}")
         for col in ("unit", "division"):
-            mapped = finance["code"].map(by_code[col])
-            finance[col] = finance[col].where(finance[col].notna(), mapped)
-    if org is not None and finance["unit"].notna().any():
+            mapped = frame["code"].map(by_code[col])
+            frame[col] = frame[col].where(frame[col].notna(), mapped)
+    if org is not None and frame["unit"].notna().any():
         division_of = org.dropna(subset=["unit", "division"]).drop_duplicates("unit").set_index("unit")["division"]
-        expected = finance["unit"].map(division_of)
-        finance["division"] = finance["division"].where(finance["division"].notna(), expected)
-        wrong = expected.notna() & finance["division"].notna() & (finance["division"] != expected)
-        for (unit, division), group in finance[wrong].groupby(["unit", "division"], sort=True):
+        expected = frame["unit"].map(division_of)
+        frame["division"] = frame["division"].where(frame["division"].notna(), expected)
+        wrong = expected.notna() & frame["division"].notna() & (frame["division"] != expected)
+        for (unit, division), group in frame[wrong].groupby(["unit", "division"], sort=True):
             problems.append(Problem(name, int(group[ROW].iloc[0]), "division", division,
                                     f"the division {names['organisation']} gives unit '{unit}' "
                                     f"({division_of[unit]}); {len(group)} row(s) say otherwise"))
-    if org is not None and finance["code"].notna().any():
-        problems += _duplicate_keys(finance, TABLES["finance"], name)
+    if org is not None and frame["code"].notna().any():
+        problems += _duplicate_keys(frame, TABLES[table], name)
     return problems
 
 
@@ -399,13 +426,16 @@ def check_region(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list
     """
     problems: list[Problem] = []
     finance = tables.get("finance")
-    if finance is not None:
-        problems += account_problems(finance, tables.get("accounts"), names["finance"],
-                                     names.get("accounts"))
+    for table in ("finance", "budget"):
+        if tables.get(table) is not None:
+            problems += account_problems(tables[table], tables.get("accounts"), names[table],
+                                         names.get("accounts"))
     if finance is not None and finance["division"].notna().any():
         known = set(finance["division"].dropna().unique())
+        if tables.get("budget") is not None:  # a division budgeted without actuals yet
+            known |= set(tables["budget"]["division"].dropna().unique())
         for table, df in tables.items():
-            if table in ("finance", "organisation") or "division" not in df:
+            if table in ("finance", "organisation", "budget") or "division" not in df:
                 continue
             unknown = df["division"].notna() & ~df["division"].isin(known)
             for division, group in df[unknown].groupby("division", sort=False):

@@ -4,7 +4,9 @@ region's result with its financial items, and investments.
 Amounts are tkr. Costs are shown as positive amounts (what was spent), as the
 text of a delårsrapport speaks of them; the finance table holds them negative.
 Every figure needs the finance rows' ``category`` (see
-:mod:`regionanalytics.accounts`) and is NaN where no row has one of its categories.
+:mod:`regionanalytics.accounts`) and is NaN where no row has one of its categories. A row
+the account plan cannot place counts in the net cost (it is above the tax revenue in the
+income statement) and in the region's result, never in a named line.
 """
 from __future__ import annotations
 
@@ -18,8 +20,18 @@ from ..periods import Period
 from ._frames import as_by, check_by, group_sum, in_months, join_by, pct
 
 
+#: The net cost (verksamhetens nettokostnad) is every row above the tax revenue: the
+#: operating categories and an account the plan cannot place (``None`` here), which the
+#: income statement would still show somewhere above the financing.
+_NET_COST_ROWS = NET_COST + (None,)
+
+
 def _in(finance: pd.DataFrame, categories) -> pd.DataFrame:
-    return finance[finance["category"].isin(list(categories))]
+    categories = list(categories)
+    if None in categories:
+        return finance[finance["category"].isin([c for c in categories if c is not None])
+                       | finance["category"].isna()]
+    return finance[finance["category"].isin(categories)]
 
 
 def _sum(rows: pd.DataFrame, by: list[str], categories, name: str,
@@ -112,8 +124,8 @@ def net_cost(finance: pd.DataFrame, period: str | Period,
     out = _complete(finance, by, [
         _sum(now, by, [OPERATING_REVENUE], "operating_revenue", sign=1.0),
         _sum(now, by, [c for c in NET_COST if c != OPERATING_REVENUE], "operating_costs"),
-        _sum(now, by, NET_COST, "net_cost"),
-        _sum(before, by, NET_COST, "net_cost_prev_year"),
+        _sum(now, by, _NET_COST_ROWS, "net_cost"),
+        _sum(before, by, _NET_COST_ROWS, "net_cost_prev_year"),
     ])
     out["net_cost_change_pct"] = pct(out["net_cost"] - out["net_cost_prev_year"],
                                      out["net_cost_prev_year"])
@@ -135,9 +147,10 @@ def region_result(finance: pd.DataFrame, central: pd.DataFrame, period: str | Pe
         internal funding nets out against the central level's), ``net_cost_prev_year``,
         ``net_cost_change_pct`` (nettokostnadsutveckling), ``tax_revenue``
         (skatteintäkter plus generella statsbidrag och utjämning), ``tax_revenue_prev_year``,
-        ``tax_revenue_change_pct``, ``financial_net``, ``region_result``,
-        ``region_result_budget``, ``region_result_prev_year`` (NaN where the data has no
-        tax revenue).
+        ``tax_revenue_change_pct``, ``financial_net``, ``region_result`` (every row of the
+        period, an account outside the account plan's categories included),
+        ``region_result_budget`` (NaN without a budget), ``region_result_prev_year`` (NaN
+        where the data has no tax revenue).
 
     Examples
     --------
@@ -153,16 +166,17 @@ def region_result(finance: pd.DataFrame, central: pd.DataFrame, period: str | Pe
     columns = ["month", "category", "actual", "budget"]
     rows = pd.concat([finance[columns], central[columns]], ignore_index=True)
     now, before = in_months(rows, period.months), in_months(rows, period.previous_year().months)
-    everything = NET_COST + TAX_FINANCING + FINANCIAL_ITEMS
+    # the region's result is every row of the period, whatever its category: an account
+    # the plan cannot place still moved the result (validate and the report name it)
     parts = [
-        _sum(now, [], NET_COST, "net_cost"),
-        _sum(before, [], NET_COST, "net_cost_prev_year"),
+        _sum(now, [], _NET_COST_ROWS, "net_cost"),
+        _sum(before, [], _NET_COST_ROWS, "net_cost_prev_year"),
         _sum(now, [], TAX_FINANCING, "tax_revenue", sign=1.0),
         _sum(before, [], TAX_FINANCING, "tax_revenue_prev_year", sign=1.0),
         _sum(now, [], FINANCIAL_ITEMS, "financial_net", sign=1.0),
-        _sum(now, [], everything, "region_result", sign=1.0),
-        _sum(now, [], everything, "region_result_budget", column="budget", sign=1.0),
-        _sum(before, [], everything, "region_result_prev_year", sign=1.0),
+        group_sum(now, [], ["actual"]).rename(columns={"actual": "region_result"}),
+        group_sum(now, [], ["budget"]).rename(columns={"budget": "region_result_budget"}),
+        group_sum(before, [], ["actual"]).rename(columns={"actual": "region_result_prev_year"}),
     ]
     out = pd.concat(parts, axis=1)
     out["net_cost_change_pct"] = pct(out["net_cost"] - out["net_cost_prev_year"], out["net_cost_prev_year"])

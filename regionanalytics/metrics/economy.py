@@ -123,7 +123,9 @@ def forecast_deviation(forecast: pd.DataFrame, finance: pd.DataFrame, period: st
     budget for the year but no forecast in the period counts its annual budget
     as its forecast (it has not said it will deviate) and is counted in
     ``units_without_forecast``, so a total never mixes a unit's budget with a
-    missing forecast.
+    missing forecast. Without a budget for the year (none in the data) the annual
+    budget and the deviation are NaN, and so is the forecast of a unit without one
+    and of every total that holds such a unit.
 
     Returns
     -------
@@ -159,7 +161,11 @@ def forecast_deviation(forecast: pd.DataFrame, finance: pd.DataFrame, period: st
     without = per_unit["forecast"].isna() & per_unit["annual_budget"].notna()
     per_unit["forecast"] = per_unit["forecast"].where(~without, per_unit["annual_budget"])
     per_unit["units_without_forecast"] = without.astype("int64")
-    out = group_sum(per_unit, by, ["forecast", "annual_budget", "units_without_forecast"])
+    # a unit with neither a forecast nor a budget (none in the data): its forecast is not
+    # known, and neither is a total that needs it (never a sum of the other units only)
+    per_unit["_unknown"] = per_unit["forecast"].isna().astype("int64")
+    out = group_sum(per_unit, by, ["forecast", "annual_budget", "units_without_forecast", "_unknown"])
+    out["forecast"] = out["forecast"].where(~(out["_unknown"] > 0))
     out["units_without_forecast"] = out["units_without_forecast"].fillna(0).astype("int64")
     out = (out.merge(per_unit.groupby(by)["month"].max().rename("forecast_month").reset_index(), on=by, how="left")
            if by else out.assign(forecast_month=per_unit["month"].max() if per_unit["month"].notna().any()

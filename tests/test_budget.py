@@ -1,0 +1,311 @@
+"""The budget from its own system, figures without a budget, and no ledger row lost.
+
+Files are written as the systems write them: the ledger's export with kostnadsställen
+and no budget column, the budget system's (Stratsys, Hypergene) export with a title
+row, periods as YYYYMM, decimal commas, thousands separators and the amount in kronor
+with the ledger's sign. Every expected figure is worked out by hand in the comments.
+"""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from regionanalytics import load_region, metrics, validate
+from regionanalytics.exceptions import DataValidationError
+from regionanalytics.summary import key_metrics
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+
+ORGANISATION = ("Kostnadsställe;Verksamhet;Division\r\n"
+                "1101;Akutmottagning;Akutsjukvård\r\n1102;Ambulans;Akutsjukvård\r\n"
+                "1103;Akutlabb;Akutsjukvård\r\n2101;Vårdcentral Öst;Primärvård\r\n"
+                "9001;Finansförvaltning;Regionstyrelsen\r\n")
+
+#: The ledger's export (Raindance-style report): kostnadsställe, account, actual; no budget.
+LEDGER = [
+    "Utfall per kostnadsställe och konto;;;", "Månad;Kst;Konto;Utfall",
+    "2021-01;1101;4011;-500,5", "2021-01;1102;4011;-200", "2021-01;2101;4011;-300",
+    "2021-01;2101;3011;25", "2021-01;9001;8011;1 010",
+    "2021-02;1101;4011;-510", "2021-02;1102;4011;-190", "2021-02;2101;4011;-280",
+    "2021-02;2101;3011;15", "2021-02;9001;8011;990",
+]
+
+#: What the budget system plans per month, in kronor with the ledger's sign (debit +).
+MONTHLY_BUDGET_KR = {("1101", "4011"): "480 000,00", ("1102", "4011"): "210 000,00",
+                     ("2101", "4011"): "300 000,00", ("2101", "3011"): "-20 000,00",
+                     ("9001", "8011"): "-1 000 000,00"}
+
+
+def _staff(folder: Path) -> None:
+    rows = ["Månad;Person-id;Division;Verksamhet;Anställningsform;Kön;Födelseår;Sysselsättningsgrad;"
+            "Schemalagd tid;Arbetad tid"]
+    for m in ["2020-12", "2021-01", "2021-02"]:
+        for d, u in (("Akutsjukvård", "Akutmottagning"), ("Primärvård", "Vårdcentral Öst")):
+            rows += [f"{m};{d[:2]}{i};{d};{u};Tillsvidare;K;1980;100;160;150" for i in range(12)]
+    (folder / "employees.csv").write_text("\r\n".join(rows) + "\r\n", encoding="cp1252")
+
+
+def _budget_csv(lines: dict | None = None, header: str = "Period;Kostnadsställe;Konto;Belopp (kr)",
+                extra: list[str] = ()) -> bytes:
+    lines = MONTHLY_BUDGET_KR if lines is None else lines
+    rows = ["Budget 2021 (fastställd), utdrag ur Stratsys 2021-03-02;;;", ";;;", header]
+    for m in range(1, 13):
+        for (code, account), amount in lines.items():
+            rows.append(f"2021{m:02d};{code};{account};{amount}")
+    return ("\r\n".join(rows + list(extra)) + "\r\n").encode("cp1252")
+
+
+def _region(folder: Path, budget: bytes | None = None, ledger: list[str] = LEDGER,
+            forecast: bool = True) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "organisation.csv").write_bytes(ORGANISATION.encode("cp1252"))
+    (folder / "finance.csv").write_bytes(("\r\n".join(ledger) + "\r\n").encode("cp1252"))
+    if budget is not None:
+        (folder / "budget.csv").write_bytes(budget)
+    if forecast:  # Akutmottagning forecasts −6 100 tkr for the year; the others none
+        (folder / "forecast.csv").write_text("Månad;Division;Verksamhet;Prognos\n"
+                                             "2021-02;Akutsjukvård;Akutmottagning;-6100\n", encoding="utf-8")
+    _staff(folder)
+    return folder
+
+
+def _values(data, period="2021-02") -> pd.DataFrame:
+    return key_metrics(data, period).set_index(["division", "metric"])
+
+
+# --------------------------------------------------------------------------- a budget table
+
+def test_budget_system_export_combines_with_ledger_actuals(tmp_path):
+    folder = _region(tmp_path, _budget_csv())
+    report = validate(folder)
+    assert report.ok, report.problems
+    # kronor with debit positive: turned to tkr with revenue positive, and said so
+    assert any("'Belopp (kr)' is in kr" in n for n in report.notes)
+    assert any("the ledger's sign" in n for n in report.notes)
+    data = load_region(folder, cache=False)
+    dev = metrics.budget_deviation(data.finance, "2021-02").set_index("division")
+    # Akutsjukvård: result −500,5 −200 −510 −190 = −1 400,5; budget (−480 −210) × 2 = −1 380
+    assert dev.loc["Akutsjukvård", "budget"] == pytest.approx(-1380)
+    assert dev.loc["Akutsjukvård", "budget_deviation"] == pytest.approx(-20.5)
+    # Primärvård: −300 + 25 − 280 + 15 = −540 against (−300 + 20) × 2 = −560: 20 better
+    assert dev.loc["Primärvård", "budget_deviation"] == pytest.approx(20)
+    v = _values(data)["value"]
+    # the region: divisions −1 940,5 plus tax revenue 1 010 + 990 = 59,5 against −1 940 + 2 000 = 60
+    assert v[("Region", "region_result")] == pytest.approx(59.5)
+    assert v[("Region", "region_result_budget")] == pytest.approx(60)
+    # forecast: Akutmottagning −6 100; Ambulans without one takes its annual budget −210 × 12
+    # = −2 520; against the annual budget −690 × 12 = −8 280: −8 620 − (−8 280) = −340
+    assert v[("Akutsjukvård", "forecast")] == pytest.approx(-8620)
+    assert v[("Akutsjukvård", "forecast_deviation")] == pytest.approx(-340)
+    assert v[("Akutsjukvård", "units_without_forecast")] == 1
+    # the budget of the months not closed yet is there, without actuals
+    march = data.finance[(data.finance["month"] == "2021-12") & (data.finance["unit"] == "Ambulans")]
+    assert march["budget"].tolist() == [-210] and march["actual"].isna().all()
+
+
+def test_budget_workbook_with_month_dates_and_amounts_in_tkr(tmp_path):
+    from openpyxl import Workbook
+
+    folder = _region(tmp_path)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Hypergene – Budget 2021, Region Testlän"])
+    ws.append([])
+    ws.append(["Månad", "Kostnadsställe", "Konto", "Kontonamn", "Budget tkr"])
+    from datetime import datetime
+    names = {"4011": "Löner", "3011": "Patientavgifter", "8011": "Skatteintäkter"}
+    for m in range(1, 13):
+        for (code, account), amount in MONTHLY_BUDGET_KR.items():
+            tkr = -float(amount.replace(" ", "").replace(",", ".")) / 1000  # revenue +, cost −
+            ws.append([datetime(2021, m, 1), int(code), int(account), names[account], tkr])
+    wb.save(folder / "budget.xlsx")
+    data = load_region(folder, cache=False)
+    dev = metrics.budget_deviation(data.finance, "2021-02").set_index("division")
+    assert dev.loc["Akutsjukvård", "budget"] == pytest.approx(-1380)
+    assert dev.loc["Primärvård", "budget"] == pytest.approx(-560)
+
+
+def test_amounts_without_sign_take_it_from_the_account(tmp_path):
+    # costs and revenue both positive (as many budget modules enter them): 3011 and 8011 are
+    # revenue, 4011 a cost, whatever the file's sign
+    unsigned = {k: v.lstrip("-") for k, v in MONTHLY_BUDGET_KR.items()}
+    folder = _region(tmp_path, _budget_csv(unsigned))
+    data = load_region(folder, cache=False)
+    dev = metrics.budget_deviation(data.finance, "2021-02").set_index("division")
+    assert dev.loc["Primärvård", "budget"] == pytest.approx(-560)
+    assert _values(data)["value"][("Region", "region_result_budget")] == pytest.approx(60)
+    # an account that the plan cannot place has no sign to take: an error naming it
+    (folder / "budget.csv").write_bytes(_budget_csv(unsigned, extra=["202101;2101;Övrigt;5 000"]))
+    with pytest.raises(DataValidationError) as err:
+        load_region(folder, cache=False)
+    [problem] = err.value.problems
+    # three title/blank/header lines, 12 × 5 rows: the extra line is row 64
+    assert (problem.file, problem.row, problem.column, problem.value) == ("budget.csv", 64, "account", "Övrigt")
+
+
+def test_a_budget_year_cut_short_is_an_error(tmp_path):
+    text = _budget_csv().decode("cp1252").splitlines()
+    cut = [line for line in text if not line.startswith("202112")]
+    folder = _region(tmp_path, ("\r\n".join(cut) + "\r\n").encode("cp1252"))
+    problems = validate(folder).problems
+    assert [(p.file, p.column) for p in problems] == [("budget.csv", "budget")]
+    assert "all 12 months of 2021; none for 2021-12" in problems[0].expected
+
+
+def test_budget_table_wins_over_the_ledger_budget_and_says_so(tmp_path):
+    ledger = [LEDGER[0], LEDGER[1] + ";Budget"] + [line + ";-1" for line in LEDGER[2:]]
+    ledger += [f"2021-{m:02d};1101;4011;;-1" for m in range(3, 13)]
+    folder = _region(tmp_path, _budget_csv(), ledger=ledger)
+    report = validate(folder)
+    [note] = [n for n in report.notes if "gives the budget too" in n]
+    # the ledger's −1 on 20 rows, the budget system's (−480 − 210 − 300 + 20 + 1 000) × 12 = 360
+    assert "budget.csv is used" in note and "-20.0 tkr in finance.csv" in note and "360.0 tkr in budget.csv" in note
+    dev = metrics.budget_deviation(load_region(folder, cache=False).finance, "2021-02").set_index("division")
+    assert dev.loc["Akutsjukvård", "budget"] == pytest.approx(-1380)
+
+
+# --------------------------------------------------------------------------- budget and actuals disagree
+
+def test_units_and_accounts_where_budget_and_actuals_disagree_are_named(tmp_path):
+    lines = {k: v for k, v in MONTHLY_BUDGET_KR.items() if k[0] != "1102"}  # Ambulans not budgeted
+    lines[("1103", "4011")] = "50 000,00"  # Akutlabb budgeted, nothing booked yet
+    ledger = LEDGER + ["2021-01;2101;6411;-12"]  # Läkemedel at the health centre, not budgeted
+    folder = _region(tmp_path, _budget_csv(lines), ledger=ledger)
+    report = validate(folder)
+    assert report.ok, report.problems
+    notes = " ".join(report.notes)
+    # Ambulans: −200 − 190 = −390 booked in January–February without a budget
+    assert "actuals without a budget in the closed months of 2021" in notes
+    assert "unit 'Ambulans' (Akutsjukvård) -390.0 tkr" in notes
+    assert "account '6411' of unit 'Vårdcentral Öst' (Primärvård) -12.0 tkr" in notes
+    # Akutlabb: −50 × 2 budgeted for the closed months, nothing booked
+    assert "a budget without actuals in the closed months of 2021" in notes
+    assert "unit 'Akutlabb' (Akutsjukvård) -100.0 tkr" in notes
+    data = load_region(folder, cache=False)
+    units = metrics.budget_deviation(data.finance, "2021-02", by=["unit"]).set_index("unit")
+    # the unit without a budget row is budgeted 0 (the deviation is its whole result) and
+    # the budgeted unit without bookings has a result of 0 in the closed months
+    assert units.loc["Ambulans", "budget"] == 0 and units.loc["Ambulans", "budget_deviation"] == pytest.approx(-390)
+    assert units.loc["Akutlabb", "result"] == 0 and units.loc["Akutlabb", "budget_deviation"] == pytest.approx(100)
+
+
+# --------------------------------------------------------------------------- no budget at all
+
+def test_without_any_budget_every_budget_figure_is_missing_with_its_reason(tmp_path):
+    data = load_region(_region(tmp_path), cache=False)
+    rows = _values(data)
+    for metric in ("budget", "budget_deviation", "annual_budget", "forecast_deviation"):
+        for division in ("Akutsjukvård", "Primärvård", "Region"):
+            value, flag, note = rows.loc[(division, metric)]
+            assert pd.isna(value) and flag == "missing" and note == "budget saknas i underlaget", (division, metric)
+    value, flag, note = rows.loc[("Region", "region_result_budget")]
+    assert pd.isna(value) and (flag, note) == ("missing", "budget saknas i underlaget")
+    # the result is known: the region's −1 940,5 + 2 000 = 59,5, the divisions' as booked
+    assert rows.loc[("Region", "region_result"), "value"] == pytest.approx(59.5)
+    assert rows.loc[("Akutsjukvård", "result"), "value"] == pytest.approx(-1400.5)
+    # Ambulans has no forecast and no budget to stand in: Akutsjukvård's forecast is not
+    # known (never Akutmottagning's −6 100 alone); Primärvård has none at all
+    for division in ("Akutsjukvård", "Primärvård", "Region"):
+        value, flag, note = rows.loc[(division, "forecast")]
+        assert pd.isna(value) and (flag, note) == ("missing", "budget saknas i underlaget"), division
+    # nothing of the budget is ever a 0
+    budget_rows = rows[rows.index.get_level_values("metric").isin(["budget", "budget_deviation"])]
+    assert budget_rows["value"].isna().all()
+
+
+def test_without_a_budget_a_unit_with_a_forecast_keeps_it(tmp_path):
+    folder = _region(tmp_path)
+    (folder / "forecast.csv").write_text(
+        "Månad;Division;Verksamhet;Prognos\n2021-02;Akutsjukvård;Akutmottagning;-6100\n"
+        "2021-02;Akutsjukvård;Ambulans;-2400\n", encoding="utf-8")
+    rows = _values(load_region(folder, cache=False))
+    # both units have forecasts: −6 100 − 2 400 = −8 500, known without a budget
+    assert rows.loc[("Akutsjukvård", "forecast"), "value"] == pytest.approx(-8500)
+    assert rows.loc[("Akutsjukvård", "forecast_deviation"), "flag"] == "missing"
+    # Primärvård's unit has none: missing, and so the region's
+    assert rows.loc[("Primärvård", "forecast"), "flag"] == "missing"
+    assert pd.isna(rows.loc[("Region", "forecast"), "value"])
+
+
+# --------------------------------------------------------------------------- no row lost
+
+def test_an_account_outside_the_plan_still_counts_in_the_region_result(tmp_path):
+    ledger = LEDGER + ["2021-02;2101;Köpt vård extern;-191"]
+    folder = _region(tmp_path, _budget_csv(), ledger=ledger)
+    report = validate(folder)
+    assert report.ok
+    [note] = [n for n in report.notes if "Köpt vård extern" in n and "account plan" in n]
+    assert "1 rows (rows 13)" in note and "-191.0 tkr" in note
+    rows = _values(load_region(folder, cache=False))
+    # every row of the period: 59,5 − 191 = −131,5; Primärvård's result −540 − 191 = −731
+    assert rows.loc[("Region", "region_result"), "value"] == pytest.approx(-131.5)
+    assert rows.loc[("Primärvård", "result"), "value"] == pytest.approx(-731)
+    # above the tax revenue it is in the net cost: 1 940,5 + 191 = 2 131,5, so result =
+    # tax revenue 2 000 − net cost 2 131,5 = −131,5 still adds up
+    assert rows.loc[("Region", "net_cost"), "value"] == pytest.approx(2131.5)
+
+
+def _sample_copy(folder: Path) -> Path:
+    folder.mkdir()
+    for f in SAMPLE.iterdir():
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+def test_sample_with_an_account_renamed_keeps_the_region_result(tmp_path, sample):
+    """The issue's case: "Köpt vård" renamed "Köpt vård extern" moved the region's result
+    from 220 to 412 mnkr and validate said nothing."""
+    folder = _sample_copy(tmp_path / "sample")
+    text = (folder / "finance.csv").read_bytes().decode("cp1252")
+    (folder / "finance.csv").write_bytes(text.replace(";Köpt vård;", ";Köpt vård extern;").encode("cp1252"))
+    # the renamed account's actuals in 2021-T1, summed from the export with the csv module
+    moved, total = 0.0, 0.0
+    with open(folder / "finance.csv", encoding="cp1252", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter=";"):
+            if "2021-01" <= row["Månad"] <= "2021-04":
+                total += float(row["Utfall"].replace(",", "."))
+                if row["Konto"] == "Köpt vård extern":
+                    moved += float(row["Utfall"].replace(",", "."))
+    assert round(moved / 1000) == -191
+    before = _values(sample, "2021-T1")["value"][("Region", "region_result")]
+    assert round(before / 1000) == 220
+    report = validate(folder)
+    assert report.ok
+    [note] = [n for n in report.notes if "'Köpt vård extern'" in n]
+    assert "not in the default account plan" in note and "744 rows" in note
+    after = _values(load_region(folder, cache=False), "2021-T1")["value"][("Region", "region_result")]
+    assert after == pytest.approx(before, abs=1e-6) and after == pytest.approx(total, abs=1e-6)
+
+
+def test_sample_with_an_accounts_table_names_the_account_it_cannot_place(tmp_path):
+    folder = _sample_copy(tmp_path / "sample")
+    text = (folder / "finance.csv").read_bytes().decode("cp1252")
+    (folder / "finance.csv").write_bytes(text.replace(";Köpt vård;", ";Köpt vård extern;").encode("cp1252"))
+    plan = {"Personalkostnader": "Personalkostnader", "Inhyrd personal": "Inhyrd personal",
+            "Köpt vård": "Köpt verksamhet", "Läkemedel": "Läkemedel",
+            "Material och tjänster": "Övriga verksamhetskostnader", "Lokalkostnader": "Övriga verksamhetskostnader",
+            "Avskrivningar": "Avskrivningar", "Patientavgifter": "Verksamhetens intäkter",
+            "Försäljning av tjänster": "Verksamhetens intäkter", "Statsbidrag": "Verksamhetens intäkter",
+            "Regionersättning": "Verksamhetens intäkter"}
+    (folder / "accounts.csv").write_text("Konto;Kategori\n" + "".join(f"{a};{c}\n" for a, c in plan.items()),
+                                         encoding="utf-8")
+    problems = validate(folder).problems
+    [problem] = problems
+    assert (problem.file, problem.column, problem.value) == ("finance.csv", "account", "Köpt vård extern")
+    # the sample's fourth line is the first Köpt vård row
+    assert problem.row == 4 and "rows 4, " in problem.expected and "more have it" in problem.expected
+
+
+def test_a_header_that_names_kronor_is_read_as_kronor(tmp_path):
+    ledger = [LEDGER[0], "Månad;Kst;Konto;Utfall (kr)"] + [
+        ";".join(line.split(";")[:3] + [str(float(line.split(";")[3].replace(" ", "").replace(",", ".")) * 1000)])
+        for line in LEDGER[2:]]
+    folder = _region(tmp_path, _budget_csv(), ledger=ledger)
+    data = load_region(folder, cache=False)
+    dev = metrics.budget_deviation(data.finance, "2021-02").set_index("division")
+    assert dev.loc["Akutsjukvård", "result"] == pytest.approx(-1400.5)
