@@ -23,6 +23,18 @@ class Problem:
     value: str | None
     expected: str
 
+    #: What a message shows of a value found and of what was expected: a 200 MB cell
+    #: is never echoed to a terminal.
+    MAX_VALUE = 80
+    MAX_EXPECTED = 600
+
+    def __post_init__(self):
+        for field_, limit in (("value", self.MAX_VALUE), ("expected", self.MAX_EXPECTED),
+                              ("column", self.MAX_VALUE), ("file", 2 * self.MAX_VALUE)):
+            text = getattr(self, field_)
+            if isinstance(text, str) and len(text) > limit:
+                object.__setattr__(self, field_, f"{text[:limit - 1]}… ({len(text)} characters)")
+
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:

@@ -68,6 +68,59 @@ def _lookup(spec: Table) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- raw reading
 
+#: UTF-8 text decoded as Windows-1252: "å" (C3 A5) becomes "Ã¥", "–" (E2 80 93) "â€“".
+#: Lead bytes C2/C3 (every Latin-1 letter: å, ä, ö, é, ü) and E2 (dashes, quotes, €),
+#: then continuation bytes 80-BF as Windows-1252 shows them. Neither "Â" nor "Ã" nor
+#: "â€" is followed by such a character in Swedish text.
+_CONTINUATION = "".join(bytes([b]).decode("cp1252", errors="ignore") for b in range(0x80, 0xC0))
+_MOJIBAKE = f"[\u00c2\u00c3][{re.escape(_CONTINUATION)}]|\u00e2[{re.escape(_CONTINUATION)}]{{2}}"
+
+
+def _utf8_read_as_cp1252(path: Path, name: str, column, rows: np.ndarray, encoding: str) -> list[Problem]:
+    """A problem at the first row of ``column`` whose text is UTF-8 read as Windows-1252
+    (a file that mixes the two: the division "Folktandvård" would become a phantom
+    "FolktandvÃ¥rd"); no problem when there is none."""
+    uniques = column.uniques
+    if not len(uniques):
+        return []
+    hit = uniques.astype(str).str.contains(_MOJIBAKE, regex=True).to_numpy(bool)
+    if not hit.any():
+        return []
+    at = np.flatnonzero(_by_code(hit, column.codes, False))
+    if not len(at):
+        return []
+    value = column.cells_as_read().iloc[at[0]]
+    if encoding == "cp1252":
+        other = _first_non_utf8_row(path)
+        where = f" (row {other} is not UTF-8)" if other else ""
+        found = (f"one encoding for the whole file: the file is Windows-1252{where}, but this row is "
+                 "UTF-8 ('Ã¥' is 'å' written in UTF-8); export the file again in one encoding (UTF-8)")
+    else:
+        found = ("text in UTF-8; this cell is UTF-8 text that was already read as Windows-1252 "
+                 "once ('Ã¥' for 'å'); export the file again")
+    return [Problem(name, int(rows[at[0]]), column.label, _cut(value), found)]
+
+
+def _first_non_utf8_row(path: Path) -> int | None:
+    """The line number of the first bytes in ``path`` that are not UTF-8 (streamed)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines, offset = 1, 0
+    try:
+        with (gzip.open if _is_gzip(path) else open)(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    return lines + block.count(b"\n", 0, max(exc.start, 0))
+                lines += block.count(b"\n")
+                offset += len(block)
+    except (OSError, EOFError, zlib.error):
+        return None
+    return None
+
+
 def _decode(data: bytes) -> tuple[str | None, str | None]:
     """Text and encoding name, or None and an explanation."""
     for encoding in ("utf-8-sig", "cp1252"):
@@ -106,7 +159,8 @@ def _csv_frame(text: str, spec: Table, name: str) -> tuple[pd.DataFrame | None, 
                                  _expected_header(spec) + "; no such header row was found in "
                                  f"the first {_HEADER_SCAN_LINES} lines (wrong delimiter, or not this table?)")]
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, skiprows=header_idx, header=0, dtype=str,
+        # header=None: pandas would rename a second "Utfall" to "Utfall.1", hiding the duplicate
+        df = pd.read_csv(io.StringIO(text), sep=sep, skiprows=header_idx, header=None, dtype=str,
                          keep_default_na=False, skip_blank_lines=False, engine="c")
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
@@ -114,6 +168,9 @@ def _csv_frame(text: str, spec: Table, name: str) -> tuple[pd.DataFrame | None, 
         return None, 0, [Problem(name, row, None, None,
                                  f"the same number of fields on every line as in the header ({str(exc).strip()})")]
     first_row = header_idx + 2
+    header = df.iloc[0].tolist() if len(df) else []
+    df = df.iloc[1:].reset_index(drop=True)
+    df.columns = header
     return df, first_row, []
 
 
@@ -158,11 +215,11 @@ def _memory_pool():
         return pa.default_memory_pool()
 
 
-def _arrow_csv(path: Path, spec: Table) -> tuple[list, list[str], int] | None:
+def _arrow_csv(path: Path, spec: Table) -> tuple[list, list[str], int, str] | None:
     """Read a well-formed CSV export with Arrow's multithreaded reader.
 
-    Returns the cells of every column as Arrow string arrays, the header and the
-    first data row's number; None when the file is not strictly
+    Returns the cells of every column as Arrow string arrays, the header, the
+    first data row's number and the encoding read; None when the file is not strictly
     rectangular text in one encoding (blank lines, ragged rows, damage), which the
     tolerant reader then handles and reports with row numbers.
     """
@@ -198,7 +255,7 @@ def _arrow_csv(path: Path, spec: Table) -> tuple[list, list[str], int] | None:
             return None
         finally:
             source.close()
-        return [table.column(n) for n in names], header, header_idx + 2
+        return [table.column(n) for n in names], header, header_idx + 2, enc
     return None
 
 
@@ -471,8 +528,9 @@ def read_raw(path: str | Path, table: str) -> RawTable:
         return _paxml_table(path, spec)
     problems: list[Problem] = []
     fast = None if path.is_dir() or path.suffix in (".parquet", ".xlsx") else _arrow_csv(path, spec)
+    encoding = None  # of a CSV file: "utf-8-sig" or "cp1252"
     if fast is not None:
-        cells, header, first_row = fast
+        cells, header, first_row, encoding = fast
     else:
         if path.is_dir() or path.suffix == ".parquet":
             frame, first_row = pd.read_parquet(path), 2
@@ -482,9 +540,9 @@ def read_raw(path: str | Path, table: str) -> RawTable:
             data, err = _read_bytes(path)
             if err:
                 return RawTable(None, [Problem(name, None, None, None, err)])
-            text, enc_err = _decode(data)
+            text, encoding = _decode(data)
             if text is None:
-                return RawTable(None, [Problem(name, None, None, None, enc_err)])
+                return RawTable(None, [Problem(name, None, None, None, encoding)])
             if not text.strip():
                 return RawTable(None, [Problem(name, None, None, None, _expected_header(spec) +
                                                "; the file is empty")])
@@ -494,13 +552,22 @@ def read_raw(path: str | Path, table: str) -> RawTable:
         header = [str(c) for c in frame.columns]
         cells = [frame.iloc[:, i] for i in range(frame.shape[1])]
 
-    # the contract's columns, under whichever accepted header the file uses (first one wins)
+    # the contract's columns, under whichever accepted header the file uses; two headers
+    # for one column (Utfall twice, or Utfall and actual) are an error, never a choice
     lookup = _lookup(spec)
     found: dict[str, tuple[str, object]] = {}
-    for label, values in zip(header, cells):
+    position: dict[str, int] = {}
+    for i, (label, values) in enumerate(zip(header, cells)):
         canonical = lookup.get(_norm_header(label))
-        if canonical and canonical not in found:
+        if canonical and canonical in found:
+            first = found[canonical][0]
+            problems.append(Problem(name, first_row - 1, canonical, None,
+                                    f"one column for {canonical}; the header has it twice: "
+                                    f"'{_cut(first)}' (column {position[canonical] + 1}) and "
+                                    f"'{_cut(label)}' (column {i + 1})"))
+        elif canonical:
             found[canonical] = (label, values)
+            position[canonical] = i
     n_rows = len(cells[0]) if cells else 0
     notes: list[str] = []
     person_ids, from_pnr = (_personnummer_column(found, name, notes) if "person_id" in found
@@ -512,7 +579,7 @@ def read_raw(path: str | Path, table: str) -> RawTable:
             aliases = ", ".join(col.aliases) if col.aliases else "none"
             problems.append(Problem(name, first_row - 1, col.name, None,
                                     f"a column '{col.name}' (also accepted: {aliases}); "
-                                    f"the header has {', '.join(header)}"))
+                                    f"the header has {_cut(', '.join(map(str, header)), 300)}"))
 
     columns, blank_rows = {}, np.ones(n_rows, dtype=bool)
     misfits: dict[str, tuple[np.ndarray, str]] = {}  # share columns that mix shares and percent
@@ -548,6 +615,7 @@ def read_raw(path: str | Path, table: str) -> RawTable:
 
     out = {ROW: rows}
     unreadable = {}
+    mixed_encoding: list[Problem] = []  # reported once per file, at its first row
     for col in spec.columns:
         if col.name not in columns:
             out[col.name] = (pd.Series(np.nan, index=range(len(rows)), dtype="float64")
@@ -562,6 +630,10 @@ def read_raw(path: str | Path, table: str) -> RawTable:
                 notes.append(f"{name}: column '{column.label}' is in {unit}; read as tkr "
                              f"(× {factor:g})")
         unreadable[col.name] = column.unreadable()
+        if encoding is not None and col.kind == "text" and not mixed_encoding \
+                and not isinstance(column, _PersonColumn):
+            mixed_encoding = _utf8_read_as_cp1252(path, name, column, rows, encoding)
+            problems += mixed_encoding
         if unreadable[col.name].any() and col.name not in derived:
             expected = col.expected
             if isinstance(column, _PersonColumn):
@@ -700,6 +772,16 @@ def cell_problems(name: str, rows: pd.Series, values: pd.Series, mask: pd.Series
         problems.append(Problem(name, None, column, None,
                                 f"{expected} (and {len(idx) - MAX_PER_COLUMN} more rows like these)"))
     return problems
+
+
+def _cut(text, limit: int = 80) -> str:
+    """A cell as an error message shows it: at most ``limit`` characters.
+
+    >>> _cut("x" * 100).endswith("x… (100 chars)"), len(_cut("x" * 100)) < 100
+    (True, True)
+    """
+    text = str(text)
+    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text)} chars)"
 
 
 def _shown(value):

@@ -198,3 +198,74 @@ def test_sick_leave_shares_with_one_percent_value_stop_validate(tmp_path):
 
     problems = validate(folder).problems
     assert [(p.file, p.row, p.column, p.value) for p in problems] == [("absence.csv", 2, "extent", "100")]
+
+
+# --------------------------------------------------------------------------- one encoding per file
+
+FIN_ROWS = [f"2021-{m:02d};{div};Kliniken;Material;-1;-1" for m in range(1, 13)
+            for div in ("Folktandvård", "Länssjukvård")]
+
+
+def _mixed(utf8_rows: set[int]) -> bytes:
+    """The finance export in Windows-1252 except the given data rows (0-based) in UTF-8."""
+    lines = [SWEDISH.strip().encode("utf-8" if 0 in utf8_rows else "cp1252")]
+    for i, row in enumerate(FIN_ROWS):
+        lines.append(row.encode("utf-8" if i in utf8_rows else "cp1252"))
+    return b"\r\n".join(lines) + b"\r\n"
+
+
+@pytest.mark.parametrize("route", ["fast", "tolerant"])
+@pytest.mark.parametrize("utf8_rows,bad_row,other_row", [
+    ({5}, 7, 1),                  # a Windows-1252 file (header too) with one UTF-8 row
+    (set(range(0, 20)), 2, 22),   # a UTF-8 file whose last rows are Windows-1252
+])
+@pytest.mark.parametrize("gz", [False, True])
+def test_a_file_mixing_utf8_and_windows_1252_is_refused_at_its_first_bad_row(
+        tmp_path, monkeypatch, route, utf8_rows, bad_row, other_row, gz):
+    import regionanalytics.loaders as loaders
+
+    if route == "tolerant":
+        monkeypatch.setattr(loaders, "_arrow_csv", lambda *a: None)
+    content = _mixed(utf8_rows)
+    name = "finance.csv.gz" if gz else "finance.csv"
+    problems = _problems(tmp_path, name, gzip.compress(content, mtime=0) if gz else content)
+    [p] = [p for p in problems if "encoding" in p.expected]
+    assert (p.file, p.row, p.column) == (name, bad_row, "Division")
+    assert f"row {other_row} is not UTF-8" in p.expected
+    assert p.value in ("FolktandvÃ¥rd", "LÃ¤nssjukvÃ¥rd")
+
+
+def test_windows_1252_text_that_is_swedish_is_not_taken_for_utf8(tmp_path):
+    rows = ["2021-01;Länssjukvård;Öron-, näs- och hals – ÅÄÖ åäö é ü;Material;-1;-1",
+            "2021-02;Länssjukvård;Ögon°;Löner § 3 ’a’ “b” €;-1;-1"]
+    path = tmp_path / "finance.csv"
+    path.write_bytes((SWEDISH + "\r\n".join(rows) + "\r\n").encode("cp1252"))
+    frame, problems, *_ = read_raw(path, "finance")
+    assert problems == []
+    assert frame["account"].tolist() == ["Material", "Löner § 3 ’a’ “b” €"]
+
+
+# --------------------------------------------------------------------------- duplicated headers
+
+@pytest.mark.parametrize("header,second", [
+    ("Månad;Division;Verksamhet;Konto;Utfall;Budget;Utfall", "Utfall"),
+    ("Månad;Division;Verksamhet;Konto;Utfall;Budget;actual", "actual"),
+    ("Månad;Division;Verksamhet;Konto;Utfall;Budget;Utfall (tkr)", "Utfall (tkr)"),
+])
+@pytest.mark.parametrize("route", ["fast", "tolerant", "xlsx"])
+def test_a_duplicated_header_is_an_error_naming_both_columns(tmp_path, monkeypatch, header, second, route):
+    import regionanalytics.loaders as loaders
+
+    rows = ["2021-01;L;U;K;-5;-1;-7", "2021-02;L;U;K;-5;-1;-7"]
+    text = header + "\n" + "\n".join(rows) + "\n"
+    if route == "tolerant":
+        monkeypatch.setattr(loaders, "_arrow_csv", lambda *a: None)
+    if route == "xlsx":
+        frame = pd.DataFrame([r.split(";") for r in rows], columns=header.split(";"))
+        frame.to_excel(tmp_path / "finance.xlsx", index=False)
+        problems = read_raw(tmp_path / "finance.xlsx", "finance").problems
+    else:
+        problems = _problems(tmp_path, "finance.csv", text)
+    [p] = [p for p in problems if "twice" in p.expected]
+    assert (p.row, p.column) == (1, "actual")
+    assert "'Utfall' (column 5)" in p.expected and f"'{second}' (column 7)" in p.expected
