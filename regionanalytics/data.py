@@ -166,6 +166,7 @@ def _read_all(data_dir: Path):
     if "finance" in frames and not problems:
         problems, more = _combine_budget(frames, names)
         notes += more
+    notes += _paxml_staff_notes(files, frames, names)
     return frames, files, missing, problems, notes
 
 
@@ -187,6 +188,19 @@ def _combine_budget(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> t
                                         names["finance"])
     frames["finance"] = finance
     return problems, notes
+
+
+def _paxml_staff_notes(files: dict[str, Path], frames: dict, names: dict[str, str]) -> list[str]:
+    """Where a PAXml absence file's <personal> disagrees with the employees table."""
+    from . import paxml
+    from .schema import PAXML_SUFFIXES
+    from .validation import staff_differences
+
+    path = files.get("absence")
+    if path is None or path.suffix.lower() not in PAXML_SUFFIXES or "employees" not in frames:
+        return []
+    return staff_differences(paxml.read(path).staff, frames["employees"], frames.get("organisation"),
+                             names["absence"], names["employees"])
 
 
 def _size(path: Path) -> int:

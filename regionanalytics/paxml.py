@@ -26,6 +26,7 @@ element's line and what was expected.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -176,7 +177,7 @@ class _Collector:
         return self
 
 
-def _parse_xml(path: Path, name: str) -> tuple[_Collector | None, list[Problem]]:
+def _parse_xml(path: Path, name: str, raw: bytes) -> tuple[_Collector | None, list[Problem]]:
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
@@ -186,7 +187,6 @@ def _parse_xml(path: Path, name: str) -> tuple[_Collector | None, list[Problem]]
     if size > MAX_BYTES:
         return None, [Problem(name, None, None, None, f"a PAXml file of at most {MAX_BYTES // 2**20} MB; "
                               f"this one is {size / 2**20:.0f} MB (export a shorter period)")]
-    raw = path.read_bytes()
     declared = re.match(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']", raw.lstrip(b"\xef\xbb\xbf"))
     encoding = declared.group(1).decode("ascii").lower() if declared else "utf-8"
     if encoding in ("iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252") and _is_utf8_text(raw):
@@ -447,6 +447,11 @@ def _split_by_schedule(spells: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataF
     return pd.concat([split[~hourly], days[split.columns]], ignore_index=True)
 
 
+#: The last file read, by path and content: loading reads the absence
+#: rows, the region's checks then the same file's staff, without parsing it twice.
+_LAST: dict = {}
+
+
 def read(path: str | Path) -> PaxmlFile:
     """Read a PAXml 2.0 file: its sick leave, schedule and staff (see the module's text).
 
@@ -457,12 +462,24 @@ def read(path: str | Path) -> PaxmlFile:
     [['1234', Timestamp('2022-09-20 00:00:00'), 9.5]]
     """
     path = Path(path)
+    if path.stat().st_size > MAX_BYTES:
+        return _read(path, b"")
+    raw = path.read_bytes()
+    key = (str(path.resolve()), hashlib.sha256(raw).hexdigest())
+    if _LAST.get("key") == key:
+        return _LAST["file"]
+    found = _read(path, raw)
+    _LAST.update(key=key, file=found)
+    return found
+
+
+def _read(path: Path, raw: bytes) -> PaxmlFile:
     name = path.name
     columns = ["_row", "person_id", "start", "end", "extent", "reason", "hours"]
     empty = PaxmlFile(pd.DataFrame(columns=columns), pd.DataFrame(columns=["person_id", "month",
                       "scheduled_hours", "days"]), pd.DataFrame(columns=["person_id", "employment_rate",
                                                                           "employment", "code"]))
-    collector, problems = _parse_xml(path, name)
+    collector, problems = _parse_xml(path, name, raw)
     if collector is None:
         empty.problems, empty.parsed = problems, False
         return empty

@@ -448,3 +448,50 @@ def check_region(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list
         problems += cell_problems(names["absence"], absence[ROW], absence["person_id"], unknown,
                                   "person_id", "a person_id found in the employees table")
     return problems
+
+
+def staff_differences(staff: pd.DataFrame, employees: pd.DataFrame | None, organisation: pd.DataFrame | None,
+                      name: str, employees_name: str) -> list[str]:
+    """Notes where a PAXml file's ``<personal>`` (see :mod:`regionanalytics.paxml`) and the
+    employees table disagree on a person's employment rate, form or unit, in the person's
+    latest month in the employees table (PAXml gives the state when it was exported).
+
+    Rows are named by the employees table's row numbers, never by person.
+    """
+    if staff is None or staff.empty or employees is None or employees.empty:
+        return []
+    latest = employees["month"].eq(employees.groupby("person_id")["month"].transform("max"))
+    rows = employees[latest]
+    monthly = rows[rows["employment"].isin(list(MONTHLY_PAID))]
+    rate = monthly.groupby("person_id")["employment_rate"].sum()
+    forms = rows.groupby("person_id")["employment"].agg(set)
+    units = rows.groupby("person_id")["unit"].agg(set)
+    first_row = rows.groupby("person_id")[ROW].min()
+    month = rows.groupby("person_id")["month"].first()
+    unit_of = {}
+    if organisation is not None and not organisation.empty:
+        unit_of = organisation.dropna(subset=["code"]).drop_duplicates("code").set_index("code")["unit"].to_dict()
+    found: dict[str, list[str]] = {"employment rate (sysgrad)": [], "employment form (anstform)": [],
+                                   "unit (kostnadsställe)": []}
+    unknown = 0
+    for person in staff.to_dict("records"):
+        pid = person["person_id"]
+        if pid not in first_row.index:
+            unknown += 1
+            continue
+        where = f"row {int(first_row[pid])} ({month[pid]})"
+        if pd.notna(person["employment_rate"]) and abs(rate.get(pid, 0.0) - person["employment_rate"]) > 1e-9:
+            found["employment rate (sysgrad)"].append(
+                f"{where}: {100 * rate.get(pid, 0.0):g} % against {100 * person['employment_rate']:g} %")
+        if person["employment"] and person["employment"] not in forms[pid]:
+            found["employment form (anstform)"].append(
+                f"{where}: {', '.join(sorted(forms[pid]))} against {person['employment']}")
+        unit = unit_of.get(person["code"]) if person["code"] else None
+        if unit is not None and unit not in units[pid]:
+            found["unit (kostnadsställe)"].append(f"{where}: {', '.join(sorted(units[pid]))} against {unit}")
+    notes = [f"{name}: <personal> and {employees_name} disagree on the {what} of {len(items)} person(s) "
+             f"(the employees table counts): {'; '.join(items[:5])}" + (" ..." if len(items) > 5 else "")
+             for what, items in found.items() if items]
+    if unknown:
+        notes.append(f"{name}: <personal> lists {unknown} person(s) that {employees_name} does not have")
+    return notes

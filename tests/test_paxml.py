@@ -262,6 +262,22 @@ def test_personal_gives_the_persons_rate_form_and_kostnadsstalle(tmp_path):
     assert staff["person_id"].iloc[0] == personnummer.pseudonymise(pd.Series([B])).iloc[0]
 
 
+def test_validate_names_where_personal_and_the_employees_table_disagree(tmp_path):
+    # <person anstid="B1">: sysgrad 75 and kostnadsställe 100, which organisation.csv places in
+    # Kök; the employees table has B at 100 % in Kost. B is the second person of each month:
+    # March's rows are 26-37 (header row 1, 12 rows a month), so B's is row 27
+    folder = mixed_region(tmp_path)
+    (folder / "organisation.csv").write_text("Kostnadsställe;Verksamhet;Division\n100;Kök;Service\n",
+                                             encoding="utf-8")
+    report = validate(folder)
+    assert report.ok, report.problems
+    assert ("absence.pax: <personal> and employees.csv disagree on the employment rate (sysgrad) of 1 "
+            "person(s) (the employees table counts): row 27 (2021-03): 100 % against 75 %") in report.notes
+    assert ("absence.pax: <personal> and employees.csv disagree on the unit (kostnadsställe) of 1 person(s) "
+            "(the employees table counts): row 27 (2021-03): Kost against Kök") in report.notes
+    assert not any("employment form" in n for n in report.notes)  # FAST is tillsvidare, as the table says
+
+
 def test_a_day_in_hours_inside_a_spell_is_an_error_naming_both_lines(tmp_path):
     path = write(tmp_path, "<tidtransaktioner>\n"
                  + tidtrans('anstid="7"', "SJK", datumfrom="2021-01-11", datumtom="2021-01-15", omfattning="50")
