@@ -104,53 +104,74 @@ class PaxmlFile:
 
 
 class _Collector:
-    """An ElementTree parser target keeping only the fields read (never a name or an
-    address: their text is not even kept)."""
+    """Callbacks of defusedxml's expat parser keeping only the fields read (never a name or an
+    address: their text is not even kept). Time transactions of other codes are counted as
+    they end, not kept: a time system's file is mostly presence (ARB, ÖT1, OB1, ...)."""
 
-    def __init__(self):
-        self.parser = None  # the XMLParser, for the line of each start tag
+    def __init__(self, expat):
+        self._xp = expat  # for the line of each start tag
         self.path: list[str] = []
-        self.tidtrans: list[dict] = []
-        self.days: list[dict] = []
+        self.sick: list[dict] = []  # sick-leave <tidtrans>
+        self.suspicious: list[tuple[str, int]] = []  # codes that look like sick leave but are not
+        self.others: Counter = Counter()
+        self.unknown: dict[str, list[int]] = defaultdict(list)
+        self.links: list[tuple[str, str, int]] = []  # (anstid, persnr, line) wherever both are given
+        self.days: list[tuple] = []  # (line, anstid, persnr, datum, timmar, starttid, sluttid)
         self.persons: list[dict] = []
         self.header: dict[str, str] = {}
         self.root: str | None = None
         self.too_deep: int | None = None
         self._record: dict | None = None
-        self._schema: dict | None = None
+        self._schema: tuple | None = None
         self._field: str | None = None
         self._text: list[str] = []
 
-    def _line(self) -> int:
-        return int(self.parser.parser.CurrentLineNumber)
+    @staticmethod
+    def _ids(attrs: list, line: int) -> tuple[str | None, str | None]:
+        found = dict(zip(attrs[::2], attrs[1::2]))
+        return (found.get("anstid", "").strip() or None), (found.get("persnr", "").strip() or None)
 
-    def start(self, tag, attrib):
-        tag = tag.rsplit("}", 1)[-1]
-        parent = self.path[-1] if self.path else None
-        self.path.append(tag)
+    def start(self, tag, attrs):
+        path = self.path
+        parent = path[-1] if path else None
+        if "}" in tag:
+            tag = tag[tag.rindex("}") + 1:]
+        path.append(tag)
+        if parent == "tidtrans":
+            if self._record is not None and tag in _TIDTRANS_FIELDS:
+                self._field, self._text = tag, []
+                self._record["lines"][tag] = self._xp.CurrentLineNumber
+            return
+        if parent == "schema":
+            if tag == "dag" and self._schema is not None:
+                found = dict(zip(attrs[::2], attrs[1::2]))
+                self.days.append((self._xp.CurrentLineNumber, *self._schema, found.get("datum"),
+                                  found.get("timmar"), found.get("starttid"), found.get("sluttid")))
+            return
+        line = self._xp.CurrentLineNumber
         if self.root is None:
             self.root = tag
-        if len(self.path) > MAX_DEPTH and self.too_deep is None:
-            self.too_deep = self._line()
-        ids = {k: attrib[k].strip() for k in ("anstid", "persnr") if attrib.get(k, "").strip()}
+        if len(path) > MAX_DEPTH and self.too_deep is None:
+            self.too_deep = line
         if tag == "tidtrans" and parent == "tidtransaktioner":
-            self._record = {"line": self._line(), **ids}
-            self.tidtrans.append(self._record)
-        elif tag == "person" and parent == "personal":
-            self._record = {"line": self._line(), **ids}
-            self.persons.append(self._record)
+            anstid, persnr = self._ids(attrs, line)
+            postid = dict(zip(attrs[::2], attrs[1::2])).get("postid")
+            self._record = {"line": line, "anstid": anstid, "persnr": persnr, "postid": postid, "lines": {}}
         elif tag == "schema" and parent == "schematransaktioner":
-            self._schema = {"line": self._line(), **ids}
-        elif tag == "dag" and parent == "schema" and self._schema is not None:
-            self.days.append({**self._schema, "line": self._line(), "schema_line": self._schema["line"],
-                              **{k: attrib.get(k) for k in ("datum", "timmar", "starttid", "sluttid")}})
-        elif self._record is not None and parent in ("tidtrans", "person") and (
-                tag in (_TIDTRANS_FIELDS if parent == "tidtrans" else _PERSON_FIELDS)):
+            self._schema = self._ids(attrs, line)
+            if all(self._schema):
+                self.links.append((*self._schema, line))
+        elif tag == "person" and parent == "personal":
+            anstid, persnr = self._ids(attrs, line)
+            self._record = {"line": line, "anstid": anstid, "persnr": persnr, "lines": {}}
+            self.persons.append(self._record)
+        elif parent == "person" and self._record is not None and tag in _PERSON_FIELDS:
             self._field, self._text = tag, []
-            self._record.setdefault("lines", {})[tag] = self._line()
-        elif tag == "resenhet" and self._record is not None and self.path[-3:-1] == ["person", "resenheter"]:
-            if attrib.get("dim", "").strip() == "1":
-                self._record["code"] = attrib.get("id", "").strip()
+            self._record["lines"][tag] = line
+        elif tag == "resenhet" and self._record is not None and path[-3:-1] == ["person", "resenheter"]:
+            found = dict(zip(attrs[::2], attrs[1::2]))
+            if found.get("dim", "").strip() == "1":
+                self._record["code"] = found.get("id", "").strip()
         elif parent == "header" and tag in ("version", "programnamn"):
             self._field, self._text = tag, []
 
@@ -159,19 +180,39 @@ class _Collector:
             self._text.append(text)
 
     def end(self, tag):
-        tag = tag.rsplit("}", 1)[-1]
+        path = self.path
+        if "}" in tag:
+            tag = tag[tag.rindex("}") + 1:]
         if self._field == tag:
-            value = "".join(self._text).strip()
-            target = self.header if self.path[-2:-1] == ["header"] else self._record
+            target = self.header if len(path) >= 2 and path[-2] == "header" else self._record
             if target is not None:
-                target[tag] = value
+                target[tag] = "".join(self._text).strip()
             self._field = None
-        if tag in ("tidtrans", "person") and len(self.path) >= 2 and self.path[-2] in ("tidtransaktioner",
-                                                                                     "personal"):
+        parent = path[-2] if len(path) >= 2 else None
+        if tag == "tidtrans" and parent == "tidtransaktioner" and self._record is not None:
+            self._end_tidtrans(self._record)
+            self._record = None
+        elif tag == "person" and parent == "personal":
+            if self._record and self._record["anstid"] and self._record["persnr"]:
+                self.links.append((self._record["anstid"], self._record["persnr"], self._record["line"]))
             self._record = None
         elif tag == "schema":
             self._schema = None
-        self.path.pop()
+        path.pop()
+
+    def _end_tidtrans(self, record: dict) -> None:
+        code = record.get("tidkod", "")
+        if record["anstid"] and record["persnr"]:
+            self.links.append((record["anstid"], record["persnr"], record["line"]))
+        line = record["lines"].get("tidkod", record["line"])
+        if code in SICK_LEAVE_CODES:
+            self.sick.append(record)
+        elif code in TIME_CODES:
+            self.others[code] += 1
+        elif code.casefold().startswith("sjk") or code.upper() in SICK_LEAVE_CODES:
+            self.suspicious.append((code, line))
+        else:
+            self.unknown[code].append(line)
 
     def close(self):
         return self
@@ -194,9 +235,14 @@ def _parse_xml(path: Path, name: str, raw: bytes) -> tuple[_Collector | None, li
                               "text in the encoding the XML declaration names; the file declares "
                               f"{encoding.upper()} but its letters are UTF-8 bytes (Ö would read as "
                               "Ã–): export it again, or correct the declaration to UTF-8")]
-    collector = _Collector()
-    parser = DefusedXMLParser(target=collector, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    collector.parser = parser
+    parser = DefusedXMLParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    # defusedxml's expat parser (its DTD, entity and external-reference guards in place) calls
+    # the collector directly: no tree is built, and no ElementTree layer between
+    collector = _Collector(parser.parser)
+    parser.target = parser._target = collector
+    parser.parser.StartElementHandler = collector.start
+    parser.parser.EndElementHandler = collector.end
+    parser.parser.CharacterDataHandler = collector.data
     try:
         parser.feed(raw)
         parser.close()
@@ -228,7 +274,7 @@ def _exc_line(parser) -> int | None:
 
 def _is_utf8_text(raw: bytes) -> bool:
     """Whether bytes beyond ASCII are all UTF-8 sequences (a file mislabelled ISO-8859-1)."""
-    if max(raw, default=0) < 0x80:
+    if raw.isascii():
         return False
     try:
         raw.decode("utf-8")
@@ -268,15 +314,18 @@ class _People:
     def __init__(self, name: str, collector: _Collector, problems: list[Problem], notes: list[str]):
         from . import personnummer
 
-        self.name, self.problems = name, problems
-        records = collector.tidtrans + collector.days + collector.persons
+        self.name, self.problems, self.hidden = name, problems, personnummer.HIDDEN
+        pairs = ([(r["anstid"], r["persnr"]) for r in collector.sick + collector.persons]
+                 + [(d[1], d[2]) for d in collector.days] + [(a, p) for a, p, _ in collector.links])
+        numbers = {p for _, p in pairs if p}
+        anstids = {a for a, _ in pairs if a}
         # an anstid may itself be a personnummer (some systems use it so): never kept as written
-        ids = sorted({r[k] for r in records for k in ("persnr", "anstid") if k in r})
+        ids = sorted(numbers | anstids)
         self.pseudonym: dict[str, str | None] = {}
         if ids:
-            parsed = personnummer.parse(pd.Series(ids, dtype=object), _latest_year(collector))
+            parsed = personnummer.parse(pd.Series(ids, dtype=object), lambda: _latest_year(collector))
             shaped = parsed["shaped"].to_numpy(bool)
-            numbers = {i for i, s in zip(ids, shaped) if s} | {r["persnr"] for r in records if "persnr" in r}
+            numbers |= {i for i, is_shaped in zip(ids, shaped) if is_shaped}
             ok = parsed["valid"].to_numpy(bool)
             pseudonyms = personnummer.pseudonymise(parsed["canonical"].where(parsed["valid"], None))
             self.pseudonym = {i: (p if good else None) for i, p, good in zip(ids, pseudonyms, ok)
@@ -285,38 +334,38 @@ class _People:
                 notes.append(f"{name}: personnummer replaced by keyed pseudonyms "
                              f"({sum(p is not None for p in self.pseudonym.values())} persons) before "
                              "anything was stored")
-        self.hidden = personnummer.HIDDEN
-        # anstid -> persnr, from <personal> and from any record carrying both
+        # anstid -> persnr, from <personal> and from any element carrying both
         self.linked: dict[str, str] = {}
-        for r in collector.persons + collector.tidtrans + collector.days:
-            if "anstid" in r and "persnr" in r:
-                known = self.linked.setdefault(r["anstid"], r["persnr"])
-                if known != r["persnr"]:
-                    problems.append(Problem(name, r["line"], "persnr", self.hidden,
-                                            f"one personnummer per anstid; anstid '{r['anstid']}' has two"))
+        for anstid, persnr, line in collector.links:
+            if self.linked.setdefault(anstid, persnr) != persnr:
+                problems.append(Problem(name, line, "persnr", self.hidden,
+                                        f"one personnummer per anstid; anstid '{anstid}' has two"))
 
-    def of(self, record: dict) -> str | None:
-        """The person id of a record, or None (its problem reported)."""
-        anstid = record.get("anstid", "")
-        number = record.get("persnr") or self.linked.get(anstid) or (anstid if anstid in self.pseudonym else None)
+    def number(self, anstid: str | None, persnr: str | None) -> str | None:
+        return persnr or self.linked.get(anstid) or (anstid if anstid in self.pseudonym else None)
+
+    def of(self, anstid: str | None, persnr: str | None, line: int) -> str | None:
+        """The person id of an element, or None (its problem reported)."""
+        number = self.number(anstid, persnr)
         if number is not None:
             pseudonym = self.pseudonym.get(number)
             if pseudonym is None:
-                self.problems.append(Problem(self.name, record["line"], "persnr", self.hidden,
+                self.problems.append(Problem(self.name, line, "persnr", self.hidden,
                                              "a personnummer with a correct check digit (yyyymmddnnnn)"))
             return pseudonym
-        if record.get("anstid"):
-            return record["anstid"]
-        self.problems.append(Problem(self.name, record["line"], "anstid", None,
+        if anstid:
+            return anstid
+        self.problems.append(Problem(self.name, line, "anstid", None,
                                      "an anstid or persnr attribute naming the employee (PAXml 2.0: "
                                      "\"Anställningsnummer eller personnummer måste finnas med\")"))
         return None
 
 
 def _latest_year(collector: _Collector) -> int:
-    years = [int(v[:4]) for r in collector.tidtrans + collector.days
-             for k, v in r.items() if k in ("datum", "datumfrom", "datumtom", "starttid") and
-             isinstance(v, str) and re.match(r"^\d{4}-", v)]
+    """The latest year of the file's dates (the reference for ten-digit personnummer)."""
+    years = [int(v[:4]) for r in collector.sick for k in ("datum", "datumfrom", "datumtom", "starttid")
+             if re.match(r"^\d{4}-", v := r.get(k) or "")]
+    years += [int(d[3][:4]) for d in collector.days[-1:] + collector.days[:1] if re.match(r"^\d{4}-", d[3] or "")]
     return max(years) if years else pd.Timestamp.today().year
 
 
@@ -383,31 +432,42 @@ def _registration(record: dict, name: str, problems: list[Problem]) -> tuple | N
 
 
 def _schedule(collector: _Collector, people: _People, name: str, problems: list[Problem]) -> pd.DataFrame:
-    """Scheduled hours per person and day (passes of a day added)."""
-    rows = []
-    for day in collector.days:
-        if day.get("datum"):
-            date, hours = _date(day["datum"]), _decimal(day.get("timmar"))
-            if date is None:
-                problems.append(Problem(name, day["line"], "datum", day["datum"], "a date written YYYY-MM-DD"))
-                continue
-            if hours is None or hours < 0:
-                problems.append(Problem(name, day["line"], "timmar", day.get("timmar"),
-                                        "the day's scheduled hours, a number of at least 0"))
-                continue
-        else:
-            begin, end = _datetime(day.get("starttid")), _datetime(day.get("sluttid"))
-            if begin is None or end is None or end <= begin:
-                problems.append(Problem(name, day["line"], "dag", None,
-                                        "a <dag> with datum and timmar, or with starttid before sluttid"))
-                continue
-            date, hours = begin.normalize(), (end - begin).total_seconds() / 3600
-        person = people.of(day)
-        if person is not None:
-            rows.append((person, date, hours))
-    frame = pd.DataFrame(rows, columns=["person_id", "day", "hours"]).astype(
-        {"person_id": object, "day": "datetime64[ns]", "hours": "float64"})
-    return frame.groupby(["person_id", "day"], as_index=False)["hours"].sum()
+    """Scheduled hours per person and day (passes of a day added), read column-wise: a
+    schedule has a day per person and day of the period."""
+    frame = pd.DataFrame(collector.days, columns=["line", "anstid", "persnr", "datum", "timmar", "starttid",
+                                                  "sluttid"])
+    if frame.empty:
+        return pd.DataFrame({"person_id": pd.Series(dtype=object), "day": pd.Series(dtype="datetime64[ns]"),
+                             "hours": pd.Series(dtype="float64")})
+    datum = frame["datum"].fillna("").str.strip()
+    dated = datum != ""
+    day = pd.to_datetime(datum.where(datum.str.match(_DATE.pattern)).str[:10], format="%Y-%m-%d", errors="coerce")
+    timmar = frame["timmar"].fillna("").str.strip()
+    hours = pd.to_numeric(timmar.where(timmar.str.match(_DECIMAL.pattern)).str.replace(",", "."), errors="coerce")
+    bad = dated & (day.isna() | hours.isna() | (hours < 0) | (hours > 24))
+    for row in frame[bad].head(20).itertuples(index=False):
+        problems.append(Problem(name, int(row.line), "dag", None,
+                                "a <dag> with datum (YYYY-MM-DD) and timmar (the day's scheduled hours, a "
+                                "number from 0 to 24), or with starttid before sluttid"))
+    for i in np.flatnonzero(~dated.to_numpy()):  # passes by start and end time (few)
+        begin, end = _datetime(frame.at[i, "starttid"]), _datetime(frame.at[i, "sluttid"])
+        if begin is None or end is None or end <= begin:
+            problems.append(Problem(name, int(frame.at[i, "line"]), "dag", None,
+                                    "a <dag> with datum and timmar, or with starttid before sluttid"))
+            bad.iloc[i] = True
+            continue
+        day.iloc[i], hours.iloc[i] = begin.normalize(), (end - begin).total_seconds() / 3600
+    frame = frame.assign(day=day, hours=hours)[~bad]
+    # person ids once per distinct (anstid, persnr), not per day
+    keys = frame[["anstid", "persnr", "line"]].drop_duplicates(["anstid", "persnr"])
+    person = {(a, p): people.of(a, p, line) for a, p, line in keys.itertuples(index=False)}
+    frame["person_id"] = [person[k] for k in zip(frame["anstid"], frame["persnr"])]
+    frame = frame.dropna(subset=["person_id"])
+    per_day = frame.groupby(["person_id", "day"], as_index=False).agg(hours=("hours", "sum"), line=("line", "first"))
+    for row in per_day[per_day["hours"] > 24].head(20).itertuples(index=False):
+        problems.append(Problem(name, int(row.line), "dag", f"{row.hours:g}",
+                                "at most 24 scheduled hours per person and day (the day's passes added)"))
+    return per_day[per_day["hours"] <= 24].drop(columns="line")
 
 
 def _split_by_schedule(spells: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
@@ -416,23 +476,25 @@ def _split_by_schedule(spells: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataF
     Covered days of overlapping spells of one person are one row (hours and extents add)."""
     if spells.empty or schedule.empty:
         return spells
-    by_person = {p: dict(zip(g["day"], g["hours"])) for p, g in schedule.groupby("person_id")}
+    schedule = schedule[schedule["person_id"].isin(spells["person_id"])]
+    hours_on = dict(zip(zip(schedule["person_id"], schedule["day"]), schedule["hours"]))
+    last_day = schedule.groupby("person_id")["day"].max().to_dict()
     out = []
     for spell in spells.to_dict("records"):
-        days = by_person.get(spell["person_id"])
+        person = spell["person_id"]
         running = pd.isna(spell["end"])
-        last = max(days) if days else None
-        if not days or (running and last < spell["start"]):
+        last = last_day.get(person)
+        if last is None or (running and last < spell["start"]):
             out.append(spell)
             continue
         known_end = last if running else spell["end"]
         run_start = None
         for day in pd.date_range(spell["start"], known_end, freq="D"):
-            if day in days:
+            if (person, day) in hours_on:
                 if run_start is not None:
                     out.append({**spell, "start": run_start, "end": day - pd.Timedelta(days=1)})
                     run_start = None
-                out.append({**spell, "start": day, "end": day, "hours": days[day] * spell["extent"]})
+                out.append({**spell, "start": day, "end": day, "hours": hours_on[person, day] * spell["extent"]})
             elif run_start is None:
                 run_start = day
         if run_start is not None:
@@ -488,27 +550,26 @@ def _read(path: Path, raw: bytes) -> PaxmlFile:
     if version is not None and version.strip() != "2.0":
         problems.append(Problem(name, None, "version", version, "PAXml version 2.0 (<header><version>)"))
     people = _People(name, collector, problems, notes)
-
-    others: Counter = Counter()
-    unknown: dict[str, list[int]] = defaultdict(list)
+    for code, line in collector.suspicious:
+        # looks like sick leave but is not the standard's: counting it or not would both be a guess
+        problems.append(Problem(name, line, "tidkod", code, "a sick-leave code of PAXml 2.0 as the standard "
+                                "writes it (" + ", ".join(SICK_LEAVE_CODES) + ")"))
+    others, unknown = collector.others, collector.unknown
+    # postid is "Unikt löpnummer för denna post": a transaction sent twice would count twice
+    first_line: dict[str, int] = {}
+    for record in collector.sick:
+        postid = (record.get("postid") or "").strip()
+        if postid and first_line.setdefault(postid, record["line"]) != record["line"]:
+            problems.append(Problem(name, record["line"], "postid", postid,
+                                    f"a unique postid; line {first_line[postid]} has the same (the "
+                                    "transaction twice would count twice)"))
     registered = []
-    for record in collector.tidtrans:
-        code = record.get("tidkod", "")
-        if code not in SICK_LEAVE_CODES:
-            if code in TIME_CODES:
-                others[code] += 1
-            elif code.casefold().startswith("sjk") or code.upper() in SICK_LEAVE_CODES:
-                # looks like sick leave but is not the standard's: it would move the figure either way
-                problems.append(Problem(name, record.get("lines", {}).get("tidkod", record["line"]), "tidkod",
-                                        code, "a sick-leave code of PAXml 2.0 as the standard writes it ("
-                                        + ", ".join(SICK_LEAVE_CODES) + ")"))
-            else:
-                unknown[code].append(record.get("lines", {}).get("tidkod", record["line"]))
-            continue
+    for record in collector.sick:
         found = _registration(record, name, problems)
-        person = people.of(record)
+        person = people.of(record["anstid"], record["persnr"], record["line"])
         if found is None or person is None:
             continue
+        code = record["tidkod"]
         registered.append((record["line"], person, SICK_LEAVE_CODES[code], code) + found)
 
     # registered: (line, person, reason, code, "hours", day, hours) or
@@ -528,7 +589,10 @@ def _read(path: Path, raw: bytes) -> PaxmlFile:
         problems.append(Problem(name, int(row["_row"]), "timmar", f"{row['hours']:g}",
                                 "sick hours that add up to 0 or more per person and day (a negative "
                                 "<timmar> corrects hours registered on the same day)"))
-    days = days[days["hours"] > 1e-9]
+    for row in days[days["hours"] > 24].to_dict("records"):
+        problems.append(Problem(name, int(row["_row"]), "timmar", f"{row['hours']:g}",
+                                "at most 24 sick hours per person and day (the day's registrations added)"))
+    days = days[(days["hours"] > 1e-9) & (days["hours"] <= 24)]
     days = days.assign(end=days["start"], extent=1.0)
     # a day registered in hours that a spell of the same person covers is counted twice
     if not days.empty and not spells.empty:
@@ -559,11 +623,15 @@ def _read(path: Path, raw: bytes) -> PaxmlFile:
     source = f" from {program}" if program else ""
     codes = Counter(r[3] for r in registered)
     listing = ", ".join(f"{c} {n}" for c, n in sorted(codes.items()))
-    notes.insert(0, f"{name}: PAXml{source}; {len(registered)} sick-leave time transactions"
-                 + (f" ({listing})" if listing else "") + f": {len(days)} days in hours, "
-                 f"{n_spells} spells")
+    notes.insert(0, f"{name}: PAXml{source}; {_count(len(registered), 'sick-leave time transaction')}"
+                 + (f" ({listing})" if listing else "") + f": {_count(len(days), 'day')} in hours, "
+                 f"{_count(n_spells, 'spell')}")
+    extents = [r[7] for r in registered if r[4] == "spell" and r[7] is not None]
+    if extents and max(extents) <= 0.01 + 1e-9:
+        notes.append(f"{name}: every <omfattning> is at most 1 %; read in percent as PAXml 2.0 defines it "
+                     "(0.5 is 0.5 %): a system that writes shares of 1 there gives far too little sick leave")
     if others:
-        notes.append(f"{name}: {sum(others.values())} time transactions of other codes than sick leave "
+        notes.append(f"{name}: {_count(sum(others.values()), 'time transaction')} of other codes than sick leave "
                      "left out (" + ", ".join(f"{c} {n}" for c, n in sorted(others.items())) + ")")
     for code, lines in sorted(unknown.items()):
         shown = ", ".join(str(n) for n in lines[:10]) + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
@@ -576,10 +644,14 @@ def _read(path: Path, raw: bytes) -> PaxmlFile:
     return PaxmlFile(absence, schedule, staff, problems, notes)
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def _staff(collector: _Collector, people: _People, name: str, problems: list[Problem]) -> pd.DataFrame:
     rows = []
     for person in collector.persons:
-        pid = people.of(person)
+        pid = people.of(person["anstid"], person["persnr"], person["line"])
         if pid is None:
             continue
         rate = None

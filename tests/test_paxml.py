@@ -81,7 +81,8 @@ def test_workify_file_one_sick_day_in_hours():
     assert ("workify-TimeRegistrationexport.xml: 24 time transactions of other codes than sick leave left "
             "out (ARB 12, FPE 1, FR1 1, JR1 1, KOM 1, SEM 1, TJL 1, VAB 1, ÖK1 1, ÖK2 1, ÖT1 2, ÖT2 1)"
             in read.notes)
-    assert "from Workify" in read.notes[0]
+    assert read.notes[0] == ("workify-TimeRegistrationexport.xml: PAXml from Workify; 1 sick-leave time "
+                             "transaction (SJK 1): 1 day in hours, 0 spells")
     assert read.schedule.empty and read.staff.empty  # the file has neither section
 
 
@@ -105,7 +106,7 @@ def test_paxml_sample_spell_takes_its_schedule_hours():
     assert read.schedule.values.tolist() == [["101", "2012-06", 12.5, 3]]
     # <personal> (lines 69-87): anstid 51, <sysgrad>100</sysgrad>; no anstform, no kostnadsställe
     assert read.staff.values.tolist() == [["51", 1.0, None, None]]
-    assert any("1 time transactions of other codes than sick leave left out (TJL 1)" in n for n in read.notes)
+    assert any("1 time transaction of other codes than sick leave left out (TJL 1)" in n for n in read.notes)
 
 
 @real_files
@@ -288,6 +289,37 @@ def test_a_day_in_hours_inside_a_spell_is_an_error_naming_both_lines(tmp_path):
     assert [(p.row, p.column) for p in read.problems] == [(day, "datum")]
     assert f"the spell at line {spell}" in read.problems[0].expected
     assert len(read.absence) == 1  # the spell; the day is not counted a second time
+
+
+def test_a_transaction_sent_twice_is_an_error(tmp_path):
+    path = write(tmp_path, "<tidtransaktioner>\n"
+                 + tidtrans('postid="69701" anstid="7"', "SJK", datum="2021-01-13", timmar="8")
+                 + tidtrans('postid="69701" anstid="7"', "SJK", datum="2021-01-13", timmar="8")
+                 + "</tidtransaktioner>\n")
+    first, second = lines(path, "<tidtrans ")
+    problems = paxml.read(path).problems
+    assert [(p.row, p.column, p.value) for p in problems] == [(second, "postid", "69701")]
+    assert f"line {first} has the same" in problems[0].expected
+
+
+def test_more_than_24_hours_on_a_day_is_an_error(tmp_path):
+    # 16 h + 9.5 h of one person on 13 January: 25.5 h
+    read = paxml.read(write(tmp_path, "<tidtransaktioner>\n"
+                            + tidtrans('anstid="7"', "SJK", datum="2021-01-13", timmar="16")
+                            + tidtrans('anstid="7"', "SJK_LÖN", datum="2021-01-13", timmar="9.5")
+                            + "</tidtransaktioner>\n<schematransaktioner>\n<schema anstid='8'>"
+                            "<dag datum='2021-01-13' timmar='25'/></schema>\n</schematransaktioner>\n"))
+    assert [(p.column, p.value) for p in read.problems] == [("timmar", "25.5"), ("dag", None)]
+    assert read.absence.empty and read.schedule.empty
+
+
+def test_extents_written_as_shares_are_read_as_percent_and_said(tmp_path):
+    # PAXml's omfattning is percent: 0.5 is 0.5 % (a system writing 0.5 for 50 % is told so)
+    read = paxml.read(write(tmp_path, "<tidtransaktioner>\n" + tidtrans(
+        'anstid="7"', "SJK", datumfrom="2021-01-11", datumtom="2021-01-15", omfattning="0.5")
+        + "</tidtransaktioner>\n"))
+    assert read.absence["extent"].tolist() == [0.005]
+    assert any("every <omfattning> is at most 1 %" in n for n in read.notes)
 
 
 def test_a_negative_hour_corrects_the_same_day(tmp_path):
