@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from . import limits
 from .exceptions import Problem
 from .schema import AMOUNT_UNITS, PAXML_SUFFIXES, SIE_SUFFIXES, TABLES, Column, Table, header_lookup
 
@@ -74,6 +75,22 @@ def _lookup(spec: Table) -> dict[str, str]:
 #: "â€" is followed by such a character in Swedish text.
 _CONTINUATION = "".join(bytes([b]).decode("cp1252", errors="ignore") for b in range(0x80, 0xC0))
 _MOJIBAKE = f"[\u00c2\u00c3][{re.escape(_CONTINUATION)}]|\u00e2[{re.escape(_CONTINUATION)}]{{2}}"
+
+
+def _long_cells(name: str, column, rows: np.ndarray, bound: int) -> list[Problem]:
+    """A problem at the first cell of ``column`` longer than ``bound`` characters."""
+    if not len(column.uniques):
+        return []
+    long = (column.uniques.astype(str).str.len() > bound).to_numpy(bool)
+    if not long.any():
+        return []
+    at = np.flatnonzero(_by_code(long, column.codes, False))
+    if not len(at):
+        return []
+    value = str(column.cells_as_read().iloc[at[0]])
+    return [Problem(name, int(rows[at[0]]), column.label, _cut(value),
+                    f"a cell of at most {bound} characters; this one has {len(value)} "
+                    "(REGIONANALYTICS_MAX_CELL_CHARS sets the bound)")]
 
 
 def _utf8_read_as_cp1252(path: Path, name: str, column, rows: np.ndarray, encoding: str) -> list[Problem]:
@@ -132,13 +149,71 @@ def _decode(data: bytes) -> tuple[str | None, str | None]:
 
 
 def _read_bytes(path: Path) -> tuple[bytes | None, str | None]:
-    raw = path.read_bytes()
-    if _is_gzip(path):
+    """The file's bytes (inflated when gzip), or None and what was expected: at most
+    :attr:`Limits.file_bytes <regionanalytics.limits.Limits>` of them, read in blocks so
+    a gzip bomb stops at the bound, and no line longer than the line bound."""
+    limit = limits.current()
+    if not _is_gzip(path):
+        n = path.stat().st_size
+        if n > limit.file_bytes:
+            return None, _too_large(n, limit)
+        data = path.read_bytes()
+    else:
+        blocks, n = [], 0
         try:
-            return gzip.decompress(raw), None
+            with gzip.open(path, "rb") as fh:
+                while block := fh.read(1 << 22):
+                    n += len(block)
+                    if n > limit.file_bytes:
+                        return None, _too_large(n, limit, inflated=True)
+                    blocks.append(block)
         except (EOFError, OSError, zlib.error) as exc:
             return None, f"a complete gzip file; it is truncated or damaged ({exc})"
-    return raw, None
+        data = b"".join(blocks)
+        del blocks
+    long_line = _longest_line(data, limit.line_bytes)
+    if long_line is not None:
+        row, length = long_line
+        return None, _LongLine(row, f"lines of at most {limits.size(limit.line_bytes)} (a table's row); "
+                                    f"row {row} has {limits.size(length)}: not an export of this table? "
+                                    "(REGIONANALYTICS_MAX_LINE_BYTES)")
+    return data, None
+
+
+class _LongLine(str):
+    """What was expected of a file with a line over the bound, and the line's number."""
+
+    def __new__(cls, row: int, text: str):
+        self = super().__new__(cls, text)
+        self.row = row
+        return self
+
+
+def _too_large(n: int, limit, inflated: bool = False) -> str:
+    what = "inflates to more than" if inflated else "has"
+    return (f"a file of at most {limits.size(limit.file_bytes)} uncompressed; it {what} "
+            f"{limits.size(n)} (REGIONANALYTICS_MAX_FILE_BYTES sets the bound)")
+
+
+def _longest_line(data: bytes, bound: int) -> tuple[int, int] | None:
+    """The first line longer than ``bound`` bytes (its number and length), or None."""
+    if len(data) <= bound:
+        return None
+    view = np.frombuffer(data, dtype=np.uint8)
+    step, start, line = 1 << 26, 0, 1
+    for at in range(0, len(view), step):  # blocks, so the search needs no copy of the file
+        ends = np.flatnonzero(view[at:at + step] == 10) + at
+        if len(ends):
+            lengths = np.diff(np.r_[start - 1, ends]) - 1
+            over = np.flatnonzero(lengths > bound)
+            if len(over):
+                return line + int(over[0]), int(lengths[over[0]])
+            line += len(ends)
+            start = int(ends[-1]) + 1
+        if min(len(view), at + step) - start > bound:
+            end = data.find(b"\n", start)
+            return line, (end if end >= 0 else len(data)) - start
+    return None
 
 
 def _find_header(rows: list[list[str]], lookup: dict[str, str]) -> tuple[int, int]:
@@ -153,7 +228,8 @@ def _find_header(rows: list[list[str]], lookup: dict[str, str]) -> tuple[int, in
 
 def _csv_frame(text: str, spec: Table, name: str) -> tuple[pd.DataFrame | None, int, list[Problem]]:
     """The tolerant reader: any CSV pandas can read, with row numbers in its errors."""
-    header_idx, matched, sep = _header_and_delimiter(text.splitlines()[:_HEADER_SCAN_LINES], spec)
+    head = text[:4 * _HEAD_BYTES]  # the header is near the top: never split the whole text
+    header_idx, matched, sep = _header_and_delimiter(head.splitlines()[:_HEADER_SCAN_LINES], spec)
     if matched < 2:
         return None, 0, [Problem(name, None, None, None,
                                  _expected_header(spec) + "; no such header row was found in "
@@ -197,7 +273,10 @@ def _header_and_delimiter(lines: list[str], spec: Table) -> tuple[int, int, str]
     lookup = _lookup(spec)
     best = (-1, 0, ";")
     for sep in (";", ",", "\t"):
-        rows = list(csv.reader(lines, delimiter=sep))
+        try:
+            rows = list(csv.reader(lines, delimiter=sep))
+        except csv.Error:  # a field longer than the csv module reads, or a stray newline
+            continue
         i, n = _find_header(rows, lookup)
         if n > best[1]:
             best = (i, n, sep)
@@ -213,6 +292,32 @@ def _memory_pool():
         return pa.jemalloc_memory_pool()
     except NotImplementedError:
         return pa.default_memory_pool()
+
+
+class _Bounded(io.RawIOBase):
+    """A stream that fails once more than ``bound`` bytes were read from it."""
+
+    def __init__(self, inner, bound: int):
+        self.inner, self.bound, self.n = inner, bound, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.inner.read(size if size is not None and size >= 0 else self.bound + 1 - self.n)
+        self.n += len(data)
+        if self.n > self.bound:
+            raise OSError(f"inflates to more than {self.bound} bytes")
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
 
 
 def _arrow_csv(path: Path, spec: Table) -> tuple[list, list[str], int, str] | None:
@@ -236,8 +341,14 @@ def _arrow_csv(path: Path, spec: Table) -> tuple[list, list[str], int, str] | No
         return None
     header = next(csv.reader([lines[header_idx]], delimiter=sep))
     names = [f"c{i}" for i in range(len(header))]
+    bound = limits.current().file_bytes
+    gz = _is_gzip(path)
+    if len(header) > limits.current().columns or (not gz and path.stat().st_size > bound):
+        return None  # the tolerant reader names the bound
     for enc in dict.fromkeys((encoding, "cp1252")):
-        source = pa.input_stream(str(path), compression="gzip" if _is_gzip(path) else None)
+        source = pa.input_stream(str(path), compression="gzip" if gz else None)
+        if gz:  # a gzip file's inflated size is known only by inflating it: stop at the bound
+            source = pa.PythonFile(_Bounded(source, bound), mode="r")
         try:
             table = pv.read_csv(
                 source,
@@ -259,8 +370,109 @@ def _arrow_csv(path: Path, spec: Table) -> tuple[list, list[str], int, str] | No
     return None
 
 
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?(/?)>")
+_SST_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\s(?:uniqueCount|count)=\"([0-9]+)\"")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _cell_name(col: int, row: int) -> str:
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
+
+
+def _check_workbook(path: Path, name: str) -> Problem | None:
+    """A problem when a workbook is larger than the package reads, found from its zip
+    directory and by streaming its sheets and shared strings, before the workbook reader
+    (calamine) allocates anything: it makes a dense grid of every sheet's cells from the
+    first cell to the last, and reserves room for as many shared strings as the workbook
+    declares, so a 17 KB file with one cell at XFD1048576, or one whose shared strings
+    inflate to 2 GiB, would abort the process. None when the workbook is within bounds
+    (or is no zip at all: the reader then says it cannot read it)."""
+    import zipfile
+
+    bound = limits.current()
+    try:
+        book = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    per_part = (f"a workbook whose parts are at most {limits.size(bound.file_bytes)} each uncompressed "
+                "(REGIONANALYTICS_MAX_FILE_BYTES); its part ")
+    with book:
+        parts = book.infolist()
+        for part in parts:
+            if part.file_size > bound.file_bytes:
+                return Problem(name, None, None, None, per_part + f"{_cut(part.filename)} declares "
+                               f"{limits.size(part.file_size)}")
+        try:
+            for part in parts:
+                lower = part.filename.lower()
+                if lower.endswith("sharedstrings.xml"):
+                    counts = [int(m.group(1)) for text in _inflated(book, part, bound.file_bytes)
+                              for m in _SST_COUNT.finditer(text)]
+                    if counts and max(counts) > bound.sheet_cells:
+                        return Problem(name, None, None, None,
+                                       f"a workbook of at most {bound.sheet_cells} shared strings "
+                                       f"(REGIONANALYTICS_MAX_SHEET_CELLS); it declares {max(counts)}")
+                elif lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
+                    box = [None, None, None, None]  # first row, last row, first column, last column
+                    for text in _inflated(book, part, bound.file_bytes):
+                        for m in _CELL_REF.finditer(text):
+                            if m.group(3):  # <c r="Z9" s="1"/>: a formatted empty cell, not read
+                                continue
+                            row, col = int(m.group(2)), _column_number(m.group(1))
+                            box = [row if box[0] is None else min(box[0], row), max(box[1] or 0, row),
+                                   col if box[2] is None else min(box[2], col), max(box[3] or 0, col)]
+                    if box[0] is None:
+                        continue
+                    span = (box[1] - box[0] + 1) * (box[3] - box[2] + 1)
+                    if span > bound.sheet_cells:
+                        return Problem(name, None, None, None,
+                                       f"a sheet of at most {bound.sheet_cells} cells, rows × columns "
+                                       f"(REGIONANALYTICS_MAX_SHEET_CELLS); {_cut(part.filename)} spans "
+                                       f"{_cell_name(box[2], box[0])}:{_cell_name(box[3], box[1])}, "
+                                       f"{span} cells")
+        except _TooLarge as exc:
+            return Problem(name, None, None, None, per_part + f"{_cut(str(exc))} inflates to more")
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError, NotImplementedError):
+            return None  # the workbook reader reports a damaged workbook
+    return None
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _inflated(book, part, bound: int):
+    """One zip part's bytes in blocks that end before a tag (so no tag is cut in two),
+    never more than ``bound`` of them whatever the zip directory declares."""
+    n, tail = 0, b""
+    with book.open(part) as fh:
+        while block := fh.read(1 << 22):
+            n += len(block)
+            if n > bound:
+                raise _TooLarge(part.filename)
+            text = tail + block
+            cut = text.rfind(b"<")
+            cut = cut if cut > len(text) - 4096 else len(text)
+            yield text[:cut]
+            tail = text[cut:]
+    yield tail
+
+
 def _excel_frame(path: Path, spec: Table, name: str) -> tuple[pd.DataFrame | None, int, list[Problem]]:
     lookup = _lookup(spec)
+    too_large = _check_workbook(path, name)
+    if too_large is not None:
+        return None, 0, [too_large]
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
     except Exception as exc:  # noqa: BLE001 - a damaged workbook fails in many ways
@@ -539,7 +751,7 @@ def read_raw(path: str | Path, table: str) -> RawTable:
         else:
             data, err = _read_bytes(path)
             if err:
-                return RawTable(None, [Problem(name, None, None, None, err)])
+                return RawTable(None, [Problem(name, getattr(err, "row", None), None, None, str(err))])
             text, encoding = _decode(data)
             if text is None:
                 return RawTable(None, [Problem(name, None, None, None, encoding)])
@@ -552,6 +764,11 @@ def read_raw(path: str | Path, table: str) -> RawTable:
         header = [str(c) for c in frame.columns]
         cells = [frame.iloc[:, i] for i in range(frame.shape[1])]
 
+    bound = limits.current()
+    if len(header) > bound.columns:
+        return RawTable(None, [Problem(name, first_row - 1, None, None,
+                                       f"a header of at most {bound.columns} columns; it has {len(header)} "
+                                       "(REGIONANALYTICS_MAX_COLUMNS sets the bound)")])
     # the contract's columns, under whichever accepted header the file uses; two headers
     # for one column (Utfall twice, or Utfall and actual) are an error, never a choice
     lookup = _lookup(spec)
@@ -630,6 +847,8 @@ def read_raw(path: str | Path, table: str) -> RawTable:
                 notes.append(f"{name}: column '{column.label}' is in {unit}; read as tkr "
                              f"(× {factor:g})")
         unreadable[col.name] = column.unreadable()
+        if not isinstance(column, _PersonColumn):
+            problems += _long_cells(name, column, rows, bound.cell_chars)
         if encoding is not None and col.kind == "text" and not mixed_encoding \
                 and not isinstance(column, _PersonColumn):
             mixed_encoding = _utf8_read_as_cp1252(path, name, column, rows, encoding)
