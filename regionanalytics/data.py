@@ -12,7 +12,7 @@ from .accounts import categorise, split_central
 from .exceptions import DataValidationError, Problem
 from .iorw import fingerprint
 from .loaders import ROW, empty_table, read_raw
-from .schema import TABLES, table_candidates, table_files
+from .schema import SIE_SUFFIXES, TABLES, table_candidates, table_files
 from .validation import check_region, check_table, resolve_units, select_sick_leave, table_notes
 
 #: Tables without which no report can be made.
@@ -40,6 +40,9 @@ class RegionData:
     #: The budget system's table as read (signed and in tkr); its budget is already in
     #: ``finance`` (see :mod:`regionanalytics.budget`).
     budget: pd.DataFrame = field(default_factory=lambda: empty_table("budget"))
+    #: Closing balances per month and balance account (tkr, debit positive): the balance
+    #: table, or the balance accounts of a SIE ledger file (see regionanalytics.sie).
+    balance: pd.DataFrame = field(default_factory=lambda: empty_table("balance"))
     #: Finance rows of the region's central level (finansförvaltningen: a division that books
     #: tax revenue); they count in the region's result only, see accounts.split_central.
     central: pd.DataFrame = field(default_factory=lambda: empty_table("finance"))
@@ -96,8 +99,9 @@ class ValidationReport:
         return not self.problems
 
 
-def _read_one(path: Path, table: str) -> tuple[pd.DataFrame | None, list[Problem], list[str]]:
-    frame, problems, unreadable, notes = read_raw(path, table)
+def _read_one(path: Path, table: str, sie_dimension: str | None = None
+              ) -> tuple[pd.DataFrame | None, list[Problem], list[str]]:
+    frame, problems, unreadable, notes = read_raw(path, table, sie_dimension)
     notes = list(notes)
     if frame is not None and table == "absence":
         kept = len(frame)
@@ -149,10 +153,17 @@ def _read_all(data_dir: Path):
             problems.append(Problem(str(data_dir), None, None, None,
                                     f"one file for the '{table}' table; the folder has "
                                     f"{', '.join(p.name for p in found)} (remove all but one)"))
+    # a SIE ledger's kostnadsställen are the objects of the dimension the organisation
+    # table names: that table (small) is read first
+    results, dimension = {}, None
+    if "finance" in files and files["finance"].suffix.lower() in SIE_SUFFIXES and "organisation" in files:
+        results["organisation"] = _read_one(files["organisation"], "organisation")
+        dimension, dimension_problems = sie_dimension(results["organisation"][0], files["organisation"].name)
+        problems += dimension_problems
     # largest first (by the bytes to parse), so the small ones fill in beside them
-    order = sorted(files, key=lambda t: -_size(files[t]))
+    order = sorted((t for t in files if t not in results), key=lambda t: -_size(files[t]))
     with ThreadPoolExecutor(max_workers=min(len(order), os.cpu_count() or 1) or 1) as pool:
-        results = dict(zip(order, pool.map(lambda t: _read_one(files[t], t), order)))
+        results.update(zip(order, pool.map(lambda t: _read_one(files[t], t, dimension), order)))
     frames, notes = {}, []
     for table in files:
         frame, found, table_notes_ = results[table]
@@ -201,6 +212,19 @@ def _paxml_staff_notes(files: dict[str, Path], frames: dict, names: dict[str, st
         return []
     return staff_differences(paxml.read(path).staff, frames["employees"], frames.get("organisation"),
                              names["absence"], names["employees"])
+
+
+def sie_dimension(organisation: pd.DataFrame | None, name: str) -> tuple[str | None, list[Problem]]:
+    """The SIE object dimension that the organisation table's codes are (its
+    ``dimension`` column; None, dimension 1, when it has none)."""
+    if organisation is None or "dimension" not in organisation or organisation["dimension"].isna().all():
+        return None, []
+    values = sorted(set(organisation["dimension"].dropna().astype(str).str.strip()))
+    if len(values) > 1 or not values[0].isdigit():
+        return None, [Problem(name, None, "dimension", ", ".join(values),
+                              "one SIE dimension number for the whole table (1 kostnadsställe, 6 projekt, "
+                              "or the ledger's own dimension)")]
+    return values[0], []
 
 
 def _size(path: Path) -> int:

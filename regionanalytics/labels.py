@@ -130,6 +130,8 @@ ASSESSMENT_SCORE = {"uppfyllt": 2, "delvis": 1, "ej": 0}
 
 #: The region's total row in tables.
 REGION_TOTAL = "Regionen totalt"
+#: The unit (and division) of a ledger's amounts that carry no kostnadsställe object.
+NO_KOSTNADSSTALLE = "Utan kostnadsställe"
 DIVISION_TOTAL = "Divisionen totalt"
 MONTHLY_PAID_TOTAL = "Månadsanställda totalt"
 

@@ -16,6 +16,7 @@ import csv
 import gzip
 import io
 import re
+import threading
 import zlib
 from datetime import date, datetime
 from pathlib import Path
@@ -26,7 +27,7 @@ import pandas as pd
 
 from . import limits
 from .exceptions import Problem
-from .schema import AMOUNT_UNITS, PAXML_SUFFIXES, SIE_SUFFIXES, TABLES, Column, Table, header_lookup
+from .schema import AMOUNT_UNITS, PAXML_SUFFIXES, SIE_SUFFIXES, SIE_TABLES, TABLES, Column, Table, header_lookup
 
 ROW = "_row"  # internal column: the row number as a spreadsheet shows it
 MAX_PER_COLUMN = 20  # problems listed per column and kind before summarising
@@ -724,18 +725,20 @@ class _PersonColumn(_Column):
         return False
 
 
-def read_raw(path: str | Path, table: str) -> RawTable:
+def read_raw(path: str | Path, table: str, sie_dimension: str | None = None) -> RawTable:
     """Read one file into typed columns plus the internal row-number column.
 
     Returns the frame (``None`` when the file cannot be read at all), every
     problem found while reading and parsing, and the mask of unreadable cells. Table-level checks (ranges,
-    duplicates, gaps) are in :mod:`regionanalytics.validation`.
+    duplicates, gaps) are in :mod:`regionanalytics.validation`. A SIE file gives the
+    finance and the balance table; ``sie_dimension`` is the object dimension of its
+    kostnadsställen (1 when None).
     """
     path = Path(path)
     spec = TABLES[table]
     name = path.name
-    if table == "finance" and path.suffix.lower() in SIE_SUFFIXES:
-        return _sie_table(path, spec)
+    if table in SIE_TABLES and path.suffix.lower() in SIE_SUFFIXES:
+        return _sie_table(path, spec, sie_dimension)
     if table == "absence" and path.suffix.lower() in PAXML_SUFFIXES:
         return _paxml_table(path, spec)
     problems: list[Problem] = []
@@ -869,17 +872,36 @@ def read_raw(path: str | Path, table: str) -> RawTable:
     return RawTable(frame, problems, pd.DataFrame(unreadable, index=frame.index), notes)
 
 
-def _sie_table(path: Path, spec: Table) -> RawTable:
-    """The finance table from a SIE file (see :mod:`regionanalytics.sie`)."""
+_SIE_LOCK = threading.Lock()
+_SIE_LAST: dict = {}
+
+
+def _ledger(path: Path, dimension: str | None):
+    """The SIE file read once for both its tables (the finance and the balance table
+    are read side by side: the second waits for the first's reading)."""
     from . import sie
 
-    frame, problems, notes = sie.read_finance(path)
-    if frame is None:
-        return RawTable(None, problems, None, notes)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, dimension or sie.DIMENSION)
+    with _SIE_LOCK:
+        if _SIE_LAST.get("key") != key:
+            _SIE_LAST.clear()
+            _SIE_LAST.update(key=key, ledger=sie.read_ledger(path, dimension or sie.DIMENSION))
+        return _SIE_LAST["ledger"]
+
+
+def _sie_table(path: Path, spec: Table, dimension: str | None) -> RawTable:
+    """The finance or the balance table of a SIE file (see :mod:`regionanalytics.sie`).
+    The file's problems and notes come with its finance table."""
+    ledger = _ledger(path, dimension)
+    frame = ledger.finance if spec.name == "finance" else ledger.balance
+    problems, notes = (ledger.problems, ledger.notes) if spec.name == "finance" else ([], [])
+    if frame is None or ledger.problems:
+        return RawTable(None, list(problems), None, list(notes))
     out = {ROW: frame["_row"].to_numpy()}
     for col in spec.columns:
         out[col.name] = frame[col.name] if col.name in frame else pd.Series([None] * len(frame), dtype=object)
-    return RawTable(pd.DataFrame(out), problems, None, notes)
+    return RawTable(pd.DataFrame(out), list(problems), None, list(notes))
 
 
 def _paxml_table(path: Path, spec: Table) -> RawTable:

@@ -279,7 +279,12 @@ TABLES: dict[str, Table] = {
         Table(
             "organisation",
             "Kostnadsställe codes with their unit and division.",
-            (_CODE, _UNIT, _DIVISION),
+            (_CODE, _UNIT, _DIVISION,
+             # the SIE object dimension whose objects these codes are (1, kostnadsställe, when
+             # left out): one value for the whole table
+             Column("dimension", "text", ("sie-dimension", "siedimension", "objektdimension",
+                                          "dimensionsnummer", "dimensionsnr"),
+                    required=False, in_header=False)),
             key=("code",),
         ),
         Table(
@@ -293,13 +298,26 @@ TABLES: dict[str, Table] = {
             ),
             key=("month", "division", "project"),
         ),
+        Table(
+            "balance",
+            "Closing balance per month and balance account (tkr, debit positive), as the ledger keeps it.",
+            (
+                _MONTH,
+                Column("account", "text", ("konto", "kontonummer", "balanskonto")),
+                Column("balance", "number", ("saldo", "belopp", "utgående saldo", "utgående balans", "ub",
+                                             "saldo tkr", "belopp tkr", "balans")),
+            ),
+            key=("month", "account"),
+        ),
     )
 }
 
 #: File endings a table may be stored with, in the order they are looked for.
 SUFFIXES = (".parquet", ".csv", ".csv.gz", ".xlsx")
-#: The finance table may also be a SIE file (types 2, 3 and 4) from the ledger.
+#: The finance table may also be a SIE file (types 2, 3 and 4) from the ledger; its
+#: balance accounts are then the balance table, unless the folder has one of its own.
 SIE_SUFFIXES = (".se", ".sie", ".si")
+SIE_TABLES = ("finance", "balance")
 #: The absence table may also be a PAXml 2.0 file from the time or payroll system.
 PAXML_SUFFIXES = (".pax", ".xml")
 
@@ -324,6 +342,10 @@ def find_table_file(data_dir: str | Path, table: str) -> Path | None:
         candidate = data_dir / f"{table}{suffix}"
         if candidate.exists():
             return candidate
+    if table == "balance":  # the ledger's own balance accounts
+        ledger = find_table_file(data_dir, "finance")
+        if ledger is not None and ledger.suffix.lower() in SIE_SUFFIXES:
+            return ledger
     return None
 
 

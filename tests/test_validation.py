@@ -36,7 +36,8 @@ def test_small_valid_folder(tmp_path):
     report = validate(write(tmp_path / "ok"))
     assert report.ok, report.problems
     assert set(report.missing) == {"forecast", "production", "goals", "action_plans", "accounts",
-                                   "organisation", "investments", "budget"}
+                                   "organisation", "investments", "budget",
+                                   "balance"}
 
 
 @pytest.mark.parametrize("name,text,where", [

@@ -1,0 +1,711 @@
+"""The finance and balance tables of a SIE file, read as the file itself says.
+
+See the package's docstring for what each record means here. The records are
+read with Arrow's compute functions on the file's bytes: one regular expression
+a record type, amounts summed on one integer key; the file's own sums
+(``#RES``, ``#UB``, ``#KSUMMA``) are checked before anything is returned.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..exceptions import Problem
+from ..labels import NO_KOSTNADSSTALLE
+from . import checksum, records
+
+#: The object dimension that carries kostnadsställen: SIE's reserved dimension 1,
+#: "kostnadsställe / resultatenhet" (SIE 4B 8.17).
+DIMENSION = "1"
+#: Balance accounts (tillgångar, skulder, eget kapital): BAS classes 1 and 2.
+BALANCE_ACCOUNTS = (1000, 2999)
+#: Sums are compared to half an öre: amounts have at most two decimals (SIE 4B 5.9).
+TOLERANCE = 0.005
+_SHOWN = 20  # problems of one kind listed before a count of the rest
+
+_ACCOUNT = rb'"?(?P<account>[^\s"{}]+)"?'
+_OBJECTS = rb'\{(?P<objects>(?:[^"}]|"(?:[^"\\]|\\.)*")*)\}'
+_AMOUNT = rb'"?(?P<amount>-?\d+(?:\.\d+)?)"?'
+_NEXT = rb'(?:\s+(?P<date>"[^"]*"|[^\s"]+))?'
+_PERIODIC = (rb'^#(?P<tag>PSALDO|PBUDGET)\s+"?(?P<year>-?\d+)"?\s+"?(?P<period>\d{6})"?\s+' + _ACCOUNT
+             + rb'\s*' + _OBJECTS + rb'\s*' + _AMOUNT + rb'(?:\s|$)')
+_TRANS = (rb'^#(?P<tag>TRANS|RTRANS|BTRANS)\s+' + _ACCOUNT + rb'\s*' + _OBJECTS + rb'\s*' + _AMOUNT
+          + _NEXT + rb'(?:\s|$)')
+_VER = rb'^#VER\s+(?:' + records.TOKEN + rb')\s+(?:' + records.TOKEN + rb')\s+"?(?P<date>\d{8})"?(?:\s|$)'
+_PAIRS = rb'^\s*(?:(?:' + records.TOKEN + rb')\s+(?:' + records.TOKEN + rb')\s*)*$'
+
+
+def _object_of(dimension: str) -> bytes:
+    """The object of ``dimension`` in an object list: pairs are read from the start, so
+    in ``6 "1" 1 "200"`` dimension 1 is "200", never the 6's object "1"."""
+    dim = re.escape(dimension).encode()
+    return (rb'^\s*(?:(?:' + records.TOKEN + rb')\s+(?:' + records.TOKEN + rb')\s+)*?"?' + dim
+            + rb'"?\s+(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s"{}]+))')
+
+
+@dataclass
+class Ledger:
+    """What a SIE file gives: the finance table (tkr, revenue positive), the balance
+    table (tkr, debit positive), the problems that stop it and notes on what was read."""
+
+    finance: pd.DataFrame | None
+    balance: pd.DataFrame | None
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Head:
+    """The file's identification and balance records, read field by field."""
+
+    codec: str
+    sietyp: tuple[int, str] | None = None
+    fnr: str | None = None
+    years: dict[int, tuple[str, str, int]] = field(default_factory=dict)  # årsnr: start, end, line
+    res: dict[tuple[int, str], tuple[float, int]] = field(default_factory=dict)
+    ib: dict[tuple[int, str], tuple[float, int]] = field(default_factory=dict)
+    ub: dict[tuple[int, str], tuple[float, int]] = field(default_factory=dict)
+    dims: set[str] = field(default_factory=set)
+
+
+def read_ledger(path: str | Path, dimension: str = DIMENSION) -> Ledger:
+    """Read a SIE file (types 2, 3 and 4) into the finance and balance tables.
+
+    ``dimension`` is the object dimension whose objects are the kostnadsställen
+    (1 unless the organisation table says otherwise)."""
+    path = Path(path)
+    name = path.name
+    raw = path.read_bytes()
+    if not raw.strip():
+        return Ledger(None, None, [Problem(name, None, None, None, "a SIE file with the ledger's records; the "
+                                           "file is empty")], [])
+    line_of = checksum.line_finder(raw)
+    problems, notes = checksum.check(raw, name, line_of)
+    codec, said = records.encoding(raw, name)
+    notes += said
+    lines = records.lines(raw)
+    numbers = records.line_numbers(len(lines))
+    head = _read_head(lines, numbers, codec, name, problems)
+    if not _usable(head, name, problems):
+        return Ledger(None, None, problems, notes)
+
+    periodic = _periodic(lines, numbers, dimension, codec, name, problems)
+    trans = _transactions(lines, numbers, dimension, codec, head, name, problems, notes)
+    if periodic is None and trans is None:
+        problems.append(Problem(name, None, None, None, "#PSALDO or #VER/#TRANS lines with the actuals "
+                                "(a SIE file of type 2, 3 or 4); the file has none"))
+        return Ledger(None, None, problems, notes)
+    if periodic is not None:
+        periodic, found = _placed_in_years(name, periodic, head.years, notes)
+        problems += found
+    cells, budget_cells, used = _choose(periodic, trans, head, name, notes)
+    problems += _result_problems(cells, head, name, used)
+    finance = _finance(cells, budget_cells, head, dimension, name, notes)
+    balance, balance_problems = _balance(cells, head, name, finance, notes)
+    problems += balance_problems
+    if budget_cells is None:
+        notes.append(f"{name}: no #PBUDGET lines: the file carries no budget (SIE 4B 5.17: a program writes "
+                     "none where no budget was entered); every budget figure is missing")
+    return Ledger(finance, balance, problems, notes)
+
+
+# --------------------------------------------------------------------------- identification
+
+_HEAD_TAGS = ("FORMAT", "SIETYP", "FNR", "RAR", "RES", "IB", "UB", "DIM", "UNDERDIM")
+
+
+def _read_head(lines, numbers, codec, name, problems) -> _Head:
+    head = _Head(codec)
+    mask = records.tagged(lines, *_HEAD_TAGS)
+    texts = records.decoded(pc.filter(lines, mask), codec)
+    rows = pc.filter(numbers, mask).to_pylist()
+    for text, row in zip(texts, rows):
+        f = records.fields(text)
+        tag = f[0][1:]
+        try:
+            if tag == "SIETYP":
+                head.sietyp = (int(f[1]), row)
+            elif tag == "FNR" and len(f) > 1 and head.fnr is None:
+                head.fnr = f[1]
+            elif tag == "RAR":
+                year, start, end = int(f[1]), f[2], f[3]
+                if not (re.fullmatch(r"\d{8}", start) and re.fullmatch(r"\d{8}", end)):
+                    raise ValueError
+                head.years[year] = (start, end, row)
+            elif tag in ("RES", "IB", "UB"):
+                key = (int(f[1]), f[2])
+                getattr(head, tag.lower())[key] = (float(f[3]), row)
+            elif tag in ("DIM", "UNDERDIM") and len(f) > 1:
+                head.dims.add(f[1])
+        except (ValueError, IndexError, TypeError):
+            expected = {"SIETYP": "#SIETYP typnr", "RAR": "#RAR årsnr start slut (dates YYYYMMDD)",
+                        "RES": "#RES årsnr konto saldo", "IB": "#IB årsnr konto saldo",
+                        "UB": "#UB årsnr konto saldo"}.get(tag, f"#{tag} as SIE 4B section 11 gives it")
+            problems.append(Problem(name, row, tag, text.strip()[:80], expected + " (SIE 4B section 11)"))
+    return head
+
+
+def _usable(head: _Head, name: str, problems: list[Problem]) -> bool:
+    """Whether the file is a ledger export this package reads (types 2–4, a calendar year)."""
+    ok = True
+    if head.sietyp and head.sietyp[0] == 1:
+        problems.append(Problem(name, head.sietyp[1], "SIETYP", "1",
+                                "a SIE file of type 2, 3 or 4; type 1 holds the year's balances only "
+                                "(#IB, #UB, #RES), no months: export the ledger as type 2 (periodsaldon) "
+                                "or 4 (transaktioner)"))
+        ok = False
+    if not head.years:
+        problems.append(Problem(name, None, "RAR", None,
+                                "#RAR records naming the financial years (SIE 4B section 6: required in "
+                                "an export of the books, types 1–3 and 4E); without them this is an "
+                                "import file of vouchers (type 4I, from a payroll or invoicing system), "
+                                "not the ledger: export the books from the ledger"))
+        return False
+    for year_no, (start, end, row) in sorted(head.years.items()):
+        if start[:4] != end[:4] or start[6:] != "01" or not _month_end(end):
+            problems.append(Problem(name, row, "RAR", f"{year_no} {start} {end}",
+                                    "a financial year within one calendar year, whole months (a region's "
+                                    "räkenskapsår is the calendar year, lag (2018:597) om kommunal "
+                                    "bokföring och redovisning 2 kap. 1 §); the months of a split year "
+                                    "cannot be placed in the region's tertials"))
+            ok = False
+    return ok
+
+
+def _month_end(date: str) -> bool:
+    try:
+        return (pd.Timestamp(date[:4] + "-" + date[4:6] + "-" + date[6:]) + pd.offsets.Day(1)).day == 1
+    except ValueError:
+        return False
+
+
+# --------------------------------------------------------------------------- records
+
+def _malformed(name: str, text: pa.Array, rows: pa.Array, bad: pa.Array, column: str,
+               expected: str) -> list[Problem]:
+    if not pc.any(bad).as_py():
+        return []
+    shown_rows = pc.filter(rows, bad)
+    shown = records.decoded(pc.filter(text, bad)[:_SHOWN], "latin-1")
+    problems = [Problem(name, int(n), column, t.strip()[:80], expected)
+                for n, t in zip(shown_rows[:_SHOWN].to_pylist(), shown)]
+    if len(shown_rows) > _SHOWN:
+        problems.append(Problem(name, None, column, None, f"{expected} (and {len(shown_rows) - _SHOWN} "
+                                "more lines like these)"))
+    return problems
+
+
+def _object_codes(objects: pa.Array, dimension: str, codec: str, name: str, rows: pa.Array,
+                  problems: list[Problem]) -> tuple[pa.Array, pa.Array]:
+    """The ``dimension`` object of every object list (null where it has none) and
+    whether the list is empty (``{}``: the account as a whole)."""
+    empty = pc.equal(pc.binary_length(pc.replace_substring(objects, pattern=b" ", replacement=b"")), 0)
+    if pc.any(pc.match_substring(objects, b"\t")).as_py():
+        empty = pc.equal(pc.binary_length(pc.replace_substring_regex(objects, r"\s+", b"")), 0)
+    if pc.all(empty).as_py():
+        return pa.nulls(len(objects), pa.string()), empty
+    well_formed = pc.or_(empty, pc.match_substring_regex(objects, _PAIRS.decode("latin-1")))
+    problems += _malformed(name, objects, rows, pc.invert(well_formed), "objekt",
+                           "an object list of pairs of dimension and object, {1 \"200\" 6 \"P7\"} "
+                           "(SIE 4B 8.21)")
+    found = pc.extract_regex(objects, _object_of(dimension).decode("latin-1"))
+    quoted, bare = found.field("quoted"), found.field("bare")
+    code = pc.if_else(pc.equal(pc.binary_length(quoted), 0), bare, quoted)
+    code = pc.if_else(pc.fill_null(pc.greater(pc.binary_length(code), 0), False), code,
+                      pa.scalar(None, pa.binary()))
+    encoded = pc.dictionary_encode(code)
+    texts = [records.unescape(t) for t in records.decoded(encoded.dictionary, codec)]
+    dictionary = pa.array(texts, pa.string())
+    return pa.DictionaryArray.from_arrays(encoded.indices, dictionary).dictionary_decode(), empty
+
+
+def _typed_amounts(amount: pa.Array) -> pa.Array:
+    return pc.cast(amount, pa.float64())
+
+
+def _periodic(lines, numbers, dimension, codec, name, problems) -> pd.DataFrame | None:
+    """#PSALDO and #PBUDGET lines: ``_row, budget, year_no, yyyymm, account, code, empty, amount``."""
+    mask = records.tagged(lines, "PSALDO", "PBUDGET")
+    if not pc.any(mask).as_py():
+        return None
+    text, rows = pc.filter(lines, mask), pc.filter(numbers, mask)
+    found = pc.extract_regex(text, _PERIODIC.decode("latin-1"))
+    ok = found.is_valid()
+    problems += _malformed(name, text, rows, pc.invert(ok), "PSALDO",
+                           "#PSALDO (or #PBUDGET) årsnr period konto {objekt} belopp (SIE 4B: a year number, "
+                           "a period YYYYMM, an account, an object list, an amount with a decimal point)")
+    found, text, rows = pc.filter(found, ok), pc.filter(text, ok), pc.filter(rows, ok)
+    if not len(found):
+        return None
+    found, text, rows = _numeric_accounts(found, text, rows, name, problems)
+    if not len(found):
+        return None
+    code, empty = _object_codes(found.field("objects"), dimension, codec, name, rows, problems)
+    account = pc.cast(found.field("account"), pa.string())
+    period = pc.cast(pc.cast(found.field("period"), pa.string()), pa.int32())
+    out = pd.DataFrame({
+        "_row": rows.to_numpy(), "budget": pc.equal(found.field("tag"), b"PBUDGET").to_numpy(zero_copy_only=False),
+        "year_no": pc.cast(pc.cast(found.field("year"), pa.string()), pa.int32()).to_numpy(),
+        "yyyymm": period.to_numpy(), "account": account.to_pandas(),
+        "code": code.to_pandas(), "empty": empty.to_numpy(zero_copy_only=False),
+        "amount": _typed_amounts(found.field("amount")).to_numpy()})
+    month = out["yyyymm"] % 100
+    bad_month = (month < 1) | (month > 12)
+    if bad_month.any():
+        for row, period in out.loc[bad_month, ["_row", "yyyymm"]].head(_SHOWN).itertuples(index=False):
+            problems.append(Problem(name, int(row), "period", str(period), "a period YYYYMM with a month 01–12"))
+        out = out[~bad_month]
+    return out
+
+
+def _transactions(lines, numbers, dimension, codec, head, name, problems, notes) -> pd.DataFrame | None:
+    """The verifications' #TRANS lines: ``_row, yyyymm, account, code, empty, amount``
+    (and ``year_no`` from #RAR). #RTRANS and #BTRANS follow SIE 4B: a row added to a
+    verification is written as #RTRANS followed by the same row as #TRANS, which is the
+    one counted; a removed row (#BTRANS) is not in the verification's amounts."""
+    mask = records.tagged(lines, "VER", "TRANS", "RTRANS", "BTRANS")
+    if not pc.any(mask).as_py():
+        return None
+    text, rows = pc.filter(lines, mask), pc.filter(numbers, mask)
+    is_ver = pc.starts_with(text, pattern=b"#VER")
+    if not pc.any(pc.invert(is_ver)).as_py():
+        return None
+    # each line's verification: its date ("" when the #VER has none) and line, carried down
+    ver_text, ver_rows = pc.filter(text, is_ver), pc.filter(rows, is_ver)
+    ver_found = pc.extract_regex(ver_text, _VER.decode("latin-1"))
+    ver_date = pc.if_else(ver_found.is_valid(), pc.cast(ver_found.field("date"), pa.string()), pa.scalar(""))
+    ver_date = pc.fill_null(ver_date, "")
+    carried = pc.fill_null_forward(pc.replace_with_mask(pa.nulls(len(text), pa.string()), is_ver, ver_date))
+    carried_row = pc.fill_null_forward(pc.replace_with_mask(pa.nulls(len(text), pa.int64()), is_ver, ver_rows))
+    is_row = pc.invert(is_ver)
+    text, rows = pc.filter(text, is_row), pc.filter(rows, is_row)
+    carried, carried_row = pc.filter(carried, is_row), pc.filter(carried_row, is_row)
+    found = pc.extract_regex(text, _TRANS.decode("latin-1"))
+    ok = found.is_valid()
+    problems += _malformed(name, text, rows, pc.invert(ok), "TRANS",
+                           "#TRANS konto {objektlista} belopp [transdat] [transtext] (SIE 4B: an account, "
+                           "an object list, an amount with a decimal point, a date YYYYMMDD)")
+    tag = found.field("tag")
+    date = pc.cast(pc.replace_substring(pc.fill_null(found.field("date"), b""), pattern=b'"', replacement=b""),
+                   pa.string())
+    bad_date = pc.and_(ok, pc.and_(pc.greater(pc.utf8_length(date), 0),
+                                   pc.invert(pc.match_substring_regex(date, r"^\d{8}$"))))
+    problems += _malformed(name, text, rows, bad_date, "transdat",
+                           "a transaction date YYYYMMDD (or none) after the amount (SIE 4B #TRANS)")
+    own = pc.if_else(pc.match_substring_regex(date, r"^\d{8}$"), date, pa.scalar(None, pa.string()))
+    when = pc.coalesce(own, pc.if_else(pc.equal(pc.fill_null(carried, ""), ""), pa.scalar(None, pa.string()),
+                                       carried))
+    undated = pc.and_(ok, pc.is_null(when))
+    if pc.any(undated).as_py():
+        for row, ver_row in zip(pc.filter(rows, undated)[:_SHOWN].to_pylist(),
+                                pc.filter(carried_row, undated)[:_SHOWN].to_pylist()):
+            if ver_row is None:
+                problems.append(Problem(name, int(row), "TRANS", None,
+                                        "a #TRANS inside a verification (#VER with its date above it)"))
+            else:
+                problems.append(Problem(name, int(ver_row), "VER", None,
+                                        "#VER serie vernr verdatum (a date YYYYMMDD): the verification has no "
+                                        f"date, and its #TRANS on line {row} none of its own"))
+    keep = pc.and_(ok, pc.and_(pc.invert(bad_date), pc.invert(undated)))
+    # #RTRANS: counted through the #TRANS copy that follows it; one without its copy counts itself
+    is_r = pc.fill_null(pc.equal(tag, b"RTRANS"), False)
+    is_b = pc.fill_null(pc.equal(tag, b"BTRANS"), False)
+    if pc.any(is_r).as_py() or pc.any(is_b).as_py():
+        key = pc.binary_join_element_wise(pc.fill_null(found.field("account"), b""),
+                                          pc.replace_substring_regex(pc.fill_null(found.field("objects"), b""),
+                                                                     r"\s+", b""),
+                                          pc.fill_null(found.field("amount"), b""), b"|")
+        r, b = is_r.to_numpy(zero_copy_only=False), is_b.to_numpy(zero_copy_only=False)
+        plain = ~r & ~b & ok.to_numpy(zero_copy_only=False)
+        same_next = np.append(pc.fill_null(pc.equal(key[:-1], key[1:]), False).to_numpy(zero_copy_only=False),
+                              False)
+        copied = r & same_next & np.append(plain[1:], False)
+        orphans = np.flatnonzero(r & ~copied)
+        keep = pc.and_(keep, pa.array(np.where(r, ~copied, ~b)))
+        notes.append(f"{name}: {int(r.sum())} #RTRANS (rows added to a verification) counted through the "
+                     f"#TRANS copy below each, {int(b.sum())} #BTRANS (rows removed) not counted (SIE 4B "
+                     "#RTRANS, #BTRANS)")
+        if len(orphans):
+            row_list = rows.to_numpy()
+            notes.append(f"{name}: #RTRANS on line(s) {', '.join(str(row_list[i]) for i in orphans[:10])} "
+                         "without the #TRANS copy SIE 4B requires below it; counted as added rows")
+    found, rows, when = pc.filter(found, keep), pc.filter(rows, keep), pc.filter(when, keep)
+    text = pc.filter(text, keep)
+    numeric = pc.match_substring_regex(found.field("account"), r"^\d+$")
+    if not pc.all(numeric).as_py():
+        problems += _malformed(name, text, rows, pc.invert(numeric), "konto",
+                               "an account number (SIE 4B #KONTO 2: numeric); correct the verification in the "
+                               "ledger and export again")
+        found, rows, when = pc.filter(found, numeric), pc.filter(rows, numeric), pc.filter(when, numeric)
+    if not len(found):
+        return None
+    code, empty = _object_codes(found.field("objects"), dimension, codec, name, rows, problems)
+    yyyymm = pc.cast(pc.utf8_slice_codeunits(when, 0, 6), pa.int32()).to_numpy()
+    out = pd.DataFrame({"_row": rows.to_numpy(), "budget": np.zeros(len(found), dtype=bool),
+                        "yyyymm": yyyymm, "account": pc.cast(found.field("account"), pa.string()).to_pandas(),
+                        "code": code.to_pandas(), "empty": empty.to_numpy(zero_copy_only=False),
+                        "amount": _typed_amounts(found.field("amount")).to_numpy()})
+    month = out["yyyymm"] % 100
+    out["year_no"] = _year_of(pc.cast(when, pa.int64()).to_numpy(), head.years)
+    outside = out["year_no"].isna() | (month < 1) | (month > 12)
+    if outside.any():
+        span = ", ".join(f"{s}–{e}" for s, e, _ in head.years.values())
+        for row, ym in out.loc[outside, ["_row", "yyyymm"]].head(_SHOWN).itertuples(index=False):
+            problems.append(Problem(name, int(row), "transdat", str(ym),
+                                    f"a date within the financial years of #RAR ({span})"))
+        out = out[~outside]
+    out["year_no"] = out["year_no"].astype(np.int32)
+    return out
+
+
+def _numeric_accounts(found, text, rows, name, problems):
+    numeric = pc.match_substring_regex(found.field("account"), r"^\d+$")
+    if pc.all(numeric).as_py():
+        return found, text, rows
+    problems += _malformed(name, text, rows, pc.invert(numeric), "konto",
+                           "an account number (SIE 4B #KONTO 2: numeric); correct it in the ledger and export "
+                           "again")
+    return pc.filter(found, numeric), pc.filter(text, numeric), pc.filter(rows, numeric)
+
+
+def _year_of(dates: np.ndarray, years: dict) -> np.ndarray:
+    out = np.full(len(dates), np.nan)
+    for year_no, (start, end, _) in years.items():
+        out[(dates >= int(start)) & (dates <= int(end))] = year_no
+    return out
+
+
+def _placed_in_years(name: str, rows: pd.DataFrame, years: dict, notes: list[str]
+                     ) -> tuple[pd.DataFrame, list[Problem]]:
+    """#PSALDO/#PBUDGET lines whose period lies outside the financial year their year
+    number names in #RAR are errors, except #PBUDGET lines that repeat a line of the
+    year holding the period exactly (Avendo writes this year's budget a second time as
+    year −1): those are left out, with a note."""
+    problems = []
+    unknown = ~rows["year_no"].isin(list(years))
+    for year_no, group in rows[unknown].groupby("year_no", sort=True):
+        problems.append(Problem(name, int(group["_row"].min()), "årsnr", str(year_no),
+                                f"a year number declared by #RAR ({', '.join(map(str, sorted(years)))})"))
+    placed = pd.Series(np.nan, index=rows.index)
+    for year_no, (start, end, _) in years.items():
+        placed[(rows["yyyymm"] >= int(start[:6])) & (rows["yyyymm"] <= int(end[:6]))] = year_no
+    outside = ~unknown & (placed != rows["year_no"])
+    if not outside.any():
+        return rows[~unknown], problems
+    key = ["budget", "yyyymm", "account", "code", "empty", "amount"]
+    inside = rows[~unknown & ~outside][key].assign(_copy=True).drop_duplicates(key)
+    checked = rows[outside].merge(inside, on=key, how="left")
+    copies = (checked["_copy"].fillna(False).astype(bool) & checked["budget"]).to_numpy()
+    if copies.any():
+        first = int(checked.loc[copies, "_row"].min())
+        notes.append(f"{name}: {int(copies.sum())} #PBUDGET line(s) from line {first} on carry a year "
+                     "number whose #RAR year does not hold their period, and repeat a line of the right year "
+                     "exactly: left out as copies")
+    for row, period, year_no in checked.loc[~copies, ["_row", "yyyymm", "year_no"]].head(_SHOWN).itertuples(
+            index=False):
+        problems.append(Problem(name, int(row), "period", str(period),
+                                f"a month of financial year {year_no} ({years[year_no][0]}–"
+                                f"{years[year_no][1]}, per #RAR)"))
+    return rows[~unknown & ~outside], problems
+
+
+# --------------------------------------------------------------------------- which lines are the amounts
+
+def _cells(periodic: pd.DataFrame, combinations: bool) -> pd.DataFrame:
+    """#PSALDO/#PBUDGET lines as cells that add up: a line per month, account and
+    kostnadsställe, and the rest of the account's total without one (``code`` null).
+
+    SIE 4B (#PSALDO 5) gives the account's total on the line without objects and the
+    objects' balances besides; some programs instead write disjoint cells, the line
+    without objects being the amount without any (``combinations``)."""
+    keys = ["budget", "year_no", "yyyymm", "account"]
+    with_code = periodic[periodic["code"].notna()]
+    split = with_code.groupby(keys + ["code"], sort=False, dropna=False).agg(
+        amount=("amount", "sum"), _row=("_row", "min")).reset_index()
+    split_sum = split.groupby(keys, sort=False)["amount"].sum()
+    if combinations:
+        total = periodic.groupby(keys, sort=False)["amount"].sum()
+    else:
+        totals = periodic[periodic["empty"]].groupby(keys, sort=False)["amount"].sum()
+        total = totals.combine_first(split_sum)  # objects without a total line: their sum
+    first = periodic.groupby(keys, sort=False)["_row"].min()
+    rest = (total - split_sum.reindex(total.index).fillna(0.0)).rename("amount").to_frame()
+    rest["_row"] = first.reindex(rest.index)
+    rest = rest[rest["amount"].abs() >= TOLERANCE].reset_index()
+    rest["code"] = None
+    return pd.concat([split, rest], ignore_index=True)[keys + ["code", "amount", "_row"]]
+
+
+def _year_sums(cells: pd.DataFrame) -> pd.Series:
+    actual = cells[~cells["budget"]]
+    return actual.groupby(["year_no", "account"])["amount"].sum()
+
+
+def _res_mismatches(sums: pd.Series, head: _Head) -> int | None:
+    """How many result accounts' yearly sums differ from #RES (None without #RES)."""
+    years = {y for y, _ in head.res}
+    if not years:
+        return None
+    res = pd.Series([v for v, _ in head.res.values()], dtype="float64",
+                    index=pd.MultiIndex.from_tuples(list(head.res), names=["year_no", "account"]))
+    sums = sums[np.array([y in years and not _is_balance(a) for y, a in sums.index], dtype=bool)]
+    covered = {y for y, _ in sums.index}
+    res = res[np.array([y in covered and not _is_balance(a) for y, a in res.index], dtype=bool)]
+    diff = sums.sub(res, fill_value=0.0)
+    return int((diff.abs() >= TOLERANCE).sum())
+
+
+def _is_balance(account: str) -> bool:
+    return account.isdigit() and BALANCE_ACCOUNTS[0] <= int(account) <= BALANCE_ACCOUNTS[1]
+
+
+def _choose(periodic, trans, head: _Head, name: str, notes: list[str]):
+    """The actual cells, the budget cells and which lines the actuals are.
+
+    #PSALDO when the file has them and their year sums agree with #RES (the spec's
+    reading, or the programs' disjoint cells when only those agree); else the
+    verifications. The other kind is then a check, month by month and account."""
+    budget_cells = actual_periodic = None
+    if periodic is not None:
+        spec, combos = _cells(periodic, False), None
+        wrong = _res_mismatches(_year_sums(spec), head)
+        chosen = spec
+        if wrong and (~periodic["empty"]).any():
+            combos = _cells(periodic, True)
+            if _res_mismatches(_year_sums(combos), head) == 0:
+                chosen = combos
+                notes.append(f"{name}: the #PSALDO lines are disjoint cells (the line without objects is the "
+                             "amount without any, each object line a part): their sums agree with #RES so "
+                             "read, not as SIE 4B's account totals")
+        actual_periodic = chosen[~chosen["budget"]]
+        if chosen["budget"].any():
+            budget_cells = chosen[chosen["budget"]]
+    trans_cells = None
+    if trans is not None:
+        trans_cells = trans[["budget", "year_no", "yyyymm", "account", "code", "amount", "_row"]]
+    if actual_periodic is not None and len(actual_periodic):
+        periodic_wrong = _res_mismatches(_year_sums(actual_periodic), head)
+        trans_wrong = _res_mismatches(_year_sums(trans_cells), head) if trans_cells is not None else None
+        if trans_cells is None or not periodic_wrong or trans_wrong:
+            if trans_cells is not None:
+                notes.append(_compare(actual_periodic, trans_cells, name))
+            return actual_periodic, budget_cells, "#PSALDO"
+        notes.append(f"{name}: the #PSALDO lines disagree with #RES for {periodic_wrong} account(s), the "
+                     "verifications (#TRANS) agree: the actuals are the verifications'")
+        return trans_cells, budget_cells, "#TRANS"
+    if trans_cells is None:
+        return actual_periodic, budget_cells, "#PSALDO"
+    notes.append(f"{name}: actuals summed from {len(trans_cells)} #TRANS lines")
+    return trans_cells, budget_cells, "#TRANS"
+
+
+def _compare(periodic: pd.DataFrame, trans: pd.DataFrame, name: str) -> str:
+    """A note on where the verifications and the period balances differ."""
+    years = set(trans["year_no"].unique())
+    p = periodic[periodic["year_no"].isin(years)].groupby(["yyyymm", "account"])["amount"].sum()
+    t = trans.groupby(["yyyymm", "account"])["amount"].sum()
+    diff = p.sub(t, fill_value=0.0)
+    wrong = diff[diff.abs() >= TOLERANCE]
+    if wrong.empty:
+        return (f"{name}: the actuals are the #PSALDO lines; the verifications (#TRANS) agree with them for "
+                "every month and account")
+    shown = "; ".join(f"{ym // 100}-{ym % 100:02d} account {a}: #PSALDO {p.get((ym, a), 0.0):.2f}, "
+                      f"#TRANS {t.get((ym, a), 0.0):.2f}" for ym, a in wrong.index[:10])
+    return (f"{name}: the actuals are the #PSALDO lines; the verifications (#TRANS) differ for "
+            f"{len(wrong)} month(s) and account(s): {shown}")
+
+
+def _result_problems(cells: pd.DataFrame, head: _Head, name: str, used: str) -> list[Problem]:
+    """Each result account's year against #RES (SIE 4B #RES: the year's balance)."""
+    problems = []
+    sums = _year_sums(cells)
+    res_years = {y for y, _ in head.res}
+    first_row = cells.groupby(["year_no", "account"])["_row"].min()
+    for (year_no, account), total in sums.items():
+        if year_no not in res_years or _is_balance(account):
+            continue
+        stated, row = head.res.get((year_no, account), (0.0, None))
+        if abs(total - stated) >= TOLERANCE:
+            where = f"its #RES on line {row} says {stated:.2f}" if row else "the file has no #RES for it (0)"
+            problems.append(Problem(name, row or int(first_row[(year_no, account)]), "RES", account,
+                                    f"the {used} lines of year {year_no} on account {account} to sum to the "
+                                    f"year's result the file gives; they sum to {total:.2f}, {where}: the "
+                                    "file disagrees with itself, export it again"))
+    for (year_no, account), (stated, row) in head.res.items():
+        if (year_no, account) not in sums.index and abs(stated) >= TOLERANCE and not _is_balance(account) \
+                and year_no in set(cells["year_no"].unique()):
+            problems.append(Problem(name, row, "RES", account,
+                                    f"{used} lines for account {account} in year {year_no}, whose #RES is "
+                                    f"{stated:.2f}; the file has none: it disagrees with itself"))
+    return problems
+
+
+# --------------------------------------------------------------------------- the tables
+
+def _finance(cells, budget_cells, head: _Head, dimension: str, name: str, notes: list[str]) -> pd.DataFrame:
+    actual = cells[[not _is_balance(a) for a in cells["account"]]] if len(cells) else cells
+    parts = [actual] + ([budget_cells[[not _is_balance(a) for a in budget_cells["account"]]]]
+                        if budget_cells is not None else [])
+    facts = pd.concat(parts, ignore_index=True)
+    no_code = facts["code"].isna()
+    unit = pd.Series([None] * len(facts), dtype=object)
+    if no_code.all() and head.fnr is not None:
+        facts["code"] = head.fnr
+        notes.append(f"{name}: no objects of dimension {dimension} (kostnadsställe) in the file; every amount "
+                     f"is the unit of #FNR {head.fnr}")
+    elif no_code.any():
+        unit = pd.Series(np.where(no_code, NO_KOSTNADSSTALLE, None), dtype=object)
+        amounts = facts.loc[no_code & ~facts["budget"], "amount"]
+        budgets = facts.loc[no_code & facts["budget"], "amount"]
+        what = [f"{len(amounts)} actual amount(s) of {-amounts.sum() / 1000:.1f} tkr" if len(amounts) else "",
+                f"{len(budgets)} budget amount(s) of {-budgets.sum() / 1000:.1f} tkr" if len(budgets) else ""]
+        notes.append(f"{name}: {' and '.join(w for w in what if w)} (per month and account) carry no object of "
+                     f"dimension {dimension} (kostnadsställe); they are on the unit '{NO_KOSTNADSSTALLE}', so "
+                     "every account's total is the file's")
+    facts["unit"] = unit.to_numpy()
+    return _facts_frame(facts, head.years)
+
+
+def _facts_frame(facts: pd.DataFrame, years: dict) -> pd.DataFrame:
+    """Amounts summed per month, kostnadsställe and account, actual and budget side by side
+    (tkr, revenue positive). Closed months without a line for a key moved by 0."""
+    codes, code_values = pd.factorize(facts["code"], sort=False, use_na_sentinel=True)
+    code_values = list(code_values) + [None]  # the amounts without an object: the last code
+    codes = np.where(codes < 0, len(code_values) - 1, codes)
+    accounts, account_values = pd.factorize(facts["account"], sort=False)
+    yyyymm = facts["yyyymm"].to_numpy().astype(np.int64)
+    serial = (yyyymm // 100) * 12 + yyyymm % 100 - 1
+    first_month = int(serial.min())
+    month_idx = serial - first_month
+    n_codes, n_accounts = len(code_values), len(account_values)
+    key = (month_idx * n_accounts + accounts) * n_codes + codes
+    budget = facts["budget"].to_numpy(bool)
+    amount = facts["amount"].to_numpy("float64")
+    row = facts["_row"].to_numpy(np.int64)
+    n_months = int(month_idx.max()) + 1
+    space = n_months * n_accounts * n_codes
+    if space <= max(4 * len(key), 1 << 20):
+        keys, actual, planned, first_row = _dense_sums(key, budget, amount, row, space)
+    else:
+        uniq, dense = np.unique(key, return_inverse=True)
+        k, actual, planned, first_row = _dense_sums(dense, budget, amount, row, len(uniq))
+        keys = uniq[k]
+    month_text = np.array([f"{(first_month + i) // 12:04d}-{(first_month + i) % 12 + 1:02d}"
+                           for i in range(n_months)], dtype=object)
+    month_of = keys // n_codes // n_accounts
+    with_actuals = np.flatnonzero(np.bincount(month_of[~np.isnan(actual)], minlength=n_months))
+    last = int(with_actuals.max()) if len(with_actuals) else -1
+    earlier = {start[:4] for n, (start, _, _) in years.items() if n < 0}
+    closed = np.array([i <= last or m[:4] in earlier for i, m in enumerate(month_text)], dtype=bool)
+    actual = np.where(np.isnan(actual) & closed[month_of], 0.0, actual)
+    budgeted = np.bincount(month_of[~np.isnan(planned)], minlength=n_months) > 0
+    planned = np.where(np.isnan(planned) & budgeted[month_of], 0.0, planned)
+    code_index = keys % n_codes
+    values = code_values
+    code_of = np.array(values, dtype=object)[code_index]
+    unit_by_code = facts.groupby(codes)["unit"].first()
+    unit_of = unit_by_code.reindex(range(n_codes)).to_numpy(object)[code_index]
+    no_code = np.array([v is None for v in values], dtype=bool)[code_index]
+    return pd.DataFrame({
+        "_row": first_row, "month": month_text[month_of], "code": code_of,
+        "division": np.where(no_code, unit_of, None), "unit": unit_of,
+        "account": np.asarray(account_values, dtype=object)[(keys // n_codes) % n_accounts],
+        "actual": actual / -1000.0 + 0.0, "budget": planned / -1000.0 + 0.0})
+
+
+def _dense_sums(key, budget, amount, row, space):
+    """Per key (a dense range): the distinct keys, actual and budget sums (NaN where a side
+    has no line) and the first line; counting sums, no hashing."""
+    sides = []
+    for side in (False, True):
+        mask = budget == side
+        k = key[mask]
+        sums = np.bincount(k, weights=amount[mask], minlength=space)
+        count = np.bincount(k, minlength=space)
+        first = np.full(space, np.iinfo(np.int64).max)
+        _first_rows(first, k, row[mask])
+        sides.append((sums, count, first))
+    (sum_a, count_a, first_a), (sum_b, count_b, first_b) = sides
+    keys = np.flatnonzero((count_a > 0) | (count_b > 0))
+    actual = np.where(count_a[keys] > 0, sum_a[keys], np.nan)
+    planned = np.where(count_b[keys] > 0, sum_b[keys], np.nan)
+    return keys, actual, planned, np.minimum(first_a[keys], first_b[keys])
+
+
+def _first_rows(first, k, rows):
+    """The smallest row per key: written in descending order, the last write wins."""
+    if len(rows) > 1 and not (rows[1:] >= rows[:-1]).all():
+        order = np.argsort(rows, kind="stable")
+        k, rows = k[order], rows[order]
+    first[k[::-1]] = rows[::-1]
+
+
+def _balance(cells, head: _Head, name: str, finance: pd.DataFrame, notes_out: list[str]
+             ) -> tuple[pd.DataFrame, list[Problem]]:
+    """The closing balance of every balance account at each month's end (tkr, debit
+    positive): the year's opening balance (#IB, else the year before's #UB) plus the
+    months' movements, checked against the year's #UB."""
+    problems: list[Problem] = []
+    moves = cells[[_is_balance(a) for a in cells["account"]]] if len(cells) else cells
+    by_month = moves.groupby(["year_no", "yyyymm", "account"])["amount"].sum()
+    accounts = sorted(a for a in {a for _, a in head.ib} | {a for _, a in head.ub} | set(moves["account"])
+                      if _is_balance(a))
+    ib_years, ub_years = {y for y, _ in head.ib}, {y for y, _ in head.ub}
+    moved_years = set(moves["year_no"].unique()) if len(moves) else set()
+    last_closed = finance.loc[finance["actual"].notna(), "month"].max() if len(finance) else None
+    rows: dict[tuple[str, str], tuple[float, int]] = {}
+    for year_no in sorted(head.years):
+        start, end, rar_row = head.years[year_no]
+        months = [f"{p.year:04d}-{p.month:02d}" for p in pd.period_range(
+            f"{start[:4]}-{start[4:6]}", f"{end[:4]}-{end[4:6]}", freq="M")]
+        if year_no in ib_years:
+            opening = {a: head.ib.get((year_no, a), (0.0, rar_row)) for a in accounts}
+        elif year_no - 1 in ub_years:
+            opening = {a: head.ub.get((year_no - 1, a), (0.0, rar_row)) for a in accounts}
+        else:
+            opening = None
+        if opening is not None and year_no in moved_years:
+            for a in accounts:
+                level, row = opening[a]
+                for m in months:
+                    if year_no == 0 and last_closed is not None and m > last_closed:
+                        break
+                    level += by_month.get((year_no, int(m[:4] + m[5:]), a), 0.0)
+                    rows[(m, a)] = (level, row)
+                total = opening[a][0] + sum(by_month.get((year_no, int(m[:4] + m[5:]), a), 0.0) for m in months)
+                if year_no in ub_years:
+                    stated, ub_row = head.ub.get((year_no, a), (0.0, None))
+                    if abs(total - stated) >= TOLERANCE:
+                        where = f"#UB on line {ub_row} says {stated:.2f}" if ub_row else "the file has no #UB (0)"
+                        problems.append(Problem(name, ub_row or row, "UB", a,
+                                                f"the opening balance of account {a} in year {year_no} "
+                                                f"({opening[a][0]:.2f}) plus the year's movements to give its "
+                                                f"closing balance; they give {total:.2f}, {where}: the file "
+                                                "disagrees with itself, export it again"))
+        if year_no in ub_years:  # the year's end as the file gives it
+            for a in accounts:
+                stated, row = head.ub.get((year_no, a), (0.0, head.years[year_no][2]))
+                rows.setdefault((months[-1], a), (stated, row))
+        if opening is not None:  # the month before the year: its opening balance
+            before = (pd.Period(months[0], freq="M") - 1).strftime("%Y-%m")
+            for a in accounts:
+                rows.setdefault((before, a), opening[a])
+    differ = sorted(a for y, a in head.ib if (y - 1, a) in head.ub and _is_balance(a)
+                    and abs(head.ib[(y, a)][0] - head.ub[(y - 1, a)][0]) >= TOLERANCE)
+    if differ:
+        problems_note = (f"{name}: the opening balance (#IB) of account(s) {', '.join(differ[:10])} differs from "
+                         "the closing balance (#UB) of the year before (the year-end entries); each year's months "
+                         "run from its own #IB, the last month of the year before is its #UB")
+        notes_out.append(problems_note)
+    if not rows:
+        return pd.DataFrame({"_row": pd.Series(dtype="int64"), "month": pd.Series(dtype=object),
+                             "account": pd.Series(dtype=object), "balance": pd.Series(dtype="float64")}), problems
+    out = pd.DataFrame([(row, m, a, value / 1000.0 + 0.0) for (m, a), (value, row) in rows.items()],
+                       columns=["_row", "month", "account", "balance"])
+    return out.sort_values(["month", "account"], ignore_index=True), problems
