@@ -779,7 +779,12 @@ def read_raw(path: str | Path, table: str, sie_dimension: str | None = None) -> 
     position: dict[str, int] = {}
     for i, (label, values) in enumerate(zip(header, cells)):
         canonical = lookup.get(_norm_header(label))
-        if canonical and canonical in found:
+        if canonical and canonical in found and _is_name(found[canonical][0]) != _is_name(label):
+            # "Konto" and "Kontonamn": an account's number and its name, as ledgers and budget
+            # systems export them side by side: the number is the account
+            if _is_name(found[canonical][0]):
+                found[canonical], position[canonical] = (label, values), i
+        elif canonical and canonical in found:
             first = found[canonical][0]
             problems.append(Problem(name, first_row - 1, canonical, None,
                                     f"one column for {canonical}; the header has it twice: "
@@ -1013,6 +1018,15 @@ def cell_problems(name: str, rows: pd.Series, values: pd.Series, mask: pd.Series
         problems.append(Problem(name, None, column, None,
                                 f"{expected} (and {len(idx) - MAX_PER_COLUMN} more rows like these)"))
     return problems
+
+
+def _is_name(label) -> bool:
+    """Whether a header names a thing's name beside its code (``Kontonamn``, ``Divisionsnamn``).
+
+    >>> _is_name("Kontonamn"), _is_name("Konto")
+    (True, False)
+    """
+    return _norm_header(label).endswith("namn")
 
 
 def _cut(text, limit: int = 80) -> str:

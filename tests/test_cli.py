@@ -26,13 +26,14 @@ def test_validate_reports_every_problem(tmp_path):
     shutil.copytree(SAMPLE, tmp_path / "data")
     path = tmp_path / "data" / "absence.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].rsplit(",", 1)[0] + ",1.7"   # extent above 1 on row 2: the column is now
-    lines[2] = lines[2].rsplit(",", 1)[0] + ",170"   # in percent, and 170 % is above 100 % on row 3
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",1.7"   # values in percent on rows 2 and 3 in a
+    lines[2] = lines[2].rsplit(",", 1)[0] + ",170"   # column of shares: neither fits
     lines[3] = ",".join(["P999999"] + lines[3].split(",")[1:])  # unknown person on row 4
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, _, err = run("validate", str(tmp_path / "data"))
     assert code == 1
-    assert "absence.csv, row 3, column 'extent': found '1.7'" in err
+    assert "absence.csv, row 2, column 'extent': found '1.7', expected a share of 1" in err
+    assert "absence.csv, row 3, column 'extent': found '170', expected a share of 1" in err
     assert "absence.csv, row 4, column 'person_id': found 'P999999'" in err
 
 

@@ -269,3 +269,19 @@ def test_a_duplicated_header_is_an_error_naming_both_columns(tmp_path, monkeypat
     [p] = [p for p in problems if "twice" in p.expected]
     assert (p.row, p.column) == (1, "actual")
     assert "'Utfall' (column 5)" in p.expected and f"'{second}' (column 7)" in p.expected
+
+
+def test_an_account_number_and_its_name_side_by_side_are_not_a_duplicate(tmp_path):
+    # ledgers and budget systems export "Konto" and "Kontonamn" together: the number is the account
+    for header in ("Månad;Division;Verksamhet;Konto;Kontonamn;Utfall;Budget",
+                   "Månad;Division;Verksamhet;Kontonamn;Konto;Utfall;Budget"):
+        path = tmp_path / "finance.csv"
+        named = ";".join(["2021-01", "L", "U", "4011", "Löner"] if header.index("Konto;") < header.index(
+            "Kontonamn") else ["2021-01", "L", "U", "Löner", "4011"])
+        path.write_text(f"{header}\n{named};-5;-1\n", encoding="utf-8")
+        frame, problems, *_ = read_raw(path, "finance")
+        assert problems == [] and frame["account"].tolist() == ["4011"]
+    path.write_text("Månad;Division;Verksamhet;Kontonamn;Kontonamn;Utfall;Budget\n"
+                    "2021-01;L;U;Löner;Lön;-5;-1\n", encoding="utf-8")
+    [p] = read_raw(path, "finance").problems
+    assert "'Kontonamn' (column 4) and 'Kontonamn' (column 5)" in p.expected
