@@ -18,6 +18,9 @@
 
 7. a re-run of the batch with nothing changed, against its first run;
 8. the whole unit batch (``--units``) against the plain route for the same notebooks.
+9. the ledger as SIE against the same facts as CSV; 10. one more report on a warm worker;
+11. a month's PAXml file from a time system (7 000 persons) read by the package against the
+    standard library's C iterparse picking out the same sick-leave transactions.
 
 ``--only pseudonyms|pdf|rerun|units`` runs one of sections 5–8 alone and
 replaces it in the results file.
@@ -211,6 +214,79 @@ def sie_section(repeat: int) -> list[str]:
             f"| {facts['rows']:,} | {trans:,} | {med['csv']:.2f} | {med['sie']:.2f} | "
             f"{med['sie'] / med['csv']:.2f} | {min(ratios):.2f}–{max(ratios):.2f} | "
             f"{'yes' if abs(facts['actual'] - check['actual']) < 1e-3 * max(1, abs(check['actual'])) else 'NO'} |"]
+
+
+def make_paxml(persons: int = 7000) -> Path:
+    """A month of a time system's PAXml 2.0 export: 22 days of ARB per person, SJK days in hours
+    for every third person, a half-time SJK spell for every seventh, the schedule of everyone."""
+    path = DATA / f"paxml-month-{persons}.pax"
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    days = [f"2022-09-{d:02d}" for d in (1, 2, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 19, 20, 21, 22, 23, 26, 27,
+                                         28, 29, 30)]
+    out = ['<?xml version="1.0" encoding="iso-8859-1"?>\n<paxml>\n<header><version>2.0</version>'
+           "<programnamn>bench</programnamn></header>\n<tidtransaktioner>\n"]
+    for p in range(persons):
+        out += [f'<tidtrans anstid="{p}"><tidkod>ARB</tidkod><datum>{d}</datum><timmar>8</timmar></tidtrans>\n'
+                for d in days]
+        if p % 3 == 0:
+            out.append(f'<tidtrans anstid="{p}"><tidkod>SJK</tidkod><datum>2022-09-2{p % 8}</datum>'
+                       "<timmar>8</timmar></tidtrans>\n")
+        if p % 7 == 0:
+            out.append(f'<tidtrans anstid="{p}"><tidkod>SJK</tidkod><datumfrom>2022-09-01</datumfrom>'
+                       "<datumtom>2022-09-14</datumtom><omfattning>50</omfattning></tidtrans>\n")
+    out.append("</tidtransaktioner>\n<schematransaktioner>\n")
+    out += [f'<schema anstid="{p}">' + "".join(f'<dag datum="{d}" timmar="8"/>' for d in days) + "</schema>\n"
+            for p in range(persons)]
+    out.append("</schematransaktioner>\n</paxml>\n")
+    path.write_text("".join(out), encoding="iso-8859-1")
+    return path
+
+
+def _paxml_reference(path: Path) -> int:
+    """The quick script: the C iterparse, the sick-leave transactions' fields in a list (no
+    checks, no line numbers, no schedule, no pseudonyms)."""
+    import xml.etree.ElementTree as ET
+
+    rows = []
+    for _, element in ET.iterparse(path, events=("end",)):
+        if element.tag == "tidtrans":
+            if element.findtext("tidkod", "").startswith("SJK"):
+                rows.append((element.get("anstid"), element.findtext("datum"), element.findtext("timmar"),
+                             element.findtext("datumfrom"), element.findtext("datumtom"),
+                             element.findtext("omfattning")))
+            element.clear()
+        elif element.tag == "schema":
+            element.clear()
+    return len(rows)
+
+
+def paxml_section(repeat: int) -> list[str]:
+    from regionanalytics import paxml
+
+    path = make_paxml()
+    ours, reference = [], []
+    for _ in range(max(repeat, 3)):  # side by side, round after round
+        paxml._LAST.clear()
+        start = time.perf_counter()
+        found = paxml.read(path)
+        ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        sick = _paxml_reference(path)
+        reference.append(time.perf_counter() - start)
+    assert sick == 1000 + 2334 and not found.problems, (sick, found.problems[:3])
+    a, b = statistics.median(ours), statistics.median(reference)
+    ratios = [x / y for x, y in zip(ours, reference)]
+    return ["## 11. A month of PAXml from a time system: the reader against the C iterparse", "",
+            f"{path.stat().st_size / 2**20:.0f} MB, 7 000 persons: 154 000 ARB transactions, 3 334 sick-leave "
+            "ones (2 334 days in hours, 1 000 spells), 154 000 schedule days. The package checks every "
+            "sick-leave transaction, keeps its line and splits the spells by the schedule (the ids are anstid, "
+            "so nothing to pseudonymise); "
+            "the reference only picks the fields out.", "",
+            "| package `paxml.read` | C iterparse, fields only | package ÷ reference | range over rounds |",
+            "|---|---|---|---|",
+            f"| {a:.2f} | {b:.2f} | {a / b:.2f} | {min(ratios):.2f}–{max(ratios):.2f} |"]
 
 
 def measure(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, float, str]:
@@ -654,7 +730,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS.md"))
     parser.add_argument("--pseudonym-scales", nargs="+", type=int, default=[10])
-    parser.add_argument("--only", choices=("pseudonyms", "pdf", "rerun", "units", "sie", "marginal"),
+    parser.add_argument("--only", choices=("pseudonyms", "pdf", "rerun", "units", "sie", "marginal", "paxml"),
                         help="run section 5 (pseudonyms) or 6 (pdf) alone and replace it in the results file")
     args = parser.parse_args()
     if args.step:
@@ -667,7 +743,8 @@ def main() -> None:
                            "rerun": lambda: (7, rerun_section(args.repeat)),
                            "units": lambda: (8, units_section()),
                            "sie": lambda: (9, sie_section(args.repeat)),
-                           "marginal": lambda: (10, marginal_section(args.repeat))}[args.only]()
+                           "marginal": lambda: (10, marginal_section(args.repeat)),
+                           "paxml": lambda: (11, paxml_section(args.repeat))}[args.only]()
         replace_section(Path(args.out), number, section)
         print(f"wrote {args.out}")
         return
@@ -725,6 +802,7 @@ def main() -> None:
     lines += [""] + units_section()
     lines += [""] + sie_section(args.repeat)
     lines += [""] + marginal_section()
+    lines += [""] + paxml_section(args.repeat)
     if len(args.scales) > 1:
         a, b = args.scales[0], args.scales[-1]
         ra_, rb = results[a], results[b]
