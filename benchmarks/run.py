@@ -152,8 +152,13 @@ def step_read_finance(path: str) -> dict:
 def make_sie_data(keys: int = 2_000_000) -> tuple[Path, Path]:
     """The same ledger facts twice: a finance CSV (one row per month, unit and account with
     actual and budget) and a SIE 4 file (one #TRANS per fact inside a #VER per unit and
-    month, one #PBUDGET per fact)."""
-    folder = ROOT / "outputs" / "bench-data" / f"sie-{keys}"
+    month, one #PBUDGET per fact, a #RES per account and year, and #KSUMMA: the file
+    checks itself, so reading it includes the checksum and the year's sums). The
+    checksum is computed here from the fields as written (SIE 4B 10.14), independently
+    of the package."""
+    import zlib
+
+    folder = ROOT / "outputs" / "bench-data" / f"sie-{keys}-checked"
     csv_path, sie_path = folder / "finance.csv", folder / "finance.se"
     if csv_path.exists() and sie_path.exists():
         return csv_path, sie_path
@@ -165,27 +170,52 @@ def make_sie_data(keys: int = 2_000_000) -> tuple[Path, Path]:
     units = keys // (len(months) * len(accounts))
     rng = np.random.default_rng(7)
     csv_lines = ["Månad;Division;Verksamhet;Konto;Utfall;Budget"]
-    sie = ["#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4", "#RAR 0 20210101 20211231", "#RAR -1 20200101 20201231",
-           '#DIM 1 "Kostnadsställe"']
+    out = sie_path.open("wb")
+    checksum = 0
+
+    def put(text: str, summed: str | None) -> None:
+        """One line, and the characters of it that count in #KSUMMA (SIE 4B 10.14)."""
+        nonlocal checksum
+        out.write((text + "\r\n").encode("cp437"))
+        if summed:
+            checksum = zlib.crc32(summed.encode("cp437"), checksum)
+
+    put("#FLAGGA 0", None)
+    put("#KSUMMA", None)
+    for text, summed in (('#PROGRAM "Benchmark" 1', "#PROGRAMBenchmark1"), ("#FORMAT PC8", "#FORMATPC8"),
+                         ("#SIETYP 4", "#SIETYP4"), ("#RAR 0 20210101 20211231", "#RAR02021010120211231"),
+                         ("#RAR -1 20200101 20201231", "#RAR-12020010120201231"),
+                         ('#DIM 1 "Kostnadsställe"', "#DIM1Kostnadsställe")):
+        put(text, summed)
     budget_lines = []
+    year_sums: dict = {}  # öre per (year number, account)
     n = 0
     for u in range(units):
         code = f"{10000 + u}"
         for month in months:
             y, m = month.split("-")
-            amounts = rng.integers(1000, 900000, len(accounts)) / 100
-            sie.append(f'#VER A {n} {y}{m}28 "Bokningar {month}"')
-            sie.append("{")
-            for account, kr in zip(accounts, amounts):
-                tkr = -kr / 1000
+            year_no = int(y) - 2021
+            ore = rng.integers(100_000, 90_000_000, len(accounts))
+            put(f'#VER A {n} {y}{m}28 "Bokningar {month}"', f"#VERA{n}{y}{m}28Bokningar {month}")
+            put("{", None)
+            for account, amount in zip(accounts, ore.tolist()):
+                kr = f"{amount // 100}.{amount % 100:02d}"
+                tkr = -amount / 100_000
                 csv_lines.append(f"{month};D{u % 6};{code};{account};{tkr:.5f};{tkr:.5f}".replace(".", ","))
-                sie.append(f'   #TRANS {account} {{1 "{code}"}} {kr:.2f}')
-                year_no = int(y) - 2021
-                budget_lines.append(f'#PBUDGET {year_no} {y}{m} {account} {{1 "{code}"}} {kr:.2f}')
-            sie.append("}")
+                put(f'   #TRANS {account} {{1 "{code}"}} {kr}', f"#TRANS{account}1{code}{kr}")
+                budget_lines.append((f'#PBUDGET {year_no} {y}{m} {account} {{1 "{code}"}} {kr}',
+                                     f"#PBUDGET{year_no}{y}{m}{account}1{code}{kr}"))
+                year_sums[(year_no, account)] = year_sums.get((year_no, account), 0) + amount
+            put("}", None)
             n += 1
+    for text, summed in budget_lines:
+        put(text, summed)
+    for (year_no, account), v in sorted(year_sums.items()):
+        amount = f"{v // 100}.{v % 100:02d}"
+        put(f"#RES {year_no} {account} {amount}", f"#RES{year_no}{account}{amount}")
+    out.write(f"#KSUMMA {checksum}\r\n".encode("cp437"))
+    out.close()
     csv_path.write_text("\n".join(csv_lines) + "\n", encoding="cp1252")
-    sie_path.write_bytes(("\r\n".join(sie + budget_lines) + "\r\n").encode("cp437"))
     return csv_path, sie_path
 
 
@@ -208,7 +238,9 @@ def sie_section(repeat: int) -> list[str]:
             "One finance file read and validated by the package in a fresh process (`read_table`), "
             f"CSV and SIE in turns, {repeat} rounds. The CSV has one row per month, unit and account "
             "with actual and budget; the SIE file the same facts as one `#TRANS` per fact (in a `#VER` per "
-            "unit and month) and one `#PBUDGET` per fact, CP437. The target is at most 2×.", "",
+            "unit and month), one `#PBUDGET` per fact, a `#RES` per account and year and a `#KSUMMA` "
+            "checksum, CP437: reading it includes checking the checksum and every account's year "
+            "against `#RES`. The target is at most 1.5×.", "",
             "| facts | #TRANS lines | CSV | SIE 4 | SIE ÷ CSV | range over rounds | same actuals |",
             "|---|---|---|---|---|---|---|",
             f"| {facts['rows']:,} | {trans:,} | {med['csv']:.2f} | {med['sie']:.2f} | "

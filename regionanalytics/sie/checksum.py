@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 import zlib
 
-import numpy as np
-
 from ..exceptions import Problem
 
 _QUOTED_OR_SEPARATOR = re.compile(rb'"((?:[^"\\]|\\.)*)"|[\s{}]+')
@@ -58,6 +56,8 @@ def crc(body: bytes) -> int:
 def check(raw: bytes, name: str, line_of) -> tuple[list[Problem], list[str]]:
     """Problems with the file's #KSUMMA (none when it has none) and a note when it
     was checked. ``line_of(offset)`` gives the line number of a byte offset."""
+    if b"#KSUMMA" not in raw:
+        return [], []
     found = list(_RECORD.finditer(raw))
     if not found:
         return [], []
@@ -83,5 +83,4 @@ def check(raw: bytes, name: str, line_of) -> tuple[list[Problem], list[str]]:
 
 def line_finder(raw: bytes):
     """A function from a byte offset to its line number."""
-    newlines = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10) if raw else np.zeros(0, np.int64)
-    return lambda offset: int(np.searchsorted(newlines, offset, side="right")) + 1
+    return lambda offset: raw.count(b"\n", 0, offset) + 1

@@ -172,7 +172,7 @@ def _usable(head: _Head, name: str, problems: list[Problem]) -> bool:
             problems.append(Problem(name, row, "RAR", f"{year_no} {start} {end}",
                                     "a financial year within one calendar year, whole months (a region's "
                                     "räkenskapsår is the calendar year, lag (2018:597) om kommunal "
-                                    "bokföring och redovisning 2 kap. 1 §); the months of a split year "
+                                    "bokföring och redovisning 1 kap. 5 §); the months of a split year "
                                     "cannot be placed in the region's tertials"))
             ok = False
     return ok
@@ -425,6 +425,11 @@ def _cells(periodic: pd.DataFrame, combinations: bool) -> pd.DataFrame:
     objects' balances besides; some programs instead write disjoint cells, the line
     without objects being the amount without any (``combinations``)."""
     keys = ["budget", "year_no", "yyyymm", "account"]
+    columns = keys + ["code", "amount", "_row"]
+    if combinations:  # every line is a cell of its own
+        return periodic[columns]
+    if not periodic["empty"].any():  # no account totals: the object lines are the amounts
+        return periodic.loc[periodic["code"].notna(), columns]
     with_code = periodic[periodic["code"].notna()]
     split = with_code.groupby(keys + ["code"], sort=False, dropna=False).agg(
         amount=("amount", "sum"), _row=("_row", "min")).reset_index()
@@ -463,6 +468,14 @@ def _res_mismatches(sums: pd.Series, head: _Head) -> int | None:
 
 def _is_balance(account: str) -> bool:
     return account.isdigit() and BALANCE_ACCOUNTS[0] <= int(account) <= BALANCE_ACCOUNTS[1]
+
+
+def _balance_rows(accounts: pd.Series) -> np.ndarray:
+    """Whether each row's account is a balance account (decided once per account)."""
+    codes, uniques = pd.factorize(accounts)
+    if not len(uniques):
+        return np.zeros(len(accounts), dtype=bool)
+    return np.array([_is_balance(a) for a in uniques], dtype=bool)[codes]
 
 
 def _choose(periodic, trans, head: _Head, name: str, notes: list[str]):
@@ -549,8 +562,8 @@ def _result_problems(cells: pd.DataFrame, head: _Head, name: str, used: str) -> 
 # --------------------------------------------------------------------------- the tables
 
 def _finance(cells, budget_cells, head: _Head, dimension: str, name: str, notes: list[str]) -> pd.DataFrame:
-    actual = cells[[not _is_balance(a) for a in cells["account"]]] if len(cells) else cells
-    parts = [actual] + ([budget_cells[[not _is_balance(a) for a in budget_cells["account"]]]]
+    actual = cells[~_balance_rows(cells["account"])]
+    parts = [actual] + ([budget_cells[~_balance_rows(budget_cells["account"])]]
                         if budget_cells is not None else [])
     facts = pd.concat(parts, ignore_index=True)
     no_code = facts["code"].isna()
@@ -563,8 +576,8 @@ def _finance(cells, budget_cells, head: _Head, dimension: str, name: str, notes:
         unit = pd.Series(np.where(no_code, NO_KOSTNADSSTALLE, None), dtype=object)
         amounts = facts.loc[no_code & ~facts["budget"], "amount"]
         budgets = facts.loc[no_code & facts["budget"], "amount"]
-        what = [f"{len(amounts)} actual amount(s) of {-amounts.sum() / 1000:.1f} tkr" if len(amounts) else "",
-                f"{len(budgets)} budget amount(s) of {-budgets.sum() / 1000:.1f} tkr" if len(budgets) else ""]
+        what = [f"{len(amounts)} actual amount(s) of {-amounts.sum() / 1000:.3f} tkr" if len(amounts) else "",
+                f"{len(budgets)} budget amount(s) of {-budgets.sum() / 1000:.3f} tkr" if len(budgets) else ""]
         notes.append(f"{name}: {' and '.join(w for w in what if w)} (per month and account) carry no object of "
                      f"dimension {dimension} (kostnadsställe); they are on the unit '{NO_KOSTNADSSTALLE}', so "
                      "every account's total is the file's")
@@ -652,7 +665,7 @@ def _balance(cells, head: _Head, name: str, finance: pd.DataFrame, notes_out: li
     positive): the year's opening balance (#IB, else the year before's #UB) plus the
     months' movements, checked against the year's #UB."""
     problems: list[Problem] = []
-    moves = cells[[_is_balance(a) for a in cells["account"]]] if len(cells) else cells
+    moves = cells[_balance_rows(cells["account"])]
     by_month = moves.groupby(["year_no", "yyyymm", "account"])["amount"].sum()
     accounts = sorted(a for a in {a for _, a in head.ib} | {a for _, a in head.ub} | set(moves["account"])
                       if _is_balance(a))
