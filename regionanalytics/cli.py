@@ -112,8 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also a report per unit (verksamhet) of the chosen divisions")
     p.add_argument("--pdf", action="store_true",
                    help="also print every report and the whole tertial as tagged PDF (needs Chromium)")
-    p.add_argument("--region-name", default="Regionen", metavar="NAME",
-                   help="the region's name in the PDFs' page header and title page")
+    p.add_argument("--region-name", default=None, metavar="NAME",
+                   help="the region's name in the PDFs' page header and title page (default: the "
+                        "first line of region.txt in the data folder, else its SIE file's #FNAMN, "
+                        "else 'Regionen')")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address to spread reports over a cluster; local workers when not given")
     p.set_defaults(func=_cmd_run)

@@ -271,6 +271,38 @@ def _with_categories(tables: dict[str, pd.DataFrame], files: dict) -> dict[str, 
 _LOADED: dict = {}
 
 
+#: A file in the data folder whose first line names the region (for the PDFs' page headers).
+REGION_NAME_FILE = "region.txt"
+
+
+def region_name(data_dir: str | Path) -> str | None:
+    """The region's name as its data folder gives it: the first line of ``region.txt``,
+    else the ``#FNAMN`` of its SIE ledger (the finance table as a SIE file or a folder of
+    them); None when neither names it.
+
+    >>> region_name("data/sample")
+    'Region Exempellän'
+    """
+    from .schema import SIE_SUFFIXES
+    from .sie import company_name
+
+    folder = Path(data_dir)
+    setting = folder / REGION_NAME_FILE
+    if setting.is_file():
+        for line in setting.read_text(encoding="utf-8-sig", errors="replace").splitlines():
+            if line.strip():
+                return line.strip()
+    finance = table_files(folder).get("finance") if folder.is_dir() else None
+    if finance is None:
+        return None
+    ledgers = sorted(p for p in finance.iterdir() if p.suffix.lower() in SIE_SUFFIXES) if finance.is_dir() \
+        else [finance] if finance.suffix.lower() in SIE_SUFFIXES else []
+    for ledger in ledgers:
+        if (name := company_name(ledger)):
+            return name
+    return None
+
+
 def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     """Load and validate every table of a data folder.
 

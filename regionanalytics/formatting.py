@@ -14,6 +14,7 @@ Babel supplies the locale data; this module only fixes rounding and the minus.
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal, get_minus_sign_symbol
@@ -103,3 +104,49 @@ def fmt_mnkr_text(tkr, sign: bool = False) -> str:
     one = _round(mnkr(tkr), 1)
     decimals = 0 if one == one.to_integral_value() else 1
     return f"{fmt_number(float(one), decimals, sign)}{NBSP}mnkr"
+
+
+# --------------------------------------------------------------------------- hyphenation
+
+SOFT_HYPHEN = "\u00ad"
+#: Words shorter than this are never broken (a table header's short words fit their column).
+HYPHENATE_FROM = 12
+#: First parts of the reports' compound words: a compound breaks at its seam first
+#: ("Personal|omsättning"), where the Swedish dictionary alone would break inside a part
+#: ("Personalom-sättning").
+COMPOUND_PARTS = ("personal", "sjuk", "helårs", "års", "månads", "tillsvidare", "visstids",
+                  "besparings", "investerings", "skatte", "nettokostnads", "sysselsättnings",
+                  "procent", "tim", "period")
+
+_HYPHENATOR = None
+
+
+def hyphenate(text: str) -> str:
+    """``text`` with soft hyphens where its long words may break, as Swedish hyphenates
+    them (pyphen's Swedish dictionary, from LibreOffice's hyphenation patterns), compounds of
+    :data:`COMPOUND_PARTS` at their seam. Chromium prints the hyphen only where it breaks;
+    it has no Swedish hyphenation dictionary of its own offline, so ``hyphens: auto``
+    alone would break nothing, and ``overflow-wrap: anywhere`` breaks without a hyphen.
+
+    >>> hyphenate("Personalomsättning (%)").replace(SOFT_HYPHEN, "-")
+    'Personal-om-sätt-ning (%)'
+    >>> hyphenate("Avvikelse mot budget") == "Avvikelse mot budget"
+    True
+    """
+    global _HYPHENATOR
+    if _HYPHENATOR is None:
+        import pyphen
+
+        _HYPHENATOR = pyphen.Pyphen(lang="sv_SE", left=3, right=3)
+
+    def word(match) -> str:
+        w = match.group(0)
+        lower = w.casefold()
+        for part in sorted(COMPOUND_PARTS, key=len, reverse=True):
+            if lower.startswith(part) and len(w) - len(part) >= 4:
+                rest = w[len(part):]
+                rest = _HYPHENATOR.inserted(rest, hyphen=SOFT_HYPHEN) if len(rest) >= 6 else rest
+                return w[:len(part)] + SOFT_HYPHEN + rest
+        return _HYPHENATOR.inserted(w, hyphen=SOFT_HYPHEN)
+
+    return re.sub(r"[^\W\d_]{%d,}" % HYPHENATE_FROM, word, text)

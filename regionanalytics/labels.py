@@ -44,7 +44,7 @@ METRICS = {
     "personnel_cost": "Personalkostnader",
     "personnel_cost_change_pct": "Förändring personalkostnader (%)",
     "hired_staff_cost": "Inhyrd personal",
-    "hired_staff_share_pct": "Andel inhyrd personal av personalkostnaderna (%)",
+    "hired_staff_share_pct": "Inhyrd personal i procent av egna personalkostnader",
     "net_cost": "Verksamhetens nettokostnad",
     "net_cost_change_pct": "Nettokostnadsutveckling (%)",
     "tax_revenue": "Skatteintäkter och generella statsbidrag",
@@ -54,9 +54,11 @@ METRICS = {
     "region_result_budget": "Regionens budgeterade resultat",
     "investments": "Investeringar",
     "investment_budget_year": "Investeringsbudget helår",
-    "fte": "Årsarbetare (omräknat till heltid)",
+    "fte": "Årsarbetare, avtalad sysselsättningsgrad",
+    "fte_kolada": "Årsarbetare inkl. timavlönade (som Kolada N60065)",
     "fulltime_share_pct": "Andel heltidsanställda (%)",
-    "turnover_pct": "Personalomsättning tillsvidareanställda (%)",
+    "turnover_pct": "Personalomsättning tillsvidareanställda hittills i år (%)",
+    "turnover_12m_pct": "Personalomsättning tillsvidareanställda, rullande 12 månader (%)",
     "overtime_hours": "Övertid (timmar)",
     "overtime_per_fte": "Övertid per årsarbetare (timmar)",
     "additional_hours": "Mertid (timmar)",
@@ -87,8 +89,11 @@ TABLE_HEADERS = {
     "month": "Månad", "result_cum": "Ackumulerat resultat", "budget_cum": "Ackumulerad budget",
     "personnel_cost": "Personalkostnader", "personnel_cost_prev_year": "Föregående år",
     "personnel_cost_change_pct": "Förändring (%)", "hired_staff_cost": "Inhyrd personal",
-    "hired_staff_share_pct": "Andel inhyrd (%)", "fte": "Årsarbetare", "fulltime_share_pct": "Heltid (%)",
-    "turnover_pct": "Personalomsättning (%)", "overtime_per_fte": "Övertid per årsarbetare (tim)",
+    "hired_staff_share_pct": "Inhyrd av egna personalkostnader (%)",
+    "fte": "Årsarbetare, avtalad sysselsättningsgrad", "fte_kolada": "Årsarbetare inkl. timavlönade",
+    "fulltime_share_pct": "Heltid (%)",
+    "turnover_pct": "Personalomsättning hittills i år (%)",
+    "turnover_12m_pct": "Personalomsättning 12 mån (%)", "overtime_per_fte": "Övertid per årsarbetare (tim)",
     "additional_per_fte": "Mertid per årsarbetare (tim)", "project": "Projekt",
     "investments": "Utfall", "investment_budget": "Budget hittills", "investment_budget_year": "Budget helår",
     "investment_pct": "Förbrukat av helårsbudget (%)", "forecast_prev_tertial": "Föregående tertial",
@@ -132,7 +137,11 @@ ASSESSMENT_SCORE = {"uppfyllt": 2, "delvis": 1, "ej": 0}
 REGION_TOTAL = "Regionen totalt"
 #: The unit (and division) of a ledger's amounts that carry no kostnadsställe object.
 NO_KOSTNADSSTALLE = "Utan kostnadsställe"
+#: The divisions' sum where the region's own result is shown beside it (the index).
+DIVISIONS_TOTAL = "Divisionerna totalt"
 DIVISION_TOTAL = "Divisionen totalt"
+#: The region's central level (finansförvaltningen) as a row of the region's tables.
+CENTRAL_LEVEL = "Central nivå (finansförvaltningen)"
 MONTHLY_PAID_TOTAL = "Månadsanställda totalt"
 
 #: The small-group rule in words, built from its one threshold.
@@ -158,6 +167,9 @@ TEXTS = {
     "division_title": "{title} – {division}",
     "region_title": "{title} – Regionen, sammanställning av divisionerna",
     "index_title": "{title} – rapporter",
+    "index_totals_note": ("Divisionerna totalt är divisionernas summa (länken leder till regionens "
+                          "sammanställning); regionens resultat räknar dessutom in skatteintäkter, "
+                          "generella statsbidrag, finansnetto och den centrala nivån."),
     "header": ("<b>Period:</b> {period_sv} ({period}), ackumulerat från januari, jämfört med samma "
                "period föregående år.<br><b>Datakälla:</b> {source} ({files})<br><b>Framtagen:</b> {when}"),
     "economy_caption": "Resultat {period_sv} (mnkr)",
@@ -168,8 +180,13 @@ TEXTS = {
     "hours_caption": "Arbetad tid, alla anställda inklusive timavlönade",
     "sick_caption": "Sjukfrånvaro i procent av schemalagd tid, månadsanställda",
     "sick_by_unit_caption": "Sjukfrånvaro per verksamhet",
+    "sick_to_date_note": ("Sjukfrånvaron avser {span}, hittills i år. Lagens nyckeltal (11 kap. 9 § lagen "
+                          "om kommunal bokföring och redovisning) avser hela räkenskapsåret och "
+                          "redovisas i årsredovisningen."),
+    "sick_year_note": ("Sjukfrånvaron avser hela året ({span}), som lagens nyckeltal (11 kap. 9 § lagen "
+                       "om kommunal bokföring och redovisning)."),
     "production_caption": "Produktion {period_sv} jämfört med samma period föregående år",
-    "no_production": "Produktionsdata saknas för divisionen.",
+    "no_production": "Produktionsdata saknas för {subject}.",
     "scorecard_caption": "Måluppfyllelse enligt styrkortet ({goals_period})",
     "no_scorecard": "Styrkortet saknas för perioden.",
     "divisions_caption": "Divisionerna {period_sv} (mnkr, procent, personer)",
@@ -191,6 +208,23 @@ TEXTS = {
     "division_subject": "Divisionen", "unit_subject": "Verksamheten",
     "staff_costs_caption": "Personalkostnader och inhyrd personal {period_sv} (mnkr)",
     "staff_structure_caption": "Årsarbetare, heltid, personalomsättning och övertid {period_sv}",
+    "staff_structure_note": ("Årsarbetare, avtalad sysselsättningsgrad: månadsanställdas avtalade "
+                             "sysselsättningsgrader i {end}. Årsarbetare inkl. timavlönade räknas som "
+                             "Kolada (N60065): {rates} plus timavlönades arbetade timmar omräknade till "
+                             "heltid, i {month} (Kolada mäter november). Personalomsättning hittills i år: "
+                             "tillsvidareanställda som lämnat regionen sedan årsskiftet, av det genomsnittliga "
+                             "antalet. Rullande 12 månader, jämförbar med Kolada (N60084): "
+                             "tillsvidareanställda i {twelve} som inte är anställda i {end}, av antalet "
+                             "tillsvidareanställda i {twelve}."),
+    "kolada_actual": "månadsanställdas faktiska sysselsättningsgrader (avtalad minus tjänstledighet)",
+    "kolada_contracted": ("månadsanställdas avtalade sysselsättningsgrader (underlaget saknar faktisk "
+                          "sysselsättningsgrad)"),
+    "hired_share_note": ("Inhyrd personal i procent av de egna personalkostnaderna (SKR:s mått), "
+                         "inte av personalkostnader och inhyrd personal tillsammans."),
+    "region_staff_costs_caption": "Personalkostnader och inhyrd personal {period_sv} (mnkr): {rows}",
+    "staff_cost_rows": "divisionerna och regionens centrala nivå (finansförvaltningen: pensioner m.m.)",
+    "staff_cost_rows_divisions": ("divisionerna; regionens centrala nivå har inga personalkostnader i "
+                                  "underlaget"),
     "investments_caption": "Investeringar {period_sv} (mnkr)",
     "no_investments": "Investeringar saknas i underlaget för {subject}.",
     "forecast_changes_caption": "Helårsprognos {year}: förändring sedan {since} (mnkr)",

@@ -183,6 +183,12 @@ TABLES: dict[str, Table] = {
                 Column("employment_rate", "number", ("sysselsättningsgrad", "syssgrad",
                                                      "tjänstgöringsgrad", "anställningsgrad"),
                        required=False, min=0, max=1, share=True),
+                # the contracted rate less leave of absence, where the HR export has it
+                # (årsarbetare as Kolada counts them, metrics.annual_workers)
+                Column("actual_employment_rate", "number", ("faktisk sysselsättningsgrad",
+                                                            "faktisk syssgrad",
+                                                            "faktisk tjänstgöringsgrad"),
+                       required=False, min=0, max=1, share=True, in_header=False),
                 Column("scheduled_hours", "number", ("schemalagd tid", "schemalagda timmar",
                                                      "planerad tid", "ordinarie arbetstid"), min=0),
                 Column("worked_hours", "number", ("arbetad tid", "arbetade timmar"), min=0),

@@ -59,8 +59,10 @@ KEY_METRICS = {
     "worked_fte": "årsarbetare",
     "worked_fte_prev_year": "årsarbetare",
     "fte": "årsarbetare",
+    "fte_kolada": "årsarbetare",
     "fulltime_share_pct": "percent",
     "turnover_pct": "percent",
+    "turnover_12m_pct": "percent",
     "overtime_hours": "hours",
     "overtime_per_fte": "hours",
     "additional_hours": "hours",
@@ -89,6 +91,18 @@ def _extra_hours(employees: pd.DataFrame, period: Period, structure: pd.DataFram
     return metrics.extra_hours(employees, period, by=by, structure=own.reset_index(drop=True))
 
 
+def staff_cost_rows(finance: pd.DataFrame, central: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Personnel costs and hired staff per division, and the region's row over the divisions
+    and the central level (finansförvaltningen: pensions and other staff costs booked
+    centrally): the region's own personnel costs are all of them, as its net cost counts them."""
+    per_division = metrics.staff_costs(finance, period, by=["division"])
+    columns = ["month", "division", "category", "actual"]
+    everything = pd.concat([finance[columns], central[columns]], ignore_index=True)
+    region = metrics.staff_costs(everything, period, by=[])
+    region.insert(0, "division", REGION_ROW)
+    return pd.concat([per_division, region], ignore_index=True)
+
+
 def _region_only(row: pd.DataFrame) -> pd.DataFrame:
     return row.assign(division=REGION_ROW)[["division"] + list(row.columns)]
 
@@ -115,7 +129,7 @@ SICK_LEAVE_FIGURES = ["sick_leave_pct", "sick_leave_pct_prev_year", "sick_leave_
 STAFF_FIGURES = ["headcount", "headcount_start", "headcount_change", "headcount_change_pct",
                  "headcount_change_tillsvidare", "headcount_change_visstid", "worked_hours",
                  "worked_hours_prev_year", "worked_hours_change_pct", "worked_fte", "worked_fte_prev_year",
-                 "fte", "fulltime_share_pct", "turnover_pct", "overtime_hours", "overtime_per_fte",
+                 "fte", "fte_kolada", "fulltime_share_pct", "turnover_pct", "turnover_12m_pct", "overtime_hours", "overtime_per_fte",
                  "additional_hours", "additional_per_fte"]
 _SINCE_DECEMBER = ["headcount_start", "headcount_change", "headcount_change_pct",
                    "headcount_change_tillsvidare", "headcount_change_visstid", "turnover_pct"]
@@ -135,7 +149,7 @@ _FORECAST_FIGURES = ["forecast", "forecast_vs_prev_year", "forecast_prev_tertial
 #: The reason a budget figure is missing.
 NO_BUDGET = "budget saknas i underlaget"
 _LAST_YEAR = ["worked_hours_prev_year", "worked_hours_change_pct", "worked_fte_prev_year",
-              "sick_leave_pct_prev_year", "sick_leave_change_pp"]
+              "sick_leave_pct_prev_year", "sick_leave_change_pp", "turnover_12m_pct"]
 
 
 def unknown_figures(data: RegionData, period: str | Period) -> dict[str, str]:
@@ -269,10 +283,12 @@ def key_metrics_wide(data: RegionData, period: str | Period, hours: tuple | None
         _division_and_region(_headcount_change_by_form, employees, period),
         _division_and_region(metrics.worked_hours, employees, period),
         structure,
+        _division_and_region(metrics.annual_workers, employees, period)[["division", "fte_kolada"]],
         _division_and_region(metrics.turnover, employees, period)[["division", "turnover_pct"]],
+        _division_and_region(metrics.turnover_12_months, employees, period)[["division", "turnover_12m_pct"]],
         _division_and_region(_extra_hours, employees, period, structure),
         _division_and_region(metrics.forecast_prev_tertial, data.forecast, finance, period),
-        _division_and_region(metrics.staff_costs, finance, period),
+        staff_cost_rows(finance, metrics.in_months(data.central, period.two_years_months), period),
         _region_only(metrics.region_result(finance, metrics.in_months(data.central, period.two_years_months),
                                            period).drop(columns=["net_cost_prev_year",
                                                                  "tax_revenue_prev_year",

@@ -48,7 +48,9 @@ a:focus-visible {{ outline: 3px solid {DARK}; outline-offset: 2px; }}
   .jp-OutputArea-output, .jp-RenderedHTMLCommon {{ overflow: visible !important; }}
   table.ra-table {{ font-size: 7.5pt; width: 100%; }}
   table.ra-table th, table.ra-table td {{ padding: 2pt 3pt; }}
-  table.ra-table th {{ white-space: normal; hyphens: auto; overflow-wrap: anywhere; }}
+  /* headers break only at their soft hyphens (formatting.hyphenate), never inside a word
+     without one; a heading stays with the table, chart or text that follows it */
+  table.ra-table th {{ white-space: normal; hyphens: manual; overflow-wrap: normal; word-break: normal; }}
   img {{ max-width: 100% !important; height: auto; }}
   table.ra-table, figure.ra-chart, img {{ break-inside: avoid; page-break-inside: avoid; }}
   table.ra-table thead {{ display: table-header-group; }}

@@ -72,9 +72,10 @@ def test_region_accounts_table_replaces_the_default_and_every_account_must_map(t
     (tmp_path / "finance.csv").write_text("\n".join(rows) + "\n", encoding="cp1252")
     data = load_region(tmp_path, cache=False)
     costs = metrics.staff_costs(data.finance, "2021-02", by=[]).iloc[0]
-    # 4011: 100 + 100 personnel; 4590 (this region's hired staff): 30 + 30; share 60/260
+    # 4011: 100 + 100 personnel; 4590 (this region's hired staff): 30 + 30; share of the own
+    # personnel costs (SKR): 60/200
     assert costs["personnel_cost"] == 200 and costs["hired_staff_cost"] == 60
-    assert costs["hired_staff_share_pct"] == pytest.approx(100 * 60 / 260)
+    assert costs["hired_staff_share_pct"] == pytest.approx(30.0)
 
 
 # --------------------------------------------------------------------------- kostnadsställen

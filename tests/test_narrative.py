@@ -1,4 +1,9 @@
 """The Swedish sentences, as a regional report writes them (expected text written by hand)."""
+import itertools
+import re
+
+import pytest
+
 from regionanalytics import narrative
 from regionanalytics.formatting import MINUS, NBSP
 from regionanalytics.periods import Period
@@ -57,11 +62,66 @@ def test_hidden_sick_leave_says_why():
 
 def test_goals_when_nothing_is_met_and_when_some_is():
     assert narrative.goals({"medborgare": "ej", "verksamhet": "ej"}) == [
-        "Divisionens måluppfyllelse i perspektiven medborgare och verksamhet uppnås inte."]
+        "Divisionens mål bedöms inte vara uppfyllda i perspektiven medborgare och verksamhet."]
+    # no "den" without a noun to refer to: one subject, each assessment with its perspectives
     assert narrative.goals({"samhälle": "uppfyllt", "ekonomi": "delvis", "medarbetare": "ej"}) == [
-        "Den samlade bedömningen är att divisionen uppnår måluppfyllelsen i perspektivet samhälle och "
-        "delvis uppfyller den för perspektivet ekonomi. Divisionens måluppfyllelse i perspektivet "
-        "medarbetare uppnås inte."]
+        "Divisionens mål bedöms vara uppfyllda i perspektivet samhälle, delvis uppfyllda i perspektivet "
+        "ekonomi samt inte uppfyllda i perspektivet medarbetare."]
+
+
+# every mix of met, partly and not met, written out by hand
+GOAL_MIXES = [
+    ({"medborgare": "uppfyllt", "ekonomi": "uppfyllt"},
+     "Divisionens mål bedöms vara uppfyllda i perspektiven medborgare och ekonomi."),
+    ({"ekonomi": "delvis"}, "Divisionens mål bedöms vara delvis uppfyllda i perspektivet ekonomi."),
+    ({"medarbetare": "ej"}, "Divisionens mål bedöms inte vara uppfyllda i perspektivet medarbetare."),
+    ({"medborgare": "uppfyllt", "verksamhet": "delvis", "ekonomi": "delvis"},
+     "Divisionens mål bedöms vara uppfyllda i perspektivet medborgare samt delvis uppfyllda i perspektiven "
+     "verksamhet och ekonomi."),
+    ({"medborgare": "uppfyllt", "verksamhet": "uppfyllt", "samhälle": "ej"},
+     "Divisionens mål bedöms vara uppfyllda i perspektiven medborgare och verksamhet samt inte uppfyllda "
+     "i perspektivet samhälle."),
+    ({"verksamhet": "delvis", "medarbetare": "ej", "ekonomi": "ej"},
+     "Divisionens mål bedöms vara delvis uppfyllda i perspektivet verksamhet samt inte uppfyllda i "
+     "perspektiven medarbetare och ekonomi."),
+    ({"medborgare": "ej", "verksamhet": "delvis", "medarbetare": "ej", "ekonomi": "delvis", "samhälle": "uppfyllt"},
+     "Divisionens mål bedöms vara uppfyllda i perspektivet samhälle, delvis uppfyllda i perspektiven "
+     "verksamhet och ekonomi samt inte uppfyllda i perspektiven medborgare och medarbetare."),
+    ({"medborgare": "uppfyllt", "verksamhet": "uppfyllt", "medarbetare": "uppfyllt", "ekonomi": "delvis",
+      "samhälle": None},
+     "Divisionens mål bedöms vara uppfyllda i perspektiven medborgare, verksamhet och medarbetare samt "
+     "delvis uppfyllda i perspektivet ekonomi. Perspektivet samhälle har inte bedömts."),
+]
+
+
+@pytest.mark.parametrize("assessments,expected", GOAL_MIXES)
+def test_goal_sentence_for_every_mix(assessments, expected):
+    assert narrative.goals(assessments) == [expected]
+
+
+def test_goal_sentence_names_each_perspective_once_with_its_own_assessment():
+    for mix in itertools.product(("uppfyllt", "delvis", "ej", None), repeat=5):
+        _check_goal_sentence(dict(zip(("medborgare", "verksamhet", "medarbetare", "ekonomi", "samhälle"), mix)))
+
+
+def _check_goal_sentence(assessments):
+    mix = list(assessments.values())
+    out = narrative.goals(assessments)
+    if all(a is None for a in mix):
+        assert out == []
+        return
+    [sentence] = out
+    assert " den " not in sentence and sentence.count("Divisionens mål bedöms") == 1
+    # each clause ("uppfyllda i ...", "delvis uppfyllda i ...") holds exactly its perspectives
+    judged, _, rest = sentence.partition(". ")
+    parts = re.split(r"(delvis uppfyllda i|inte (?:vara )?uppfyllda i|uppfyllda i)", judged)
+    heads = {"delvis uppfyllda i": "delvis", "uppfyllda i": "uppfyllt"}
+    perspectives = lambda t: set(re.findall(r"medborgare|verksamhet|medarbetare|ekonomi|samhälle", t))
+    found = {heads.get(head, "ej"): perspectives(text) for head, text in zip(parts[1::2], parts[2::2])}
+    for assessment in ("uppfyllt", "delvis", "ej"):
+        expected = {p for p, a in assessments.items() if a == assessment}
+        assert found.get(assessment, set()) == expected, (assessment, sentence)
+    assert perspectives(rest) == {p for p, a in assessments.items() if a is None}
 
 
 def test_a_division_named_division_is_not_prefixed_again():

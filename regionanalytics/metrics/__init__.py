@@ -12,12 +12,13 @@ from .goals import goal_fulfilment
 from .production import production_change
 from .sick_leave import key_figures as sick_leave_key_figures
 from .sick_leave import hours_pair, person_months, sick_leave
-from .staffing import extra_hours, headcount, staff_structure, turnover, worked_hours
+from .staffing import (annual_workers, extra_hours, headcount, kolada_month, staff_structure, turnover,
+                       turnover_12_months, worked_hours)
 
 __all__ = [
     "action_plan_fulfilment", "budget_deviation", "forecast_deviation", "monthly_result",
     "require_period", "in_months", "goal_fulfilment", "production_change", "sick_leave",
     "sick_leave_key_figures", "person_months", "hours_pair", "headcount", "worked_hours",
     "forecast_change", "forecast_prev_tertial", "staff_costs", "net_cost", "region_result", "investments",
-    "staff_structure", "turnover", "extra_hours",
+    "staff_structure", "turnover", "extra_hours", "annual_workers", "kolada_month", "turnover_12_months",
 ]

@@ -64,8 +64,9 @@ def staff_costs(finance: pd.DataFrame, period: str | Period,
     DataFrame
         ``by`` columns, ``personnel_cost``, ``personnel_cost_prev_year``,
         ``personnel_cost_change_pct``, ``hired_staff_cost``,
-        ``hired_staff_cost_prev_year`` and ``hired_staff_share_pct`` (hired staff over
-        personnel plus hired staff costs), tkr as positive costs.
+        ``hired_staff_cost_prev_year`` and ``hired_staff_share_pct`` (hired staff cost over
+        the group's own personnel costs, as SKR measures it: "hyrkostnad i procent av de
+        egna personalkostnaderna"), tkr as positive costs.
 
     Examples
     --------
@@ -73,7 +74,7 @@ def staff_costs(finance: pd.DataFrame, period: str | Period,
     ...     "category": ["Personalkostnader", "Inhyrd personal"] * 2,
     ...     "actual": [-100.0, -10.0, -110.0, -40.0]})
     >>> staff_costs(fin, "2021-01", by=[]).round(1).values.tolist()
-    [[110.0, 100.0, 10.0, 40.0, 10.0, 26.7]]
+    [[110.0, 100.0, 10.0, 40.0, 10.0, 36.4]]
     """
     period = Period.parse(period)
     by = as_by(by)
@@ -88,8 +89,8 @@ def staff_costs(finance: pd.DataFrame, period: str | Period,
     ])
     out["personnel_cost_change_pct"] = pct(out["personnel_cost"] - out["personnel_cost_prev_year"],
                                            out["personnel_cost_prev_year"])
-    out["hired_staff_share_pct"] = pct(out["hired_staff_cost"],
-                                       out["personnel_cost"] + out["hired_staff_cost"])
+    # SKR: hired staff against the region's own personnel costs, not against both together
+    out["hired_staff_share_pct"] = pct(out["hired_staff_cost"], out["personnel_cost"])
     return out[by + ["personnel_cost", "personnel_cost_prev_year", "personnel_cost_change_pct",
                      "hired_staff_cost", "hired_staff_cost_prev_year", "hired_staff_share_pct"]]
 

@@ -1,4 +1,12 @@
-"""Staffing: headcount of monthly-paid staff, its change, worked hours and årsarbetare."""
+"""Staffing: headcount of monthly-paid staff, its change, worked hours, årsarbetare and turnover.
+
+Two årsarbetare figures, each named for what it counts: :func:`staff_structure`'s ``fte``
+(contracted employment rates of monthly-paid staff, "avtalad sysselsättningsgrad") and
+:func:`annual_workers`'s ``fte_kolada`` (actual rates plus hourly-paid staff's worked hours in
+full-time equivalents, as Kolada's N60065 counts them). Turnover likewise: the year to date
+(:func:`turnover`) and the rolling twelve months comparable with Kolada's N60084
+(:func:`turnover_12_months`).
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -146,9 +154,66 @@ def staff_structure(employees: pd.DataFrame, period: str | Period,
     return out[by + ["fte", "fulltime_share_pct"]]
 
 
+def kolada_month(period: str | Period) -> str:
+    """The month in which :func:`annual_workers` counts årsarbetare: Kolada (N60065) counts
+    them in November; a tertial report counts them in its last month (what is known at its
+    end), the full year's report in November, so that it gives Kolada's figure.
+
+    >>> kolada_month("2021-T1"), kolada_month("2021")
+    ('2021-04', '2021-11')
+    """
+    period = Period.parse(period)
+    return f"{period.year}-11" if period.is_full_year else period.end_month
+
+
+def annual_workers(employees: pd.DataFrame, period: str | Period,
+                   by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """Årsarbetare as Kolada counts them (N60065, "årsarbetare, omräknade heltidstjänster"):
+    the actual employment rates of monthly-paid staff plus the worked hours of hourly-paid
+    staff converted to full time, in the month of :func:`kolada_month`.
+
+    The actual rate (faktisk sysselsättningsgrad) is the contracted rate less leave of
+    absence; it is the export's ``actual_employment_rate`` where the export has that column
+    (a row without it counts its contracted rate), else the contracted rate, and
+    ``fte_kolada_contracted`` says so (True: the export gives no actual rates). An hourly-paid
+    person's full time is the month's Swedish working days × 8 hours.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``fte_kolada``, ``fte_hourly`` (the hourly-paid part),
+        ``fte_kolada_month`` and ``fte_kolada_contracted``.
+
+    Examples
+    --------
+    >>> emp = pd.DataFrame({"month": "2021-04", "person_id": ["a", "b", "c"], "division": "D",
+    ...     "employment": ["tillsvidare", "visstid", "timavlönad"], "employment_rate": [1.0, 0.75, None],
+    ...     "actual_employment_rate": [0.5, None, None], "worked_hours": [80.0, 120.0, 40.0]})
+    >>> annual_workers(emp, "2021-T1", by=[]).values.tolist()  # April 2021: 20 working days, 160 h
+    [[1.5, 0.25, '2021-04', False]]
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    check_by(employees, by, "employees")
+    month = kolada_month(period)
+    rows = in_months(employees, [month])
+    monthly = rows["employment"].isin(list(MONTHLY_PAID))
+    contracted = "actual_employment_rate" not in rows or employees["actual_employment_rate"].isna().all()
+    rate = rows["employment_rate"] if contracted else \
+        rows["actual_employment_rate"].fillna(rows["employment_rate"])
+    full_time = working_days_per_month([month]).iloc[0] * FULL_TIME_HOURS_PER_DAY
+    hourly = np.where(monthly, 0.0, rows["worked_hours"].fillna(0.0) / full_time)
+    frame = rows[by].assign(fte_kolada=np.where(monthly, rate.fillna(0.0), 0.0) + hourly, fte_hourly=hourly)
+    out = group_sum(frame, by, ["fte_kolada", "fte_hourly"])
+    out["fte_kolada_month"] = month
+    out["fte_kolada_contracted"] = bool(contracted)
+    return out[by + ["fte_kolada", "fte_hourly", "fte_kolada_month", "fte_kolada_contracted"]]
+
+
 def turnover(employees: pd.DataFrame, period: str | Period,
              by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
-    """Personnel turnover of tillsvidare staff: those leaving the region during the period.
+    """Personnel turnover of tillsvidare staff, year to date: those leaving the region during
+    the period, month by month (see :func:`turnover_12_months` for Kolada's figure).
 
     A person leaves in month *m* when they are tillsvidare in the month before *m*
     and in no row of the employees table in *m* (a move to another division, or
@@ -194,6 +259,43 @@ def turnover(employees: pd.DataFrame, period: str | Period,
     out["leavers"] = out["leavers"].fillna(0.0)
     out["turnover_pct"] = pct(out["leavers"], out["tillsvidare_avg"])
     return out[by + ["leavers", "tillsvidare_avg", "turnover_pct"]]
+
+
+def turnover_12_months(employees: pd.DataFrame, period: str | Period,
+                       by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """Personnel turnover over the twelve months ending the period's last month, as Kolada
+    counts it (N60084, "personalomsättning tillsvidareanställda"): the tillsvidare staff of the
+    month a year before who are in no row of the employees table in the period's last month
+    (Kolada: present one November, absent the next), over the tillsvidare of the month a
+    year before. Counted in the group they were in a year before; a move to another
+    division or form of employment is not leaving the region.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``leavers_12m``, ``tillsvidare_year_before`` and ``turnover_12m_pct``.
+
+    Examples
+    --------
+    >>> emp = pd.DataFrame({"month": ["2020-04"] * 4 + ["2021-04"] * 3,
+    ...     "person_id": ["a", "b", "c", "d", "a", "b", "e"], "division": "D",
+    ...     "employment": ["tillsvidare"] * 3 + ["visstid", "tillsvidare", "visstid", "tillsvidare"]})
+    >>> turnover_12_months(emp, "2021-T1", by=[]).values.tolist()  # c left; b now visstid stays
+    [[1.0, 3.0, 33.333333333333336]]
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    check_by(employees, by, "employees")
+    before, now = period.previous_year().end_month, period.end_month
+    then = in_months(employees, [before])
+    then = then[then["employment"] == "tillsvidare"]
+    staying = set(in_months(employees, [now])["person_id"])
+    frame = then[by + ["person_id"]].drop_duplicates()  # a person once per group
+    frame = frame.assign(leavers_12m=(~frame["person_id"].isin(staying)).astype("float64"),
+                         tillsvidare_year_before=1.0)
+    out = group_sum(frame, by, ["leavers_12m", "tillsvidare_year_before"])
+    out["turnover_12m_pct"] = pct(out["leavers_12m"], out["tillsvidare_year_before"])
+    return out[by + ["leavers_12m", "tillsvidare_year_before", "turnover_12m_pct"]]
 
 
 def extra_hours(employees: pd.DataFrame, period: str | Period,

@@ -14,7 +14,7 @@ from .. import labels, metrics
 from ..data import RegionData
 from ..formatting import is_missing
 from ..metrics.sick_leave import protect_figures
-from ..periods import Period
+from ..periods import MONTH_NAMES_SV, Period
 from ..summary import key_metrics_wide, unknown_figures
 from . import views
 
@@ -80,6 +80,13 @@ class _Report:
             when=datetime.now().strftime("%Y-%m-%d %H:%M"))
         return views.Markup(f'<div class="ra-header"><h1>{html.escape(title)}</h1><p>{text}</p></div>',
                             data=title)
+
+    def _sick_note(self, df: pd.DataFrame) -> str:
+        """The note under a sick-leave table: the span its figures cover (the law's figures
+        are the whole year's, a tertial's are the year to date), and ``*`` when a row is hidden."""
+        span = f"{MONTH_NAMES_SV[0]}–{MONTH_NAMES_SV[int(self.period.end_month[5:]) - 1]} {self.period.year}"
+        key = "sick_year_note" if self.period.is_full_year else "sick_to_date_note"
+        return " ".join(n for n in (TEXTS[key].format(span=span), views.suppressed_note(df)) if n)
 
     def _record(self, figures: dict) -> None:
         from IPython.display import display

@@ -21,6 +21,8 @@ from ..periods import MONTH_NAMES_SV
 from ..theme import DARK, GOAL_COLOURS, LIGHT, MID, RULE
 
 POSITIVE, NEGATIVE = DARK, LIGHT
+#: Points of the heatmap's cell text: as large as the tick labels (about 8 pt in print).
+HEATMAP_FONT_SIZE = 10
 
 
 def set_theme() -> None:
@@ -85,6 +87,23 @@ def _monthly_layout(fig: plt.Figure) -> None:
     fig.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.13)
 
 
+def _legend_above(ax) -> None:
+    """The legend in one row above the plot area, right-aligned opposite the left-aligned
+    title: never on the data, whatever the data's shape."""
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(ax.get_legend_handles_labels()[0]),
+              borderaxespad=0.2, handlelength=2.2, columnspacing=1.2)
+
+
+def _room_for_markers(ax, n: int, from_zero: bool = False) -> None:
+    """Headroom above and below the lines and half a step beside the first and last month,
+    so that no marker is cut at the edge of the plot area."""
+    ax.set_xlim(-0.35, n - 0.65)
+    ax.margins(y=0.12)
+    ax.autoscale_view()
+    if from_zero:
+        ax.set_ylim(bottom=0)
+
+
 def _month_labels(months) -> list[str]:
     return [MONTH_NAMES_SV[int(m[5:]) - 1][:3] for m in months]
 
@@ -99,8 +118,9 @@ def cumulative_result(monthly: pd.DataFrame, title: str = labels.CHARTS["cumulat
     ax.set_xticks(x, _month_labels(monthly["month"]))
     ax.set_ylabel(labels.CHARTS["mnkr"])
     _sv_axis(ax, decimals=1)
+    _room_for_markers(ax, len(x))
     ax.set_title(title)
-    ax.legend(loc="best")
+    _legend_above(ax)
     _monthly_layout(fig)
     return fig
 
@@ -139,9 +159,9 @@ def sick_leave_by_month(df: pd.DataFrame, year: int, title: str = labels.CHARTS[
     ax.set_xticks(x, _month_labels(months))
     ax.set_ylabel(labels.CHARTS["percent_of_scheduled"])
     _sv_axis(ax, decimals=1)
-    ax.set_ylim(bottom=0)
+    _room_for_markers(ax, len(x), from_zero=True)
     ax.set_title(title)
-    ax.legend(loc="best")
+    _legend_above(ax)
     _monthly_layout(fig)
     return fig
 
@@ -160,7 +180,7 @@ def sick_leave_by_group(df: pd.DataFrame, by: str = "division",
     ax.set_xlabel(labels.CHARTS["percent"])
     _sv_axis(ax, "x", decimals=1)
     ax.set_title(title)
-    ax.legend(loc="lower right")
+    _legend_above(ax)
     fig.tight_layout()
     return fig
 
@@ -172,12 +192,17 @@ def goal_heatmap(df: pd.DataFrame, title: str = labels.CHARTS["goal_heatmap"]) -
                     + [p for p in grid.columns if p not in labels.PERSPECTIVES])
     grid = grid[perspectives]
     scores = grid.apply(lambda col: col.map(labels.ASSESSMENT_SCORE)).astype(float)
-    text = grid.apply(lambda col: col.map(lambda a: labels.ASSESSMENT.get(a, labels.ASSESSMENT[None])))
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(grid) + 1.5))
+    # a long assessment on two lines ("Delvis / uppfyllt"), so the words can be as large as
+    # the axis labels
+    wrap = lambda t: t.replace(" ", "\n", 1) if len(t) > 12 else t
+    text = grid.apply(lambda col: col.map(lambda a: wrap(labels.ASSESSMENT.get(a, labels.ASSESSMENT[None]))))
+    # as wide as the other charts (8 in, printed at the page's width): its text is then
+    # printed at the size it is set in, like theirs
+    fig, ax = plt.subplots(figsize=(8, 0.6 * len(grid) + 1.5))
     cmap = matplotlib.colors.ListedColormap(list(GOAL_COLOURS))
     sns.heatmap(scores, ax=ax, cmap=cmap, vmin=-0.5, vmax=2.5, cbar=False, linewidths=1,
                 linecolor="white", annot=text.to_numpy(), fmt="",
-                annot_kws={"fontsize": 8})
+                annot_kws={"fontsize": HEATMAP_FONT_SIZE, "linespacing": 1.1})
     for t, s in zip(ax.texts, scores.to_numpy().ravel()):
         t.set_color("white" if s == 2 else "black")
     ax.set_xlabel("")
@@ -197,6 +222,6 @@ def production_by_month(df: pd.DataFrame, measure: str, year: int) -> plt.Figure
     ax.set_xticks(x, _month_labels(df["month"]))
     _sv_axis(ax, decimals=0)
     ax.set_title(measure)
-    ax.legend(loc="best")
+    _legend_above(ax)
     fig.tight_layout()
     return fig

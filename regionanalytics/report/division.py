@@ -53,7 +53,8 @@ def _parts(data: RegionData, table: str, by: tuple[str, ...]) -> dict:
     return memo[(table, by)]
 
 
-_STRUCTURE = ["fte", "fulltime_share_pct", "turnover_pct", "overtime_per_fte", "additional_per_fte"]
+_STRUCTURE = ["fte", "fte_kolada", "fulltime_share_pct", "turnover_pct", "turnover_12m_pct",
+              "overtime_per_fte", "additional_per_fte"]
 
 
 def _with_month_sv(df: pd.DataFrame) -> pd.DataFrame:
@@ -66,6 +67,9 @@ class DivisionReport(_Report):
     """The division report of one period, as the notebook shows it."""
 
     division: str = ""
+    #: What the page reports on, in running text, and its tables' total row.
+    _subject = "divisionen"
+    _total_label = labels.DIVISION_TOTAL
 
     @classmethod
     def open(cls, period: str, division: str, data_dir: str | Path) -> "DivisionReport":
@@ -149,7 +153,7 @@ class DivisionReport(_Report):
         forecast, finance = self._table("forecast"), self._table("finance")
         fc = self._unit_forecasts()
         total = metrics.forecast_deviation(forecast, finance, self.period, by=[]).iloc[0].to_dict()
-        total["unit"] = labels.DIVISION_TOTAL
+        total["unit"] = self._total_label
         return views.table(fc, [
             ("unit", "text"), ("forecast", "mnkr_sign"),
             ("annual_budget", "mnkr_sign"), ("forecast_deviation", "mnkr_sign"),
@@ -177,9 +181,10 @@ class DivisionReport(_Report):
         fin = self._table("finance")
         units = metrics.staff_costs(fin, self.period, by=["unit"])
         total = metrics.staff_costs(fin, self.period, by=[]).iloc[0].to_dict()
-        total["unit"] = labels.DIVISION_TOTAL
-        return views.table(units, _STAFF_COST_COLUMNS, total=total,
-                           caption=TEXTS["staff_costs_caption"].format(period_sv=self.period.label_sv))
+        total["unit"] = self._total_label
+        return views.table(units, [("unit", "text")] + _STAFF_COST_COLUMNS, total=total,
+                           caption=TEXTS["staff_costs_caption"].format(period_sv=self.period.label_sv),
+                           note=TEXTS["hired_share_note"])
 
     def investments(self) -> views.Table | views.Text:
         """Investments to date per project against budget."""
@@ -201,7 +206,14 @@ class DivisionReport(_Report):
         for k in _STRUCTURE:
             if k in self.unknown:
                 row[k] = None
-        return views.table(pd.DataFrame([row]), [(k, "dec") for k in _STRUCTURE],
+        month = metrics.kolada_month(self.period)
+        contracted = "actual_employment_rate" not in self.data.employees or \
+            self.data.employees["actual_employment_rate"].isna().all()
+        note = TEXTS["staff_structure_note"].format(
+            month=months_sv([month]), twelve=months_sv([self.period.previous_year().end_month]),
+            end=months_sv([self.period.end_month]),
+            rates=TEXTS["kolada_contracted"] if contracted else TEXTS["kolada_actual"])
+        return views.table(pd.DataFrame([row]), [(k, "dec") for k in _STRUCTURE], note=note,
                            caption=TEXTS["staff_structure_caption"].format(period_sv=self.period.label_sv))
 
     def staff_table(self) -> views.Group | views.Text:
@@ -258,7 +270,7 @@ class DivisionReport(_Report):
         return views.table(shown, [
             ("figure", "text"), ("value", TEXTS["this_year_pct"], "pct"),
             ("value_prev_year", TEXTS["last_year_pct"], "pct"), ("change_pp", "pp"),
-        ], caption=TEXTS["sick_caption"], suppressed="suppressed", note=views.suppressed_note(kf))
+        ], caption=TEXTS["sick_caption"], suppressed="suppressed", note=self._sick_note(kf))
 
     def sick_leave_by_unit(self) -> views.Table | views.Text:
         if "sick_leave_pct" in self.unknown:
@@ -273,13 +285,13 @@ class DivisionReport(_Report):
             ("sick_leave_pct_prev_year", "pct"),
             ("sick_leave_change_pp", "pp"),
             ("long_term_sick_share_pct", "pct"),
-        ], caption=TEXTS["sick_by_unit_caption"], suppressed="suppressed", note=views.suppressed_note(units))
+        ], caption=TEXTS["sick_by_unit_caption"], suppressed="suppressed", note=self._sick_note(units))
 
     # production and goals -------------------------------------------------
     def production_table(self) -> views.Table | views.Text:
         prod = self._table("production")
         if prod.empty:
-            return _message("no_production")
+            return views.Text([TEXTS["no_production"].format(subject=self._subject)])
         # the whole table's months: a production export that ends early is no drop in volume
         gone = months_without_rows(self.data.production, self.period.months + self.period.previous_year().months)
         if gone:

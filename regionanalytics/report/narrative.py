@@ -123,28 +123,35 @@ def staff(row, period: Period, unknown: dict[str, str] | None = None) -> list[st
     return out
 
 
-def goals(assessments: dict[str, str | None]) -> list[str]:
-    """One sentence over the perspectives' assessments (perspective -> uppfyllt/delvis/ej).
+def goals(assessments: dict[str, str | None], subject: str = "Divisionens mål") -> list[str]:
+    """One sentence over the perspectives' assessments (perspective -> uppfyllt/delvis/ej,
+    None where a perspective is not assessed), as a regional report writes it: one subject,
+    each assessment with the perspectives it holds for.
 
-    >>> goals({"medborgare": "ej", "ekonomi": "ej"})
-    ['Divisionens måluppfyllelse i perspektiven medborgare och ekonomi uppnås inte.']
+    >>> goals({"medborgare": "ej", "verksamhet": "delvis", "medarbetare": "ej", "ekonomi": "delvis",
+    ...        "samhälle": "uppfyllt"})  # Närsjukvård per april 2021
+    ['Divisionens mål bedöms vara uppfyllda i perspektivet samhälle, delvis uppfyllda i perspektiven \
+verksamhet och ekonomi samt inte uppfyllda i perspektiven medborgare och medarbetare.']
+    >>> goals({"medborgare": "ej", "ekonomi": "ej", "samhälle": None})
+    ['Divisionens mål bedöms inte vara uppfyllda i perspektiven medborgare och ekonomi. Perspektivet \
+samhälle har inte bedömts.']
     """
     groups = {k: [p for p, a in assessments.items() if a == k] for k in ("uppfyllt", "delvis", "ej")}
-    if not any(groups.values()):
-        return []
-    noun = lambda items: "perspektivet" if len(items) == 1 else "perspektiven"
-    parts = []
-    if groups["uppfyllt"]:
-        parts.append(f"uppnår måluppfyllelsen i {noun(groups['uppfyllt'])} {_list(groups['uppfyllt'])}")
-    if groups["delvis"]:
-        parts.append(f"delvis uppfyller den för {noun(groups['delvis'])} {_list(groups['delvis'])}")
-    sentences = []
-    if parts:
-        sentences.append("Den samlade bedömningen är att divisionen " + _list(parts) + ".")
-    if groups["ej"]:
-        sentences.append(f"Divisionens måluppfyllelse i {noun(groups['ej'])} {_list(groups['ej'])} "
-                         "uppnås inte.")
-    return [" ".join(sentences)]
+    unassessed = [p for p, a in assessments.items() if a not in groups]
+    noun = lambda items: ("perspektivet " if len(items) == 1 else "perspektiven ") + _list(items)
+    out = []
+    if any(groups.values()):
+        if not groups["uppfyllt"] and not groups["delvis"]:  # only not met: the verb says it
+            out.append(f"{subject} bedöms inte vara uppfyllda i {noun(groups['ej'])}.")
+        else:
+            words = {"uppfyllt": "uppfyllda", "delvis": "delvis uppfyllda", "ej": "inte uppfyllda"}
+            parts = [f"{words[k]} i {noun(items)}" for k, items in groups.items() if items]
+            joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " samt " + parts[-1]
+            out.append(f"{subject} bedöms vara {joined}.")
+    if unassessed and out:
+        text = noun(unassessed)
+        out.append(f"{text[0].upper()}{text[1:]} har inte bedömts.")
+    return [" ".join(out)] if out else []
 
 
 def region(rows, period: Period) -> list[str]:

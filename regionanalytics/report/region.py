@@ -10,7 +10,7 @@ import pandas as pd
 from .. import labels, metrics
 from ..data import load_region
 from ..parameters import check_period
-from ..summary import REGION_ROW
+from ..summary import REGION_ROW, staff_cost_rows
 from . import charts, narrative, views
 from ._base import (_INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, _message, _missing,
                     _region_figures, _Report)
@@ -61,7 +61,7 @@ class RegionOverview(_Report):
             ("headcount", "int"),
             ("headcount_change", labels.METRICS["headcount_change"], "int_sign"),
         ], caption=TEXTS["divisions_caption"].format(period_sv=self.period.label_sv), total=total,
-            suppressed="suppressed", note=views.suppressed_note(divisions))
+            suppressed="suppressed", note=self._sick_note(divisions))
 
     def forecast_changes(self) -> views.Group | views.Text:
         """Each division's full-year forecast now and at the end of the previous tertial,
@@ -94,15 +94,23 @@ class RegionOverview(_Report):
         return views.Group([views.Text(narrative.region_result(row, self.period)), table])
 
     def staff_costs(self) -> views.Table | views.Text:
-        """Personnel costs and hired staff per division against last year."""
+        """Personnel costs and hired staff per division against last year, the central level's
+        row (pensions and other staff costs booked centrally) and the region's total over both."""
         if "personnel_cost" in self.unknown:
             return _missing(self.unknown["personnel_cost"])
-        fin = self.data.finance
-        rows = metrics.staff_costs(fin, self.period, by=["division"])
-        total = {**metrics.staff_costs(fin, self.period, by=[]).iloc[0].to_dict(),
-                 "division": labels.REGION_TOTAL}
-        return views.table(rows, [("division", "text")] + _STAFF_COST_COLUMNS, total=total,
-                           caption=TEXTS["staff_costs_caption"].format(period_sv=self.period.label_sv))
+        rows = staff_cost_rows(self.data.finance, self.data.central, self.period)
+        total = {**rows[rows["division"] == REGION_ROW].iloc[0].to_dict(), "division": labels.REGION_TOTAL}
+        rows = rows[rows["division"] != REGION_ROW]
+        central = metrics.staff_costs(self.data.central, self.period, by=[]).iloc[0].to_dict()
+        booked = not (pd.isna(central["personnel_cost"]) and pd.isna(central["hired_staff_cost"]))
+        if booked:  # the central level's own row: what it adds to the divisions
+            rows = pd.concat([rows, pd.DataFrame([{**central, "division": labels.CENTRAL_LEVEL}])],
+                             ignore_index=True)
+        caption = TEXTS["region_staff_costs_caption"].format(
+            period_sv=self.period.label_sv, rows=TEXTS["staff_cost_rows" if booked else "staff_cost_rows_divisions"])
+        return views.table(rows, [("division", "text")] + _STAFF_COST_COLUMNS, total=total, caption=caption,
+                           note=TEXTS["hired_share_note"])
+
 
     def investments(self) -> views.Table | views.Text:
         """Investments to date per division against budget."""

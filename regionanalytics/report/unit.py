@@ -33,6 +33,8 @@ class UnitReport(DivisionReport):
     """The report of one unit (verksamhetsområde, hälsocentral, klinik) of a division."""
 
     unit: str = ""
+    _subject = "verksamheten"
+    _total_label = TEXTS["unit_total"]
 
     @classmethod
     def open(cls, period: str, division: str, unit: str, data_dir: str | Path) -> "UnitReport":
@@ -68,7 +70,9 @@ class UnitReport(DivisionReport):
             staff = metrics.headcount(self._table("employees"), self.period, by=[]).iloc[0].to_dict()
             hours = metrics.worked_hours(self._table("employees"), self.period, by=[]).iloc[0].to_dict()
             sick = self._sick_figures().set_index("figure")
+            forecast = metrics.forecast_deviation(self._table("forecast"), fin, self.period, by=[]).iloc[0]
             row = {**economy, "result_change": economy["change"], **staff, **hours,
+                   "forecast": forecast["forecast"], "forecast_deviation": forecast["forecast_deviation"],
                    "sick_leave_pct": sick.loc["total", "value"] if "total" in sick.index else None,
                    "sick_leave_change_pp": sick.loc["total", "change_pp"] if "total" in sick.index else None}
             self._figures_cache = row
@@ -109,11 +113,12 @@ class UnitReport(DivisionReport):
         return views.table(shown, [
             ("figure", "text"), ("value", TEXTS["this_year_pct"], "pct"),
             ("value_prev_year", TEXTS["last_year_pct"], "pct"), ("change_pp", "pp"),
-        ], caption=TEXTS["sick_caption"], suppressed="suppressed", note=views.suppressed_note(kf))
+        ], caption=TEXTS["sick_caption"], suppressed="suppressed", note=self._sick_note(kf))
 
     def record(self) -> None:
         """Record the unit's key figures in the notebook (read by the runner and tests)."""
-        keys = ("result", "budget", "budget_deviation", "result_prev_year", "headcount", "headcount_change",
+        keys = ("result", "budget", "budget_deviation", "result_prev_year", "forecast", "forecast_deviation",
+                "headcount", "headcount_change",
                 "worked_hours", "sick_leave_pct", "sick_leave_change_pp")
         self._record({"division": self.division, "unit": self.unit, "period": self.period.label,
                       **{k: self._figures.get(k) for k in keys}})

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import labels
 from ..exceptions import ParameterError
-from ..formatting import MISSING, SUPPRESSED, fmt_int, fmt_number, is_missing, mnkr
+from ..formatting import MISSING, SUPPRESSED, fmt_int, fmt_number, hyphenate, is_missing, mnkr
 
 _TABLE_CLASS = "ra-table"
 
@@ -167,7 +167,8 @@ def html_table(df: pd.DataFrame, columns: list[tuple], caption: str | None = Non
     the row that is a sick-leave figure shows ``*``.
     """
     columns = [c if len(c) == 3 else (c[0], labels.TABLE_HEADERS[c[0]], c[1]) for c in columns]
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for _, h, _ in columns)
+    # long header words carry soft hyphens: a narrow column breaks them where Swedish does
+    head = "".join(f'<th scope="col">{html.escape(hyphenate(h))}</th>' for _, h, _ in columns)
     rows = []
     records = df.to_dict("records")
     if total is not None:

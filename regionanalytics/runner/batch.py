@@ -119,13 +119,14 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
               divisions: list[str] | None = None, jobs: int = 2, force: bool = False,
               scheduler: str | None = None, timeout: int = 600, progress: bool = True,
               notebooks: str | Path = NOTEBOOKS, pdf: bool = False,
-              region_name: str = DEFAULT_REGION_NAME, units: bool = False) -> BatchResult:
+              region_name: str | None = None, units: bool = False) -> BatchResult:
     """Produce every report of ``period``. See the module docstring.
 
     With ``units`` every chosen division's units get a report each (linked from their
     division's report and listed under it in the index). With ``pdf`` every report is also printed as a PDF beside its HTML, and the
     tertial as one combined PDF (``delarsrapport-<period>.pdf``); ``region_name``
-    stands in the PDFs' page header and title page.
+    stands in the PDFs' page header and title page (when not given: the name the data
+    folder gives, :func:`regionanalytics.data.region_name`, else "Regionen").
 
     Raises :class:`ParameterError` or :class:`DataValidationError` before any
     kernel starts when a parameter or the data is wrong (or ``pdf`` is asked for
@@ -147,6 +148,10 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
         return unchanged
     region = load_region(data_dir)
     p = check_period(region, period)
+    if region_name is None:
+        from ..data import region_name as named
+
+        region_name = named(data_dir) or DEFAULT_REGION_NAME
     unit_map = _units(region)
     specs = plan_reports(p.label, data_dir, divisions, region.divisions, Path(notebooks),
                          units=unit_map if units else None)

@@ -32,9 +32,12 @@ _TEMPLATE = """<!DOCTYPE html>
 <td class="txt{% if r.failed %} failed{% elif r.stale %} stale{% endif %}">{{ r.status }}</td>
 <td class="num">{{ r.result }}</td><td class="num">{{ r.deviation }}</td><td class="num">{{ r.forecast }}</td>
 <td class="num">{{ r.sick }}</td><td class="num">{{ r.sick_pp }}</td><td class="num">{{ r.headcount }}</td>
-</tr>{% endfor %}
+</tr>{% if r.region_result %}<tr class="ra-region-result">
+<td class="txt">{{ region_result_label }}</td><td class="txt"></td><td class="num">{{ r.region_result }}</td>
+<td class="num">{{ r.region_result_deviation }}</td><td class="num"></td><td class="num"></td><td class="num"></td>
+<td class="num"></td></tr>{% endif %}{% endfor %}
 </tbody></table>
-<p class="ra-note">Belopp i mnkr, ackumulerat från januari. Sjukfrånvaro i procent av schemalagd tid
+<p class="ra-note">Belopp i mnkr, ackumulerat från januari. {{ totals_note }} Sjukfrånvaro i procent av schemalagd tid
 för månadsanställda; uppgiften visas inte för grupper med {{ small_group }}.
 Sammanställning för vidare bearbetning: <a href="summary.xlsx">summary.xlsx</a>,
 <a href="summary.csv">summary.csv</a>; körningens logg: <a href="manifest.json">manifest.json</a>.</p>
@@ -70,8 +73,15 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary, dig
         status = _STATUS[r.status] + (" – länken visar föregående version" if older else "")
         if stale:
             status += " – gjord på tidigare data, kör om"
+        region = r.division is None and not r.unit
+        region_result = get("region_result") if region else None
         rows.append({
-            "title": r.title, "unit": bool(r.unit), "link": r.html if ok else (f"{r.slug}.html" if older else None), "status": status,
+            # the region overview's figures here are the divisions' sum; the region's own
+            # result (tax revenue, the central level and financial items counted) follows it
+            "title": labels.DIVISIONS_TOTAL if region else r.title,
+            "region_result": fmt_mnkr(region_result, sign=True) if region_result is not None else None,
+            "region_result_deviation": fmt_mnkr(region_result - get("region_result_budget"), sign=True)
+            if region_result is not None and get("region_result_budget") is not None else "–", "unit": bool(r.unit), "link": r.html if ok else (f"{r.slug}.html" if older else None), "status": status,
             "failed": not ok, "stale": stale, "result": fmt_mnkr(get("result"), sign=True),
             "deviation": fmt_mnkr(get("budget_deviation"), sign=True),
             "forecast": fmt_mnkr(get("forecast_deviation"), sign=True),
@@ -80,7 +90,8 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary, dig
         })
     env = Environment(autoescape=True)
     page = env.from_string(_TEMPLATE).render(
-        css=PAGE_CSS, small_group=labels.SMALL_GROUP,
+        css=PAGE_CSS, small_group=labels.SMALL_GROUP, region_result_label=labels.METRICS["region_result"],
+        totals_note=labels.TEXTS["index_totals_note"],
         title=labels.TEXTS["index_title"].format(title=period.title_sv), period=period.label, period_sv=period.label_sv,
         source=Path(data_dir).name or str(data_dir), when=datetime.now().strftime("%Y-%m-%d %H:%M"), rows=rows,
         failed=[r for r in reports if r.status == "failed"], combined_pdf=combined_pdf)

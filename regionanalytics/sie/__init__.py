@@ -50,7 +50,7 @@ import pandas as pd
 from ..exceptions import Problem
 from .reader import BALANCE_ACCOUNTS, DIMENSION, Ledger, read_ledger
 
-__all__ = ["BALANCE_ACCOUNTS", "DIMENSION", "Ledger", "read_finance", "read_ledger"]
+__all__ = ["BALANCE_ACCOUNTS", "DIMENSION", "Ledger", "company_name", "read_finance", "read_ledger"]
 
 
 def read_finance(path: str | Path, dimension: str = DIMENSION
@@ -59,3 +59,27 @@ def read_finance(path: str | Path, dimension: str = DIMENSION
     ledger = read_ledger(path, dimension)
     frame = ledger.finance if not ledger.problems else None
     return frame, ledger.problems, ledger.notes
+
+
+def company_name(path: str | Path) -> str | None:
+    """The name a SIE file's ``#FNAMN`` record gives (the company: for a region, its own
+    name), read from the file's head; None without one.
+
+    >>> import tempfile; f = Path(tempfile.mkdtemp()) / "r.se"
+    >>> _ = f.write_bytes('#FLAGGA 0\\n#FORMAT PC8\\n#FNAMN "Region Exempellän"\\n'.encode("cp437"))
+    >>> company_name(f)
+    'Region Exempellän'
+    """
+    import re
+
+    from .records import encoding, fields
+
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    codec, _ = encoding(head, Path(path).name)
+    match = re.search(r"^[ \t]*#FNAMN[ \t].*$", head.decode("utf-8" if codec == "ascii" else codec, "replace"),
+                      re.MULTILINE)
+    if not match:
+        return None
+    parts = fields(match.group(0))
+    return parts[1].strip() or None if len(parts) > 1 and isinstance(parts[1], str) else None
