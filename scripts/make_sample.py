@@ -21,7 +21,8 @@ SWEDISH_HEADERS = {
     "month": "Månad", "division": "Division", "unit": "Verksamhet", "account": "Konto",
     "actual": "Utfall", "budget": "Budget", "forecast": "Prognos", "person_id": "Person-id",
     "employment": "Anställningsform", "gender": "Kön", "birth_year": "Födelseår",
-    "employment_rate": "Sysselsättningsgrad", "scheduled_hours": "Schemalagd tid",
+    "employment_rate": "Sysselsättningsgrad", "actual_employment_rate": "Faktisk sysselsättningsgrad",
+    "scheduled_hours": "Schemalagd tid",
     "worked_hours": "Arbetad tid", "overtime_hours": "Övertid", "additional_hours": "Mertid",
     "project": "Projekt",
 }
@@ -30,7 +31,7 @@ SWEDISH_HEADERS = {
 #: package's default account plan maps them to the same categories as the names).
 LEDGER = {
     "Patientavgifter": "3011", "Försäljning av tjänster": "3311", "Statsbidrag": "3711",
-    "Regionersättning": "3911", "Personalkostnader": "4011", "Köpt vård": "5011",
+    "Regionersättning": "3911", "Personalkostnader": "4011", "Pensionskostnader": "4711", "Köpt vård": "5011",
     "Inhyrd personal": "5511", "Material och tjänster": "6011", "Läkemedel": "6411",
     "Lokalkostnader": "7011", "Avskrivningar": "7811", "Skatteintäkter": "8011",
     "Generella statsbidrag och utjämning": "8211", "Finansiella intäkter": "8411",
@@ -38,8 +39,14 @@ LEDGER = {
 }
 
 
+#: The sample region's name (the SIE export's #FNAMN, and region.txt of the CSV folder).
+REGION_NAME = "Region Exempellän"
+
+
 def write(tables: dict[str, pd.DataFrame], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    # the region's name for the PDFs' page headers, as a setting of the data folder
+    (out / "region.txt").write_text(REGION_NAME + "\n", encoding="utf-8")
     finance = tables["finance"].rename(columns=SWEDISH_HEADERS)
     finance.to_csv(out / "finance.csv", sep=";", decimal=",", index=False, encoding="cp1252",
                    lineterminator="\r\n")
@@ -82,7 +89,7 @@ def write_sie(finance: pd.DataFrame, out: Path) -> None:
     years = sorted(finance["month"].str[:4].unique())
     last = int(years[-1])
     lines = ["#FLAGGA 0", '#PROGRAM "regionanalytics sample" 1.0', "#FORMAT PC8", "#GEN 20220115",
-             "#SIETYP 3", '#FNAMN "Region Exempellän"']
+             "#SIETYP 3", f'#FNAMN "{REGION_NAME}"']
     lines += [f"#RAR {int(y) - last} {y}0101 {y}1231" for y in reversed(years)]
     lines += ['#DIM 1 "Kostnadsställe"']
     lines += [f'#OBJEKT 1 "{c}" "{u}"' for c, u in zip(org["Kostnadsställe"], org["Verksamhet"])]

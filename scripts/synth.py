@@ -354,6 +354,34 @@ def _add(df: pd.DataFrame, mask: pd.Series, column: str, total: float) -> None:
     df.loc[idx[-1], column] += round(total - part * len(idx), 1)
 
 
+def _spread(df: pd.DataFrame, mask: pd.Series, column: str, total: float) -> None:
+    """Spread ``total`` over the rows of ``mask`` in proportion to their amounts (rounded to
+    0.1, the remainder on the largest row): every row keeps its sign when ``total`` is
+    smaller than their sum."""
+    idx = df.index[mask]
+    amounts = df.loc[idx, column]
+    parts = (total * amounts / amounts.sum()).round(1)
+    df.loc[idx, column] += parts
+    df.loc[amounts.abs().idxmax(), column] += round(total - parts.sum(), 1)
+
+
+def _correct_result(f: pd.DataFrame, division: pd.Series, span: pd.Series, first_unit: pd.Series,
+                    total: float) -> None:
+    """Move a division's result in ``span`` by ``total`` tkr as a region's books would: a
+    better result as more sold services of its first unit (VO Lab's analyses, say), a worse
+    one as higher costs over all its units' other operating costs (never an account whose
+    sign turns: a cost stays negative, a revenue positive)."""
+    if total >= 0:
+        _spread(f, division & span & first_unit & (f["account"] == "Försäljning av tjänster"), "actual", total)
+    else:
+        _spread(f, division & span & f["account"].isin(_OTHER_COSTS), "actual", total)
+
+
+#: The cost accounts that absorb a calibrated deficit (not staff: the staff figures are the
+#: reference report's as drawn).
+_OTHER_COSTS = ["Köpt vård", "Läkemedel", "Material och tjänster", "Lokalkostnader"]
+
+
 def _calibrate_finance(finance: pd.DataFrame, plans) -> pd.DataFrame:
     f = finance.copy()
     f[["actual", "budget"]] = f[["actual", "budget"]].round(1)
@@ -364,21 +392,21 @@ def _calibrate_finance(finance: pd.DataFrame, plans) -> pd.DataFrame:
     year_21 = f["month"].str.startswith("2021")
     for plan in plans:
         div = f["division"] == plan.name
-        lever = div & (f["unit"] == plan.units[0]) & (f["account"] == "Material och tjänster")
-        funding = div & (f["unit"] == plan.units[0]) & (f["account"] == "Regionersättning")
+        first = f["unit"] == plan.units[0]
+        funding = div & first & (f["account"] == "Regionersättning")
         # period budget and a balanced annual budget (0)
         _add(f, funding & t1_21, "budget", plan.budget * 1000 - f.loc[div & t1_21, "budget"].sum())
         _add(f, funding & rest_21, "budget", -f.loc[div & year_21, "budget"].sum())
-        _add(f, lever & t1_21, "actual", plan.result * 1000 - f.loc[div & t1_21, "actual"].sum())
-        _add(f, lever & t1_20, "actual", plan.result_prev * 1000 - f.loc[div & t1_20, "actual"].sum())
+        _correct_result(f, div, t1_21, first, plan.result * 1000 - f.loc[div & t1_21, "actual"].sum())
+        _correct_result(f, div, t1_20, first, plan.result_prev * 1000 - f.loc[div & t1_20, "actual"].sum())
         # the rest of 2021 lands near the April forecast
-        _add(f, lever & rest_21, "actual",
-             plan.forecast * 1000 * 0.97 - f.loc[div & year_21, "actual"].sum())
+        _correct_result(f, div, rest_21, first,
+                        plan.forecast * 1000 * 0.97 - f.loc[div & year_21, "actual"].sum())
         prev_full = plan.result_prev_full_year
         if prev_full is None:
             prev_full = plan.result_prev * 2.2
-        _add(f, lever & rest_20, "actual",
-             prev_full * 1000 - f.loc[div & f["month"].str.startswith("2020"), "actual"].sum())
+        _correct_result(f, div, rest_20, first,
+                        prev_full * 1000 - f.loc[div & f["month"].str.startswith("2020"), "actual"].sum())
     f[["actual", "budget"]] = f[["actual", "budget"]].round(1)
     return f
 
@@ -496,6 +524,7 @@ def generate_region(scale: int = 1, seed: int = SEED, calibrate: bool = True,
     extra = np.random.default_rng(seed + 1)
     employees = _extra_hours(extra, employees)
     central = _central(extra, finance)
+    employees = _actual_rates(np.random.default_rng(seed + 2), employees)
     return {
         "finance": pd.concat([_ledger(rng, finance, ledger_accounts), central], ignore_index=True),
         "forecast": forecast,
@@ -511,12 +540,15 @@ def generate_region(scale: int = 1, seed: int = SEED, calibrate: bool = True,
 #: The region's central level (finansförvaltningen): tax revenue and general grants fund the
 #: divisions' allocation (Regionersättning, booked here as its counter-entry).
 CENTRAL = "Finansförvaltning"
+#: Pension costs booked at the central level, as a share of the divisions' staff costs.
+PENSION_SHARE = 0.10
 
 
 def _central(rng, finance: pd.DataFrame) -> pd.DataFrame:
     """Monthly rows of the central level: tax revenue, general grants, financial items and the
     counter-entry of the divisions' allocation, so the region's result adds up."""
     allocation = finance[finance["account"] == "Regionersättning"].groupby("month")[["actual", "budget"]].sum()
+    staff = finance[finance["account"] == "Personalkostnader"].groupby("month")["budget"].sum()
     rows = []
     first_year = allocation.index.min()[:4]
     for month, alloc in allocation.iterrows():
@@ -524,9 +556,13 @@ def _central(rng, finance: pd.DataFrame) -> pd.DataFrame:
         years = int(month[:4]) - int(first_year)
         base = allocation.loc[first_year + month[4:], "budget"]
         growth = 1.045 ** years
+        # pensions are booked centrally (about a tenth of the divisions' staff costs), and
+        # funded by the general grants
+        pensions = PENSION_SHARE * staff[month]
         lines = {
             "Skatteintäkter": 0.71 * base * growth,
-            "Generella statsbidrag och utjämning": 0.325 * base * growth,
+            "Generella statsbidrag och utjämning": 0.325 * base * growth - pensions,
+            "Pensionskostnader": pensions,
             "Finansiella intäkter": 0.004 * base,
             "Finansiella kostnader": -0.006 * base,
         }
@@ -547,6 +583,25 @@ def _extra_hours(rng, employees: pd.DataFrame) -> pd.DataFrame:
     additional = np.where(part_time & (rng.random(len(employees)) < 0.3),
                           rng.gamma(2.0, 4.0, len(employees)), 0.0)
     return employees.assign(overtime_hours=overtime.round(1), additional_hours=additional.round(1))
+
+
+def _actual_rates(rng, employees: pd.DataFrame) -> pd.DataFrame:
+    """Faktisk sysselsättningsgrad: the contracted rate less partial leave of absence
+    (parental leave, studies) of about one monthly-paid person in twenty, for three to ten
+    consecutive months; empty for hourly-paid staff, as HR systems write it."""
+    persons = employees["person_id"].unique()
+    on_leave = rng.random(len(persons)) < 0.05
+    start = rng.integers(0, 24, len(persons))
+    length = rng.integers(3, 11, len(persons))
+    share = rng.choice([0.2, 0.25, 0.5], len(persons))
+    index = pd.Series(np.arange(len(persons)), index=persons)[employees["person_id"]].to_numpy()
+    months = sorted(employees["month"].unique())
+    month = employees["month"].map({m: i for i, m in enumerate(months)}).to_numpy()
+    away = on_leave[index] & (month >= start[index]) & (month < start[index] + length[index])
+    rate = employees["employment_rate"].to_numpy()
+    actual = np.where(away, np.round(rate * (1 - share[index]), 2), rate)
+    monthly = (employees["employment"] != "timavlönad").to_numpy()
+    return employees.assign(actual_employment_rate=np.where(monthly, actual, np.nan))
 
 
 def _investments(rng, plans, months: list[str]) -> pd.DataFrame:

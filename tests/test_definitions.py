@@ -23,6 +23,7 @@ def _employees_file() -> pd.DataFrame:
     df = pd.read_csv(SAMPLE / "employees.csv.gz", sep=";", decimal=",", encoding="utf-8-sig")
     return df.rename(columns={"Månad": "month", "Person-id": "person", "Division": "division",
                               "Anställningsform": "employment", "Sysselsättningsgrad": "rate",
+                              "Faktisk sysselsättningsgrad": "actual_rate",
                               "Arbetad tid": "worked"})
 
 
@@ -134,7 +135,9 @@ def test_annual_workers_of_the_sample_from_the_file(sample):
     april = emp[emp["month"] == "2021-04"]
     monthly = april[april["employment"] != "timavlönad"]
     hourly = april[april["employment"] == "timavlönad"]
-    per_division = (monthly.groupby("division")["rate"].sum()
+    # the export's actual rates (contracted less leave of absence) for Kolada's figure
+    assert (monthly["actual_rate"] < monthly["rate"]).any()
+    per_division = (monthly.groupby("division")["actual_rate"].sum()
                     + hourly.groupby("division")["worked"].sum() / 160)
     rows = key_metrics_wide(sample, "2021-T1").set_index("division")
     for division, expected in per_division.items():
@@ -208,10 +211,47 @@ def test_the_staff_structure_names_each_measure():
     from regionanalytics.report import DivisionReport
 
     table = DivisionReport.open(period="2021-T1", division="Länsteknik", data_dir=SAMPLE).staff_structure()
+    html = table.html.replace("\u00ad", "")  # the headers' soft hyphens
     for header in ("Årsarbetare, avtalad sysselsättningsgrad", "Årsarbetare inkl. timavlönade",
                    "Personalomsättning hittills i år (%)", "Personalomsättning 12 mån (%)"):
-        assert f">{header}<" in table.html
-    # the note says when and how each is counted (the sample has no actual rates: it says so)
-    assert "i april 2021 (Kolada mäter november)" in table.html
-    assert "underlaget saknar faktisk sysselsättningsgrad" in table.html
-    assert "tillsvidareanställda i april 2020 som inte är anställda i april 2021" in table.html
+        assert f">{header}<" in html
+    # the note says when and how each is counted
+    assert "i april 2021 (Kolada mäter november)" in html
+    assert "månadsanställdas faktiska sysselsättningsgrader (avtalad minus tjänstledighet)" in html
+    assert "tillsvidareanställda i april 2020 som inte är anställda i april 2021" in html
+
+
+# --------------------------------------------------------------------------- the sample's books
+
+def test_the_sample_looks_like_a_regions_books():
+    # read off finance.csv: every cost account is a cost (negative) and every revenue a revenue
+    # (positive) in every month and unit; VO Lab's Material och tjänster per april 2021 was
+    # +30,4 mnkr before the generator was fixed
+    fin = _finance_file()
+    costs = ["Personalkostnader", "Pensionskostnader", "Inhyrd personal", "Köpt vård", "Läkemedel",
+             "Material och tjänster", "Lokalkostnader", "Avskrivningar", "Finansiella kostnader"]
+    revenues = ["Patientavgifter", "Statsbidrag", "Försäljning av tjänster", "Skatteintäkter",
+                "Generella statsbidrag och utjämning", "Finansiella intäkter"]
+    assert set(fin["account"]) == set(costs) | set(revenues) | {"Regionersättning"}
+    booked = fin.dropna(subset=["actual"])
+    assert (booked.loc[booked["account"].isin(costs), "actual"] < 0).all()
+    assert (booked.loc[booked["account"].isin(revenues), "actual"] > 0).all()
+    lab = fin[(fin["Verksamhet"] == "VO Lab") & (fin["account"] == "Material och tjänster")]
+    for year in ("2020", "2021"):
+        assert lab.loc[lab["month"].str.startswith(year), "actual"].sum() < 0
+    # the central level books the pensions (class 4), about a tenth of the divisions' staff costs
+    central = fin[fin["division"] == "Finansförvaltning"]
+    pensions = -central.loc[central["account"] == "Pensionskostnader", "actual"].sum()
+    staff = -fin.loc[fin["account"] == "Personalkostnader", "actual"].sum()
+    assert 0.08 < pensions / staff < 0.12
+
+
+def test_the_region_is_named_by_its_data_folder(tmp_path):
+    from regionanalytics.data import region_name
+
+    assert region_name(SAMPLE) == "Region Exempellän"                    # region.txt
+    assert region_name(SAMPLE.parent / "sample-sie") == "Region Exempellän"  # the SIE #FNAMN
+    (tmp_path / "finance.csv").write_text("Månad;Division\n", encoding="utf-8")
+    assert region_name(tmp_path) is None  # nothing names it: the runner falls back to "Regionen"
+    (tmp_path / "region.txt").write_text("\n  Region Norrbotten \n", encoding="utf-8-sig")
+    assert region_name(tmp_path) == "Region Norrbotten"
