@@ -173,3 +173,18 @@ def test_lone_small_part_of_a_total_is_protected_by_suppressing_another():
     assert kf.loc["men", "suppressed"] and kf.loc["women", "suppressed"]
     assert np.isnan(kf.loc["women", "value"])
     assert not kf.loc["total", "suppressed"]
+
+
+def test_registered_hours_of_a_day_count_whatever_the_weekday_and_are_shared_by_employments():
+    # A: Saturday 9 January 2021, 10 h registered (a weekend shift the working-day rule would not
+    # count). B: two monthly-paid employments in January, 114 h and 38 h scheduled, and 8 h
+    # registered on Monday 11 January: 8 h in all, 6 and 2 by the employments' hours (not 8 twice)
+    emp = employees_frame([("2021-01", "A", "D", "u", "tillsvidare", "K", 1980, 152),
+                           ("2021-01", "B", "D", "u", "tillsvidare", "M", 1970, 114),
+                           ("2021-01", "B", "D", "v", "visstid", "M", 1970, 38)])
+    absn = absence_frame([("A", "2021-01-09", "2021-01-09", 1.0), ("B", "2021-01-11", "2021-01-11", 1.0)])
+    absn["hours"] = [10.0, 8.0]
+    pm = person_months(emp, absn, ["2021-01"])
+    assert hours(pm, "A", "2021-01") == pytest.approx(10)
+    b = pm[pm["person_id"] == "B"].set_index("unit")["sick_hours"]
+    assert b.to_dict() == pytest.approx({"u": 6.0, "v": 2.0})

@@ -218,6 +218,7 @@ def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[s
     fixed = (spells["hours"].to_numpy("float64", na_value=np.nan) if "hours" in spells
              else np.full(len(spells), np.nan))[idx]
     has_fixed = ~np.isnan(fixed)
+    fixed = np.where(offset == 0, fixed, 0.0)  # once, in the spell's first month (validation: one day)
     days = np.where(has_fixed, 0.0, cal.count(piece_start, piece_end) * spells["extent"].to_numpy()[idx])
     fixed = np.where(has_fixed, fixed, 0.0)
     long = spells["episode_days"].to_numpy()[idx] >= LONG_TERM_DAYS
