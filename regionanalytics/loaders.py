@@ -371,7 +371,11 @@ def _arrow_csv(path: Path, spec: Table) -> tuple[list, list[str], int, str] | No
     return None
 
 
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?(/?)>")
+#: A sheet's row and cell tags, in order: calamine places a cell by its ``r`` attribute,
+#: or else by counting (its row's ``r``, or one after the last row; one after the last
+#: cell), and a self-closing ``<c/>`` (a formatted empty cell) is not read at all.
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(/?)>|</(?:\w+:)?row>|<(?:\w+:)?c\b([^>]*?)(/?)>")
+_R_ATTR = re.compile(rb"\sr=\"([A-Z]{0,3})([0-9]{1,7})\"")
 _SST_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\s(?:uniqueCount|count)=\"([0-9]+)\"")
 
 
@@ -424,27 +428,50 @@ def _check_workbook(path: Path, name: str) -> Problem | None:
                                        f"a workbook of at most {bound.sheet_cells} shared strings "
                                        f"(REGIONANALYTICS_MAX_SHEET_CELLS); it declares {max(counts)}")
                 elif lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
-                    box = [None, None, None, None]  # first row, last row, first column, last column
-                    for text in _inflated(book, part, bound.file_bytes):
-                        for m in _CELL_REF.finditer(text):
-                            if m.group(3):  # <c r="Z9" s="1"/>: a formatted empty cell, not read
-                                continue
-                            row, col = int(m.group(2)), _column_number(m.group(1))
-                            box = [row if box[0] is None else min(box[0], row), max(box[1] or 0, row),
-                                   col if box[2] is None else min(box[2], col), max(box[3] or 0, col)]
-                    if box[0] is None:
-                        continue
-                    span = (box[1] - box[0] + 1) * (box[3] - box[2] + 1)
-                    if span > bound.sheet_cells:
+                    box = _sheet_span(_inflated(book, part, bound.file_bytes), bound.sheet_cells)
+                    if box is not None:
+                        first, last, span = box
                         return Problem(name, None, None, None,
                                        f"a sheet of at most {bound.sheet_cells} cells, rows × columns "
                                        f"(REGIONANALYTICS_MAX_SHEET_CELLS); {_cut(part.filename)} spans "
-                                       f"{_cell_name(box[2], box[0])}:{_cell_name(box[3], box[1])}, "
-                                       f"{span} cells")
+                                       f"{first}:{last}, {span} cells")
         except _TooLarge as exc:
             return Problem(name, None, None, None, per_part + f"{_cut(str(exc))} inflates to more")
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError, NotImplementedError):
             return None  # the workbook reader reports a damaged workbook
+    return None
+
+
+def _sheet_span(blocks, bound: int) -> tuple[str, str, int] | None:
+    """The first and last cell and the cells between (rows × columns) of a sheet whose
+    cells with a value span more than ``bound`` cells, placed as calamine places them;
+    None within the bound. Stops as soon as the span is past the bound."""
+    row = col = 1
+    top = bottom = left = right = None
+    for text in blocks:
+        for m in _SHEET_TAG.finditer(text):
+            if m.group(3) is None:  # a row
+                if m.group(1) is None:  # </row>
+                    row, col = row + 1, 1
+                elif not m.group(2) and (r := _R_ATTR.search(m.group(1))):
+                    row = int(r.group(2))
+                continue
+            if m.group(4):  # <c .../>: no value, not read
+                continue
+            r = _R_ATTR.search(m.group(3))
+            if r and r.group(1):
+                at_row, col = int(r.group(2)), _column_number(r.group(1))
+            else:
+                at_row = row
+            if top is None:
+                top = bottom = at_row
+                left = right = col
+            else:
+                top, bottom, left, right = min(top, at_row), max(bottom, at_row), min(left, col), max(right, col)
+            span = (bottom - top + 1) * (right - left + 1)
+            if span > bound:
+                return _cell_name(left, top), _cell_name(right, bottom), span
+            col += 1
     return None
 
 

@@ -237,6 +237,21 @@ def _shared_string_workbook(path, declared: int, last_string_blocks: int = 0):
             fh.write(b"</t></si></sst>")
 
 
+def _counted_cells_workbook(path):
+    """A sheet whose cells carry no ``r``: calamine places them by counting, so 16 384
+    bare cells in row 1 048 576 reach column XFD (about 230 KB of XML, 2 KB zipped)."""
+    header = "".join(f'<c t="inlineStr"><is><t>{h}</t></is></c>' for h in FIN_HEADER.split(";"))
+    sheet = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}"><sheetData>'
+             f'<row r="1">{header}</row><row r="1048576">' + "<c><v>1</v></c>" * 16384
+             + "</row></sheetData></worksheet>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in _PARTS.items():
+            book.writestr(name, text.replace('<Override PartName="/xl/sharedStrings.xml" ContentType='
+                                             '"application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                                             'sharedStrings+xml"/>', ""))
+        book.writestr("xl/worksheets/sheet1.xml", sheet)
+
+
 def test_a_workbook_in_shared_strings_reads(tmp_path):
     """The hand-built workbook of the next tests is a workbook the reader reads."""
     _shared_string_workbook(tmp_path / "finance.xlsx", declared=7)
@@ -251,17 +266,19 @@ def test_hostile_workbooks_end_with_one_clear_line(tmp_path):
     them), one shared string inflating to 40 MiB. Without the bounds each aborts the
     process (a Rust panic) naming nothing."""
     folders = {}
-    for case in ("xfd", "declared", "inflated"):
+    for case in ("xfd", "declared", "inflated", "counted"):
         folders[case] = _folder(tmp_path / case)
     _workbook(folders["xfd"] / "finance.xlsx", extra_cell="XFD1048576")
     assert (folders["xfd"] / "finance.xlsx").stat().st_size < 20_000
     _shared_string_workbook(folders["declared"] / "finance.xlsx", declared=2**31)
     _shared_string_workbook(folders["inflated"] / "finance.xlsx", declared=7, last_string_blocks=40)
     assert (folders["inflated"] / "finance.xlsx").stat().st_size < 1 << 20
+    _counted_cells_workbook(folders["counted"] / "finance.xlsx")
     results = _validate_in_child(list(folders.values()), {"REGIONANALYTICS_MAX_FILE_BYTES": "16M"})
     expected = {"xfd": "spans A1:XFD1048576, 17179869184 cells",
                 "declared": "at most 52428800 shared strings (REGIONANALYTICS_MAX_SHEET_CELLS); it declares "
                             "2147483648",
+                "counted": "spans A1:AY1048576, 53477376 cells",  # stopped once past the bound
                 "inflated": "at most 16.0 MiB each uncompressed (REGIONANALYTICS_MAX_FILE_BYTES); its part "
                             "xl/sharedStrings.xml declares 40.0 MiB"}
     for case, (code, err) in zip(folders, results):
