@@ -9,7 +9,9 @@ Swedish exchange format between time systems and payroll. What is read:
   becomes a row of the absence table; a day's hours (``<datum>`` with ``<timmar>``, or
   ``<starttid>``–``<sluttid>``) become a one-day row whose ``hours`` are the sick hours
   as registered. Other codes are left out and counted in a note; a code the standard
-  does not list is named with its lines.
+  does not list is named with its lines. A day's registrations of one person add up
+  (a negative ``<timmar>`` corrects); more than 24 hours, a day in hours inside a spell,
+  or a ``postid`` given twice is an error.
 - ``<schematransaktioner>``: the scheduled hours per person and day. On the days it
   covers, a spell's hours are that day's scheduled hours × its extent (the standard:
   "omfattning kräver schematid"); on other days the package's rule applies
@@ -127,7 +129,7 @@ class _Collector:
         self._text: list[str] = []
 
     @staticmethod
-    def _ids(attrs: list, line: int) -> tuple[str | None, str | None]:
+    def _ids(attrs: list) -> tuple[str | None, str | None]:
         found = dict(zip(attrs[::2], attrs[1::2]))
         return (found.get("anstid", "").strip() or None), (found.get("persnr", "").strip() or None)
 
@@ -154,15 +156,15 @@ class _Collector:
         if len(path) > MAX_DEPTH and self.too_deep is None:
             self.too_deep = line
         if tag == "tidtrans" and parent == "tidtransaktioner":
-            anstid, persnr = self._ids(attrs, line)
+            anstid, persnr = self._ids(attrs)
             postid = dict(zip(attrs[::2], attrs[1::2])).get("postid")
             self._record = {"line": line, "anstid": anstid, "persnr": persnr, "postid": postid, "lines": {}}
         elif tag == "schema" and parent == "schematransaktioner":
-            self._schema = self._ids(attrs, line)
+            self._schema = self._ids(attrs)
             if all(self._schema):
                 self.links.append((*self._schema, line))
         elif tag == "person" and parent == "personal":
-            anstid, persnr = self._ids(attrs, line)
+            anstid, persnr = self._ids(attrs)
             self._record = {"line": line, "anstid": anstid, "persnr": persnr, "lines": {}}
             self.persons.append(self._record)
         elif parent == "person" and self._record is not None and tag in _PERSON_FIELDS:
@@ -519,9 +521,14 @@ def read(path: str | Path) -> PaxmlFile:
 
     Examples
     --------
-    >>> pax = read("/work/shared/real-exports/paxml/workify-TimeRegistrationexport.xml")  # doctest: +SKIP
-    >>> pax.absence[["person_id", "start", "hours"]].values.tolist()  # doctest: +SKIP
-    [['1234', Timestamp('2022-09-20 00:00:00'), 9.5]]
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "absence.pax"
+    >>> _ = path.write_text('<paxml><tidtransaktioner><tidtrans anstid="7"><tidkod>SJK</tidkod>'
+    ...                     '<datum>2022-09-20</datum><timmar>9.5</timmar></tidtrans>'
+    ...                     '<tidtrans anstid="7"><tidkod>VAB</tidkod><datum>2022-09-21</datum>'
+    ...                     '<timmar>8</timmar></tidtrans></tidtransaktioner></paxml>')
+    >>> read(path).absence[["person_id", "reason", "hours"]].values.tolist()
+    [['7', 'Sjukdom', 9.5]]
     """
     path = Path(path)
     if path.stat().st_size > MAX_BYTES:
