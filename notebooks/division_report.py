@@ -18,11 +18,12 @@ period: str = "2021-T1"  # tertial (2021-T1, 2021-T2, 2021-T3), year (2021) or m
 division: str = "Länsteknik"  # division name exactly as in the finance table
 data_dir: str = "../data/sample"  # folder with the region's exports (see the README's data contract)
 unit_pages: dict = {}  # unit -> its report's file, when the batch makes unit reports (--units)
+texts_dir: str = ""  # folder of the people's texts; "" for DATA_DIR/texts (files in its PERIOD/ folder)
 
 # %%
 from regionanalytics.report import DivisionReport
 
-report = DivisionReport.open(period=period, division=division, data_dir=data_dir)
+report = DivisionReport.open(period=period, division=division, data_dir=data_dir, texts_dir=texts_dir)
 report.header()
 
 # %% [markdown]
@@ -30,6 +31,9 @@ report.header()
 
 # %%
 report.summary()
+
+# %%
+report.comment()
 
 # %% [markdown]
 # ## Ekonomi
@@ -61,6 +65,9 @@ report.staff_costs()
 # %%
 report.investments()
 
+# %%
+report.text("Ekonomi")
+
 # %% [markdown]
 # ## Medarbetare
 #
@@ -72,6 +79,9 @@ report.staff_table()
 
 # %%
 report.staff_structure()
+
+# %%
+report.text("Medarbetare")
 
 # %% [markdown]
 # ### Sjukfrånvaro
@@ -85,17 +95,29 @@ report.sick_leave_table()
 # %%
 report.sick_leave_by_unit()
 
+# %%
+report.text("Sjukfrånvaro")
+
 # %% [markdown]
 # ## Produktion
 
 # %%
 report.production_table()
 
+# %%
+report.text("Produktion")
+
 # %% [markdown]
 # ## Måluppfyllelse
 
 # %%
 report.scorecard()
+
+# %%
+report.text("Måluppfyllelse")
+
+# %%
+report.own_texts()
 
 # %% [markdown]
 # ## Om underlaget

@@ -18,11 +18,13 @@ period: str = "2021-T1"  # tertial (2021-T1, 2021-T2, 2021-T3), year (2021) or m
 division: str = "Service"  # division name exactly as in the finance table
 unit: str = "Kostservice"  # unit (verksamhet) of the division, as in the finance table
 data_dir: str = "../data/sample"  # folder with the region's exports (see the README's data contract)
+texts_dir: str = ""  # folder of the people's texts; "" for DATA_DIR/texts (files in its PERIOD/ folder)
 
 # %%
 from regionanalytics.report import UnitReport
 
-report = UnitReport.open(period=period, division=division, unit=unit, data_dir=data_dir)
+report = UnitReport.open(period=period, division=division, unit=unit, data_dir=data_dir,
+                         texts_dir=texts_dir)
 report.header()
 
 # %% [markdown]
@@ -30,6 +32,9 @@ report.header()
 
 # %%
 report.summary()
+
+# %%
+report.comment()
 
 # %% [markdown]
 # ## Ekonomi
@@ -46,11 +51,17 @@ report.result_chart()
 # %%
 report.forecast_table()
 
+# %%
+report.text("Ekonomi")
+
 # %% [markdown]
 # ## Medarbetare
 
 # %%
 report.staff_table()
+
+# %%
+report.text("Medarbetare")
 
 # %% [markdown]
 # ### Sjukfrånvaro
@@ -61,11 +72,20 @@ report.sick_leave_table()
 # %%
 report.sick_leave_chart()
 
+# %%
+report.text("Sjukfrånvaro")
+
 # %% [markdown]
 # ## Produktion
 
 # %%
 report.production_table()
+
+# %%
+report.text("Produktion")
+
+# %%
+report.own_texts()
 
 # %% [markdown]
 # ## Om underlaget

@@ -69,8 +69,34 @@ def _cmd_run(args) -> int:
     result = run_batch(period=args.period, data_dir=args.data, out_dir=args.out,
                        divisions=args.division or None, jobs=args.jobs, force=args.force,
                        scheduler=getattr(args, "scheduler", None), timeout=args.timeout,
-                       pdf=args.pdf, region_name=args.region_name, units=args.units)
+                       pdf=args.pdf, region_name=args.region_name, units=args.units,
+                       texts_dir=args.texts)
     return 0 if result.ok else 1
+
+
+def _cmd_check_texts(args) -> int:
+    from .data import load_region
+    from .report.text_check import check_texts
+    from .report.texts import scope_figures, texts_folder
+    from .summary import key_metrics
+
+    data = load_region(args.data)
+    period = _checked_period(data, args.period)
+    folder = texts_folder(args.data, period.label, args.texts)
+    if not folder.is_dir():
+        print(f"No texts for {period.label}: {folder} is not a folder (write region.md and one file "
+              "per division there, or point --texts at the texts folder).", file=sys.stderr)
+        return 1
+    statuses, findings = check_texts(folder, scope_figures(key_metrics(data, period)), data.divisions)
+    for s in statuses:
+        print(f"  {s.status:<7} {s.file or '(no text)':<44} {s.scope if s.scope != 'Region' else 'region.md'}")
+    for finding in findings:
+        print(f"{finding}", file=sys.stderr)
+    if findings:
+        print(f"{len(findings)} typed figure(s) or text(s) to look at again in {folder}.", file=sys.stderr)
+        return 1
+    print(f"OK: every figure typed in the texts of {folder} agrees with the data.")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,9 +142,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the region's name in the PDFs' page header and title page (default: the "
                         "first line of region.txt in the data folder, else its SIE file's #FNAMN, "
                         "else 'Regionen')")
+    p.add_argument("--texts", type=Path, default=None, metavar="DIR",
+                   help="folder of the people's texts (region.md, one file per division) in PERIOD/ "
+                        "folders; default DATA/texts")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address to spread reports over a cluster; local workers when not given")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("check-texts", help="check the figures typed in the people's texts",
+                       formatter_class=fmt,
+                       description="List every number typed with a unit (mnkr, tkr, procent, %, "
+                                   "procentenheter, personer, anställda, årsarbetare) in the period's "
+                                   "texts that matches none of its scope's figures as the report rounds "
+                                   "them, with the nearest figure; exit 1 when any disagrees.")
+    p.add_argument("--period", required=True, help=period_help)
+    p.add_argument("--data", type=Path, default=Path("data/sample"), help="folder with the region's exports")
+    p.add_argument("--texts", type=Path, default=None, metavar="DIR",
+                   help="folder of the texts, in PERIOD/ folders; default DATA/texts")
+    p.set_defaults(func=_cmd_check_texts)
     return parser
 
 

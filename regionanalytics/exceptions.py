@@ -78,3 +78,13 @@ class ParameterError(RegionAnalyticsError, ValueError):
 
 class RenderError(RegionAnalyticsError):
     """An executed report could not be rendered as shareable HTML."""
+
+
+class TextError(RegionAnalyticsError, ValueError):
+    """A person's text (``texts/<period>/*.md``) cannot be used: ``file`` and ``line`` say
+    where (the line as an editor numbers it, front matter included)."""
+
+    def __init__(self, file: str, line: int | None, message: str):
+        self.file, self.line, self.message = file, line, message
+        where = f"{file}, line {line}" if line is not None else file
+        super().__init__(f"{where}: {message}")

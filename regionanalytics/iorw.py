@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -87,3 +89,16 @@ def _update(h, path: Path) -> None:
 def fingerprint(files: dict[str, Path]) -> dict[str, str]:
     """The content digest of every table file: what the cache and a run's manifest key on."""
     return {table: file_digest(path) for table, path in sorted(files.items())}
+
+
+def slugify(name: str) -> str:
+    """A safe file name for a report: ASCII letters, digits and dashes only.
+
+    >>> slugify("Närsjukvård Luleå-Boden")
+    'narsjukvard-lulea-boden'
+    >>> slugify("../../etc/passwd")
+    'etc-passwd'
+    """
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    return slug[:60] or "division"

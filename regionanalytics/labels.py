@@ -233,6 +233,38 @@ TEXTS = {
 }
 
 
+#: The words of the people's texts (``texts/<period>/*.md``) in the reports and the index.
+WRITTEN = {
+    "comment_missing": "Divisionens kommentar saknas.",
+    "byline": "Text: {author}",
+    "unit_comment_missing": "Verksamhetens kommentar saknas.",
+    "region_text_missing": "Regiondirektörens text saknas ({file}).",
+    "figure_hidden": "uppgiften visas inte ({reason})",
+    "figure_unknown": "uppgiften kan inte redovisas ({reason})",
+    "figure_none": "uppgiften saknas",
+    "director_title": "{title} – Regiondirektörens rapport",
+    "director_short": "Regiondirektörens rapport",
+    "divisions_heading": "Divisionernas delårsrapporter",
+    "bilaga": "För mer information se bilaga {n}: Delårsrapport {division}",
+    "bilaga_title": "Bilaga {n}: Delårsrapport {division}",
+    "review_heading": "Att se över i texterna",
+    "review_none": "Inga skrivna siffror avviker från underlaget.",
+    "review_disagrees": "”{typed}” stämmer inte med något nyckeltal för {scope}{nearest}.",
+    "review_nearest": "; närmast: {label} {value}",
+    "review_hidden": ("”{typed}” gäller sjukfrånvaron för {scope}, som inte visas ({reason}); "
+                      "skriv ingen siffra för den."),
+    "review_error": "texten kan inte användas: {message}",
+    "text_column": "Text",
+    "status": {"saknas": "saknas", "utkast": "utkast", "klar": "klar"},
+}
+#: The sections of a division report a text's heading can name (its text follows the
+#: section's figures); other headings become sections of their own at the end.
+TEXT_SECTIONS = ("Ekonomi", "Medarbetare", "Sjukfrånvaro", "Produktion", "Måluppfyllelse")
+#: The unit words a figure is written with in running text, by the key metric's unit.
+FIGURE_UNITS = {"tkr": "mnkr", "percent": "procent", "procentenheter": "procentenheter",
+                "persons": "personer", "hours": "timmar", "årsarbetare": "årsarbetare",
+                "units": "verksamheter"}
+
 def division_name(name: str, capital: bool = False) -> str:
     """A division as running text names it, "division Service"; a name that already
     says so (``Division Älvdal``) is not prefixed again.

@@ -335,8 +335,14 @@ def key_metrics(data: RegionData, period: str | Period, hours: tuple | None = No
     ['division', 'metric', 'value', 'flag', 'note']
     """
     period = Period.parse(period)
-    wide = key_metrics_wide(data, period, hours=hours)
     unknown = {**missing_where_empty(data, period), **unknown_figures(data, period)}
+    return tidy_key_metrics(key_metrics_wide(data, period, hours=hours), unknown)
+
+
+def tidy_key_metrics(wide: pd.DataFrame, unknown: dict[str, str]) -> pd.DataFrame:
+    """:func:`key_metrics_wide` as the tidy rows of :func:`key_metrics`, each empty value
+    flagged with why (``unknown``: :func:`missing_where_empty` and :func:`unknown_figures`
+    of the same data and period)."""
     suppressed = dict(zip(wide["division"], wide["sick_leave_suppressed"]))
     long = wide.drop(columns="sick_leave_suppressed").melt(id_vars="division", var_name="metric",
                                                            value_name="value")

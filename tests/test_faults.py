@@ -39,7 +39,8 @@ def test_kernel_that_dies(tmp_path):
     result = run_batch("2021-T1", SAMPLE, tmp_path / "out", divisions=["Service", "Länsteknik"],
                        notebooks=notebooks, progress=False)
     status = {r.slug: r.status for r in result.reports}
-    assert status == {"region": "ok", "division-service": "failed", "division-lansteknik": "ok"}
+    assert status == {"rapport-2021-T1": "ok", "region": "ok", "division-service": "failed",
+                      "division-lansteknik": "ok"}
     entry = _manifest(tmp_path / "out")["reports"]["division-service"]
     assert entry["status"] == "failed" and "died" in entry["error"].lower()
     again = run_batch("2021-T1", SAMPLE, tmp_path / "out", divisions=["Service", "Länsteknik"], progress=False)

@@ -25,7 +25,8 @@ def test_reruns_say_why(tmp_path, monkeypatch):
     run = lambda **kw: run_batch("2021-T1", data, out, divisions=["Service"], jobs=2, progress=False, **kw)
 
     first = run()
-    assert first.ok and reasons(out) == {"region": "new report", "division-service": "new report"}
+    assert first.ok and reasons(out) == {"rapport-2021-T1": "new report", "region": "new report",
+                                         "division-service": "new report"}
 
     # nothing changed: found without loading the data, nothing made again
     from regionanalytics import data as data_module
@@ -96,7 +97,8 @@ def test_a_change_in_one_division_remakes_only_its_reports_unless_suppression_fl
     _small_region(data, revision_staff=6, revision_result=-120)
     result = run()
     status = {r.slug: r.status for r in result.reports}
-    assert status == {"region": "ok", "division-revision": "ok", "division-service": "skipped"}
+    assert status == {"rapport-2021-T1": "ok", "region": "ok", "division-revision": "ok",
+                      "division-service": "skipped"}
     assert (out / "2021-T1" / "division-service.html").read_bytes() == service_html
     assert reasons(out)["division-service"] == "up to date: skipped"
 
@@ -106,5 +108,37 @@ def test_a_change_in_one_division_remakes_only_its_reports_unless_suppression_fl
     _small_region(data, revision_staff=12, revision_result=-120)
     result = run()
     assert {r.slug: r.status for r in result.reports} == {
-        "region": "ok", "division-revision": "ok", "division-service": "ok"}
+        "rapport-2021-T1": "ok", "region": "ok", "division-revision": "ok", "division-service": "ok"}
     assert reasons(out)["division-service"] == "the data changed"
+
+
+def test_a_changed_text_remakes_only_its_report_and_the_directors(tmp_path):
+    """Two runs on real kernels: Service's text changes between them, and only Service's
+    report and the director's report (which shows Service's summary) are made again;
+    then region.md changes, and only the director's report is."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    _small_region(data, revision_staff=12)
+    texts = data / "texts" / "2021-T1"
+    texts.mkdir(parents=True)
+    (texts / "region.md").write_text("Inledning.\n\n## Divisionernas delårsrapporter\n\nDivisionerna.\n",
+                                     encoding="utf-8")
+    (texts / "Service.md").write_text("Service går {{ result }}.\n", encoding="utf-8")
+    run = lambda: run_batch("2021-T1", data, out, jobs=2, progress=False)
+    assert run().ok
+    page = out / "2021-T1" / "division-service.html"
+    assert "Service går" in page.read_text(encoding="utf-8")
+    region_html = (out / "2021-T1" / "region.html").read_bytes()
+
+    (texts / "Service.md").write_text("Service går bättre: {{ budget_deviation }}.\n", encoding="utf-8")
+    result = run()
+    assert {r.slug: r.status for r in result.reports} == {
+        "rapport-2021-T1": "ok", "region": "skipped", "division-revision": "skipped", "division-service": "ok"}
+    assert reasons(out)["division-service"] == "its text changed"
+    assert "Service går bättre" in page.read_text(encoding="utf-8")
+    assert "Service går bättre" in (out / "2021-T1" / "rapport-2021-T1.html").read_text(encoding="utf-8")
+    assert (out / "2021-T1" / "region.html").read_bytes() == region_html
+
+    (texts / "region.md").write_text("Ny inledning.\n", encoding="utf-8")
+    result = run()
+    assert {r.slug: r.status for r in result.reports if r.status == "ok"} == {"rapport-2021-T1": "ok"}
+    assert "Ny inledning" in (out / "2021-T1" / "rapport-2021-T1.html").read_text(encoding="utf-8")

@@ -228,4 +228,4 @@ def test_a_figure_that_the_region_minus_other_divisions_would_give_is_protected(
 
 def test_a_division_named_division_gets_no_second_prefix(tmp_path):
     titles = [s.title for s in plan_reports("2021-T1", tmp_path, None, ["Division Älvdal", "Service"])]
-    assert titles == ["Regionen", "Division Älvdal", "Division Service"]
+    assert titles == ["Regiondirektörens rapport", "Regionen", "Division Älvdal", "Division Service"]

@@ -25,8 +25,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]
 
 def test_outputs_of_a_run(batch_output):
     result, out = batch_output
-    assert result.ok and [r.status for r in result.reports] == ["ok", "ok", "ok"]
-    for name in ("region", "division-lansteknik", "division-service"):
+    assert result.ok and [r.status for r in result.reports] == ["ok", "ok", "ok", "ok"]
+    for name in ("rapport-2021-T1", "region", "division-lansteknik", "division-service"):
         assert (out / f"{name}.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
         assert (out / f"{name}.ipynb").exists()
     for name in ("index.html", "summary.csv", "summary.xlsx", "manifest.json"):
@@ -85,7 +85,8 @@ def test_manifest_records_parameters_fingerprint_versions_and_status(batch_outpu
     digest = hashlib.sha256((SAMPLE / "finance.csv").read_bytes()).hexdigest()
     assert manifest["data_fingerprint"]["finance"] == digest
     assert manifest["parameters"]["period"] == "2021-T1"
-    assert set(manifest["notebook_versions"]) == {"division_report.ipynb", "region_overview.ipynb"}
+    assert set(manifest["notebook_versions"]) == {"director_report.ipynb", "division_report.ipynb",
+                                                  "region_overview.ipynb"}
     assert {r["status"] for r in manifest["reports"].values()} == {"ok"}
     assert all(r["seconds"] > 0 for r in manifest["reports"].values())
 
@@ -94,10 +95,10 @@ def test_rerun_skips_up_to_date_reports_unless_forced(batch_output):
     _, out = batch_output
     before = (out / "division-service.html").stat().st_mtime_ns
     again = run_batch("2021-T1", SAMPLE, out.parent, divisions=["Länsteknik", "Service"], progress=False)
-    assert [r.status for r in again.reports] == ["skipped"] * 3
+    assert [r.status for r in again.reports] == ["skipped"] * 4
     assert (out / "division-service.html").stat().st_mtime_ns == before
     forced = run_batch("2021-T1", SAMPLE, out.parent, divisions=["Service"], force=True, progress=False)
-    assert [r.status for r in forced.reports] == ["ok", "ok"]
+    assert [r.status for r in forced.reports] == ["ok", "ok", "ok"]
     assert (out / "division-service.html").stat().st_mtime_ns > before
 
 
@@ -185,7 +186,7 @@ def test_killed_run_leaves_no_partial_report_and_the_next_run_finishes(tmp_path)
     assert "finished" not in manifest
     assert {"running", "ok"} >= {r["status"] for r in manifest["reports"].values()}
     result = run_batch("2021-T1", SAMPLE, out, divisions=["Länsteknik", "Service"], progress=False)
-    assert result.ok and len(result.reports) == 3
+    assert result.ok and len(result.reports) == 4
     assert all((out / "2021-T1" / f"{r.slug}.html").exists() for r in result.reports)
 
 

@@ -65,5 +65,5 @@ def test_division_report_and_index_link_the_unit_reports(unit_run):
 
 def test_without_units_nothing_changes(tmp_path):
     specs = plan_reports("2021-T1", SAMPLE, None, ["Service", "Länsteknik"])
-    assert [s.slug for s in specs] == ["region", "division-service", "division-lansteknik"]
+    assert [s.slug for s in specs] == ["rapport-2021-T1", "region", "division-service", "division-lansteknik"]
     assert all("unit_pages" not in s.parameters for s in specs)

@@ -12,9 +12,32 @@ The notebooks import from here, one call a cell::
     from regionanalytics.report import DivisionReport
     r = DivisionReport.open(period="2021-T1", division="Länsteknik", data_dir="../data/sample")
 """
-from ._base import FIGURES_MIME, TEXTS, figures_from_notebook
-from .division import DivisionReport
-from .region import RegionOverview
-from .unit import UnitReport
+from __future__ import annotations
 
-__all__ = ["DivisionReport", "UnitReport", "RegionOverview", "figures_from_notebook", "FIGURES_MIME", "TEXTS"]
+import importlib
+
+#: The public names, by the module that defines them: imported on first use, so that the
+#: runner's main process can use the summary workbook or the texts without matplotlib.
+_LAZY = {
+    "DivisionReport": "division",
+    "UnitReport": "unit",
+    "RegionOverview": "region",
+    "DirectorReport": "director",
+    "figures_from_notebook": "_base",
+    "FIGURES_MIME": "_base",
+    "TEXTS": "_base",
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'regionanalytics.report' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

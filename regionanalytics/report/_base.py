@@ -15,13 +15,15 @@ from ..data import RegionData
 from ..formatting import is_missing
 from ..metrics.sick_leave import protect_figures
 from ..periods import MONTH_NAMES_SV, Period
-from ..summary import key_metrics_wide, unknown_figures
+from ..summary import key_metrics_wide, missing_where_empty, tidy_key_metrics, unknown_figures
+from . import texts as tx
 from . import views
 
 #: MIME type of the figures a report records for the runner and the tests.
 FIGURES_MIME = "application/vnd.regionanalytics.figures+json"
 
 TEXTS = labels.TEXTS
+TEXTS_WRITTEN = labels.WRITTEN
 
 _MEMO: dict = {}
 
@@ -47,6 +49,15 @@ def _region_figures(data: RegionData, period: Period) -> dict:
     return _MEMO[key]
 
 
+def _scope_figures(data: RegionData, period: Period) -> dict:
+    """Every scope's key figures as the texts' placeholders name them (once per kernel)."""
+    region = _region_figures(data, period)
+    if "figures" not in region:
+        unknown = {**missing_where_empty(data, period), **region["unknown"]}
+        region["figures"] = tx.scope_figures(tidy_key_metrics(region["key"], unknown))
+    return region["figures"]
+
+
 _STAFF_COST_COLUMNS = [("personnel_cost", "mnkr"), ("personnel_cost_prev_year", "mnkr"),
                        ("personnel_cost_change_pct", "pct_sign"), ("hired_staff_cost", "mnkr"),
                        ("hired_staff_share_pct", "pct")]
@@ -69,6 +80,9 @@ class _Report:
     data_dir: str
     key: pd.DataFrame = field(repr=False)
     unknown: dict = field(default_factory=dict, repr=False)
+    #: The period's texts folder (``texts/<period>/``) and the report's own text, if any.
+    texts: Path | None = field(default=None, repr=False)
+    written: tx.TextFile | None = field(default=None, repr=False)
 
     def _header(self, title: str) -> views.Markup:
         # the folder's name only: a local absolute path says nothing to a reader and
@@ -88,6 +102,28 @@ class _Report:
         key = "sick_year_note" if self.period.is_full_year else "sick_to_date_note"
         return " ".join(n for n in (TEXTS[key].format(span=span), views.suppressed_note(df)) if n)
 
+    #: The sections of the report a text's heading can name (the others end the report).
+    _TEXT_SECTIONS = labels.TEXT_SECTIONS
+
+    def _text_scope(self) -> tx.Scope:
+        raise NotImplementedError
+
+    def _written_html(self, part: tx.Part | None, byline: bool = False) -> views.Markup:
+        """A part of the report's text as the page shows it (empty when there is none)."""
+        if self.written is None or part is None or part.blank:
+            return views.Markup("", data="")
+        body = tx.render(part, self._text_scope(), self.written.name)
+        if byline and self.written.author:
+            body += f'<p class="ra-note">{html.escape(TEXTS_WRITTEN["byline"].format(author=self.written.author))}</p>'
+        return views.Markup(f'<div class="ra-written">{body}</div>', data="\n".join(part.lines).strip())
+
+    def own_texts(self) -> views.Markup:
+        """The text's sections whose heading names no section of the report, at its end."""
+        parts = self.written.own_sections(self._TEXT_SECTIONS) if self.written else []
+        shown = [(p, self._written_html(p)) for p in parts]
+        body = "".join(f"<h2>{html.escape(p.heading)}</h2>{m.html}" for p, m in shown)
+        return views.Markup(body, data={p.heading: m.data for p, m in shown})
+
     def _record(self, figures: dict) -> None:
         from IPython.display import display
 
@@ -104,3 +140,9 @@ def figures_from_notebook(nb) -> dict | None:
                 value = data[FIGURES_MIME]
                 return json.loads(value) if isinstance(value, str) else dict(value)
     return None
+
+
+def _read_written(folder: Path, find) -> tx.TextFile | None:
+    """The text ``find(folder)`` locates in the period's texts folder, read and split."""
+    path = find(folder)
+    return tx.read_text(path) if path is not None else None

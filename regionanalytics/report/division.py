@@ -30,7 +30,9 @@ from ..privacy import protect_both_years
 from ..summary import months_without_rows
 from ..validation import finance_gaps
 from . import charts, narrative, views
-from ._base import _INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, _message, _missing, _region_figures, _Report
+from . import texts as tx
+from ._base import (_INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, TEXTS_WRITTEN, _message, _missing,
+                    _read_written, _region_figures, _Report, _scope_figures)
 
 _PARTS: dict = {}
 
@@ -72,15 +74,35 @@ class DivisionReport(_Report):
     _total_label = labels.DIVISION_TOTAL
 
     @classmethod
-    def open(cls, period: str, division: str, data_dir: str | Path) -> "DivisionReport":
-        """Load the data and check the parameters; a bad one stops here with a clear message."""
+    def open(cls, period: str, division: str, data_dir: str | Path,
+             texts_dir: str | Path | None = None) -> "DivisionReport":
+        """Load the data and check the parameters; a bad one stops here with a clear message.
+        The division's text is read from ``texts_dir`` (default ``<data_dir>/texts``), in
+        its ``<period>`` folder."""
         charts.set_theme()
         data = load_region(data_dir)
         p = check_period(data, period)
         check_division(data, division)
         region = _region_figures(data, p)
+        folder = tx.texts_folder(data_dir, p.label, texts_dir or None)
         return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"],
-                   unknown=region["unknown"], division=division)
+                   unknown=region["unknown"], division=division, texts=folder,
+                   written=_read_written(folder, lambda f: tx.division_file(f, division)))
+
+    def _text_scope(self) -> tx.Scope:
+        return tx.Scope(self.division, _scope_figures(self.data, self.period))
+
+    def comment(self) -> views.Markup | views.Text:
+        """The division's own summary (its text before the first heading), or a visible
+        "Divisionens kommentar saknas" when the division has no text file."""
+        if self.written is None:
+            return views.Text([TEXTS_WRITTEN["comment_missing"]], css_class="ra-missing")
+        return self._written_html(self.written.summary, byline=True)
+
+    def text(self, section: str) -> views.Markup:
+        """The division's text under the heading ``section`` (``Ekonomi``, ``Medarbetare``,
+        ``Sjukfrånvaro``, ``Produktion``, ``Måluppfyllelse``), shown after its figures."""
+        return self._written_html(self.written.section(section) if self.written else None)
 
     @property
     def _row(self) -> dict:

@@ -12,7 +12,9 @@ from ..metrics.sick_leave import protect_figures
 from ..parameters import check_division, check_period, check_unit
 from ..periods import Period
 from . import charts, narrative, views
-from ._base import TEXTS, _missing, _region_figures
+from ..summary import SICK_LEAVE_FIGURES
+from . import texts as tx
+from ._base import TEXTS, _missing, _read_written, _region_figures
 from .division import DivisionReport, _parts
 
 
@@ -28,6 +30,24 @@ def _unit_figures(data: RegionData, period: Period) -> pd.DataFrame:
     return region["unit_sick_figures"]
 
 
+def unit_text_figures(row: dict, unknown: dict) -> dict[str, tx.Figure]:
+    """A unit's own figures as its text's placeholders name them: a sick-leave figure that
+    is empty is hidden (a small group), a figure the data cannot give says why."""
+    out = {}
+    for metric, value in row.items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        if metric in unknown:
+            out[metric] = tx.Figure(None, "missing", unknown[metric])
+        elif value != value:  # NaN
+            out[metric] = tx.Figure(None, "suppressed" if metric in SICK_LEAVE_FIGURES else "none")
+        else:
+            out[metric] = tx.Figure(float(value))
+    for metric in SICK_LEAVE_FIGURES:
+        out.setdefault(metric, tx.Figure(None, "suppressed" if row.get("sick_leave_pct") is None else "none"))
+    return out
+
+
 @dataclass
 class UnitReport(DivisionReport):
     """The report of one unit (verksamhetsområde, hälsocentral, klinik) of a division."""
@@ -35,18 +55,31 @@ class UnitReport(DivisionReport):
     unit: str = ""
     _subject = "verksamheten"
     _total_label = TEXTS["unit_total"]
+    #: A unit's report has no goals section: a text's "Måluppfyllelse" ends the report.
+    _TEXT_SECTIONS = tuple(s for s in labels.TEXT_SECTIONS if s != "Måluppfyllelse")
 
     @classmethod
-    def open(cls, period: str, division: str, unit: str, data_dir: str | Path) -> "UnitReport":
-        """Load the data and check the parameters; a bad one stops here with a clear message."""
+    def open(cls, period: str, division: str, unit: str, data_dir: str | Path,
+             texts_dir: str | Path | None = None) -> "UnitReport":
+        """Load the data and check the parameters; a bad one stops here with a clear message.
+        A unit's text is optional (``<unit>.md`` in the period's texts folder)."""
         charts.set_theme()
         data = load_region(data_dir)
         p = check_period(data, period)
         check_division(data, division)
         check_unit(data, division, unit)
         region = _region_figures(data, p)
+        folder = tx.texts_folder(data_dir, p.label, texts_dir or None)
         return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"],
-                   unknown=region["unknown"], division=division, unit=unit)
+                   unknown=region["unknown"], division=division, unit=unit, texts=folder,
+                   written=_read_written(folder, lambda f: tx.unit_file(f, division, unit)))
+
+    def _text_scope(self) -> tx.Scope:
+        return tx.Scope(self.unit, {self.unit: unit_text_figures(self._figures, self.unknown)})
+
+    def comment(self) -> views.Markup:
+        """The unit's own summary, when it has a text (a unit's text is optional)."""
+        return self._written_html(self.written.summary if self.written else None, byline=True)
 
     def _only(self, df: pd.DataFrame) -> pd.DataFrame:
         if "unit" not in df:  # goals and action plans are the division's

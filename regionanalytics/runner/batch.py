@@ -27,7 +27,7 @@ from ..iorw import atomic_write
 from .execute import ReportResult, describe_error, execute_report
 from .executors import make_executor
 from .planning import NOTEBOOKS, ReportSpec, plan_reports, refuse_credentials, relative_path
-from .scopes import report_scopes, scope_of
+from .scopes import report_scopes, scope_of, text_digests
 
 #: What the PDFs' page header and title page call the region when no name is given.
 DEFAULT_REGION_NAME = "Regionen"
@@ -76,24 +76,25 @@ def package_fingerprint() -> str:
 
 
 def fingerprint_parts(spec: ReportSpec, data_digests: dict, pdf: bool = False,
-                      scopes: dict | None = None) -> dict:
+                      scopes: dict | None = None, texts: str = "") -> dict:
     """What a report's outputs depend on, part by part (the manifest keeps them, so a
     re-run can say which part changed). ``scopes`` (:func:`~regionanalytics.runner.scopes.report_scopes`)
-    narrows "data" to the data the report shows; without it, all the data counts."""
+    narrows "data" to the data the report shows; without it, all the data counts. ``texts``
+    is the digest of the people's texts it shows (:func:`~regionanalytics.runner.scopes.text_digests`)."""
     data = (scopes or {}).get(scope_of(spec.parameters)) or data_digest(data_digests)
-    return {"notebook": _sha(Path(spec.notebook)), "data": data,
+    return {"notebook": _sha(Path(spec.notebook)), "data": data, "texts": texts,
             "parameters": spec.parameters, "package": package_fingerprint(), "pdf": pdf}
 
 
 def report_fingerprint(spec: ReportSpec, data_digests: dict, pdf: bool = False,
-                       scopes: dict | None = None) -> str:
+                       scopes: dict | None = None, texts: str = "") -> str:
     """One digest of :func:`fingerprint_parts`."""
-    payload = json.dumps(fingerprint_parts(spec, data_digests, pdf, scopes), sort_keys=True)
+    payload = json.dumps(fingerprint_parts(spec, data_digests, pdf, scopes, texts), sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
 #: Why a report was made again, by the first part of its fingerprint that changed.
-_REASONS = {"notebook": "the notebook changed", "data": "the data changed",
+_REASONS = {"notebook": "the notebook changed", "data": "the data changed", "texts": "its text changed",
             "parameters": "its parameters changed", "package": "the package's code changed",
             "pdf": "a PDF was asked for"}
 
@@ -110,7 +111,7 @@ def rerun_reason(old: dict, parts: dict, out: Path, slug: str, force: bool, pdf:
         return "its output is missing"
     before = old.get("parts") or {}
     for part, reason in _REASONS.items():
-        if before.get(part) != parts[part] and not (part == "pdf" and not pdf):
+        if before.get(part, "" if part == "texts" else None) != parts[part] and not (part == "pdf" and not pdf):
             return reason
     return None
 
@@ -119,7 +120,8 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
               divisions: list[str] | None = None, jobs: int = 2, force: bool = False,
               scheduler: str | None = None, timeout: int = 600, progress: bool = True,
               notebooks: str | Path = NOTEBOOKS, pdf: bool = False,
-              region_name: str | None = None, units: bool = False) -> BatchResult:
+              region_name: str | None = None, units: bool = False,
+              texts_dir: str | Path | None = None) -> BatchResult:
     """Produce every report of ``period``. See the module docstring.
 
     With ``units`` every chosen division's units get a report each (linked from their
@@ -127,6 +129,8 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     tertial as one combined PDF (``delarsrapport-<period>.pdf``); ``region_name``
     stands in the PDFs' page header and title page (when not given: the name the data
     folder gives, :func:`regionanalytics.data.region_name`, else "Regionen").
+    ``texts_dir`` is the folder of the
+    people's texts (default ``<data_dir>/texts``; the period's files in its ``<period>/``).
 
     Raises :class:`ParameterError` or :class:`DataValidationError` before any
     kernel starts when a parameter or the data is wrong (or ``pdf`` is asked for
@@ -142,8 +146,9 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
         require_chromium()
     refuse_credentials({"period": period, "data_dir": data_dir if isinstance(data_dir, str) else os.fspath(data_dir)})
     data_dir = Path(data_dir)
+    texts_dir = Path(texts_dir) if texts_dir else None
     if not force and (unchanged := _nothing_changed(period, data_dir, Path(out_dir), divisions,
-                                                    Path(notebooks), pdf, units)) is not None:
+                                                    Path(notebooks), pdf, units, texts_dir)) is not None:
         _print_outcome(unchanged)
         return unchanged
     region = load_region(data_dir)
@@ -154,7 +159,7 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
         region_name = named(data_dir) or DEFAULT_REGION_NAME
     unit_map = _units(region)
     specs = plan_reports(p.label, data_dir, divisions, region.divisions, Path(notebooks),
-                         units=unit_map if units else None)
+                         units=unit_map if units else None, texts_dir=texts_dir)
     digests = region.fingerprint
 
     out = Path(out_dir) / p.label
@@ -167,13 +172,17 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     summary = key_metrics(region, p, hours=hours)
     _write_summaries(out, summary)
     _write_changes(out, region, p, summary)
+    texts_info, review = _check_texts(data_dir, texts_dir, p, summary, region.divisions,
+                                      unit_map if units else None)
+    folder = _texts_folder(data_dir, p.label, texts_dir)
+    written = text_digests(folder, specs)
 
     scopes = report_scopes(region, p, units, hours=hours)  # a report is made again when the data it shows changed
     batch = BatchResult(p.label, out)
     todo, parts_of, reasons = [], {}, {}
     for spec in specs:
-        parts_of[spec.slug] = parts = fingerprint_parts(spec, digests, pdf, scopes)
-        fp = report_fingerprint(spec, digests, pdf, scopes)
+        parts_of[spec.slug] = parts = fingerprint_parts(spec, digests, pdf, scopes, written[spec.slug])
+        fp = report_fingerprint(spec, digests, pdf, scopes, written[spec.slug])
         old = previous.get("reports", {}).get(spec.slug, {})
         reasons[spec.slug] = reason = rerun_reason(old, parts, out, spec.slug, force, pdf)
         if reason is None:
@@ -190,6 +199,7 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started, batch.reports,
                          [(s, "running") for s, _ in todo], nb_versions, parts_of, reasons, region.divisions,
                          unit_map if units else None)
+    manifest["texts"] = texts_info
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
 
     combined_due = pdf and (bool(todo) or not (out / combined_name(p)).exists())
@@ -213,10 +223,12 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
                 manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started,
                                      batch.reports, running, nb_versions, parts_of, reasons, region.divisions,
                          unit_map if units else None)
+                manifest["texts"] = texts_info
                 atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
             bar.close()
             if combined_due:  # in a worker, whose browser is warm already
-                shown = [(r.title, r.html) for r in _in_order(batch.reports, specs) if r.status in ("ok", "skipped")]
+                shown = [(_bilaga_titles(specs).get(r.slug, r.title), r.html)
+                         for r in _in_order(batch.reports, specs) if r.status in ("ok", "skipped")]
                 executor.submit(_combined, str(out), p.label, region_name, shown).result()
         finally:
             executor.close()
@@ -239,16 +251,57 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     for slug, entry in previous.get("reports", {}).items():  # reports carried from earlier runs
         if slug in manifest["reports"] and slug not in parts_of:
             manifest["reports"][slug].update({k: entry[k] for k in ("parts", "reason") if k in entry})
+    manifest["texts"] = texts_info
     manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     from .index import write_index
-    write_index(out, p, data_dir, listed, summary, current, combined_name(p) if pdf else None)
+    write_index(out, p, data_dir, listed, summary, current, combined_name(p) if pdf else None,
+                texts=review)
     try:
         (out / ".work").rmdir()  # only when empty: leftovers of a killed run stay for inspection
     except OSError:
         pass
     _print_outcome(batch)
     return batch
+
+
+def _texts_folder(data_dir: Path, period: str, texts_dir: Path | None) -> Path:
+    from ..report.texts import texts_folder
+
+    return texts_folder(data_dir, period, texts_dir)
+
+
+def _check_texts(data_dir: Path, texts_dir: Path | None, period, summary, divisions, units):
+    """The people's texts of the period: each scope's status and every typed number that
+    disagrees with the figures, for the manifest (a dict) and the index (the findings)."""
+    from ..report.text_check import check_texts
+    from ..report.texts import scope_figures
+
+    folder = _texts_folder(data_dir, period.label, texts_dir)
+    statuses, findings = check_texts(folder, scope_figures(summary), divisions, units)
+    info = {"folder": relative_path(folder, Path.cwd()),
+            "status": [asdict(s) for s in statuses],
+            "review": [f.as_dict() for f in findings]}
+    return info, (statuses, findings)
+
+
+def _bilaga_titles(specs) -> dict[str, str]:
+    """The division reports' titles in the combined PDF: "Bilaga 1: Delårsrapport Division X",
+    numbered as the director's report numbers them."""
+    from .. import labels
+    from .planning import DIRECTOR_NOTEBOOK
+
+    director = next((s for s in specs if s.notebook.endswith(DIRECTOR_NOTEBOOK)), None)
+    if director is None:
+        return {}
+    by_page = {page: (n, d) for n, (d, page) in enumerate(director.parameters.get("bilagor", []), 1)}
+    out = {}
+    for spec in specs:
+        if f"{spec.slug}.html" in by_page and spec.unit is None:
+            n, division = by_page[f"{spec.slug}.html"]
+            out[spec.slug] = labels.WRITTEN["bilaga_title"].format(
+                n=n, division=labels.division_name(division, capital=True))
+    return out
 
 
 def _units(region) -> dict[str, list[str]]:
@@ -281,7 +334,7 @@ def _write_changes(out: Path, region, period, summary) -> None:
 
 
 def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, notebooks: Path,
-                     pdf: bool, units: bool = False) -> BatchResult | None:
+                     pdf: bool, units: bool = False, texts_dir: Path | None = None) -> BatchResult | None:
     """The batch as it stands when nothing a report depends on changed since the last run
     of the period (the files' digests, the notebooks', the package's, the parameters), found
     without loading any data; None when something did, or when in doubt."""
@@ -304,11 +357,12 @@ def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, note
     if units and not previous.get("units"):
         return None
     specs = plan_reports(label, data_dir, divisions, known, notebooks,
-                         units=previous.get("units") if units else None)
+                         units=previous.get("units") if units else None, texts_dir=texts_dir)
+    written = text_digests(_texts_folder(data_dir, label, texts_dir), specs)
     batch = BatchResult(label, out)
     for spec in specs:
         old = previous["reports"].get(spec.slug, {})
-        parts = fingerprint_parts(spec, digests, pdf)
+        parts = fingerprint_parts(spec, digests, pdf, texts=written[spec.slug])
         parts["data"] = (old.get("parts") or {}).get("data")  # the files are the same: so is every scope
         if rerun_reason(old, parts, out, spec.slug, False, pdf) is not None:
             return None

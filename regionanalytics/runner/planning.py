@@ -3,19 +3,22 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import labels
 from ..exceptions import ParameterError
+from ..iorw import slugify
 
 #: The report notebooks, shipped inside the package (in a checkout a link to notebooks/).
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 DIVISION_NOTEBOOK = "division_report.ipynb"
 REGION_NOTEBOOK = "region_overview.ipynb"
 UNIT_NOTEBOOK = "unit_report.ipynb"
+DIRECTOR_NOTEBOOK = "director_report.ipynb"
 REGION_SLUG = "region"
+#: The regional director's report is ``rapport-<period>.html``.
+DIRECTOR_PREFIX = "rapport-"
 
 _CREDENTIAL_NAME = re.compile(r"pass(word|wd)?|secret|token|api[_-]?key|credential|auth", re.I)
 _CREDENTIAL_VALUE = re.compile(
@@ -45,19 +48,6 @@ class ReportSpec:
         return self.parameters.get("unit")
 
 
-def slugify(name: str) -> str:
-    """A safe file name for a report: ASCII letters, digits and dashes only.
-
-    >>> slugify("Närsjukvård Luleå-Boden")
-    'narsjukvard-lulea-boden'
-    >>> slugify("../../etc/passwd")
-    'etc-passwd'
-    """
-    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
-    return slug[:60] or "division"
-
-
 def relative_path(path: str | Path, start: Path) -> str:
     """``path`` relative to ``start`` (as text), absolute only where no relative path exists."""
     try:
@@ -67,11 +57,15 @@ def relative_path(path: str | Path, start: Path) -> str:
 
 
 def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known: list[str],
-                 notebooks: Path = NOTEBOOKS, units: dict[str, list[str]] | None = None) -> list[ReportSpec]:
+                 notebooks: Path = NOTEBOOKS, units: dict[str, list[str]] | None = None,
+                 texts_dir: Path | None = None) -> list[ReportSpec]:
     """The reports to run; unknown divisions are refused here, before any kernel starts.
 
+    First the regional director's report (``rapport-<period>``), whose bilagor are the
+    chosen divisions' reports in the data's order; then the region overview and the divisions.
     With ``units`` (division -> its units) every chosen division's units get a report of
-    their own, listed after their division's, which links to them.
+    their own, listed after their division's, which links to them. ``texts_dir`` is the
+    texts folder (default: the data folder's ``texts``).
     """
     if divisions:
         unknown = [d for d in divisions if d not in known]
@@ -83,9 +77,13 @@ def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known
     # relative to the notebooks' folder (the kernel's working folder): no local absolute
     # path is written into the executed notebooks
     data = relative_path(data_dir, notebooks)
-    specs = [ReportSpec(REGION_SLUG, "Regionen", str(notebooks / REGION_NOTEBOOK),
+    texts = relative_path(texts_dir, notebooks) if texts_dir else ""
+    director = DIRECTOR_PREFIX + period
+    specs = [ReportSpec(director, labels.WRITTEN["director_short"], str(notebooks / DIRECTOR_NOTEBOOK),
+                        {"period": period, "data_dir": data, "texts_dir": texts, "bilagor": []}),
+             ReportSpec(REGION_SLUG, "Regionen", str(notebooks / REGION_NOTEBOOK),
                         {"period": period, "data_dir": data})]
-    used = {REGION_SLUG}
+    used = {REGION_SLUG, director}
 
     def free(base: str) -> str:
         slug, n = base, 2
@@ -96,7 +94,7 @@ def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known
 
     for division in chosen:
         slug = free("division-" + slugify(division))
-        parameters = {"period": period, "division": division, "data_dir": data}
+        parameters = {"period": period, "division": division, "data_dir": data, "texts_dir": texts}
         unit_specs = []
         for unit in (units or {}).get(division, []):
             unit_slug = free(f"unit-{slugify(division)}--{slugify(unit)}")
@@ -107,6 +105,10 @@ def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known
         specs.append(ReportSpec(slug, labels.division_name(division, capital=True),
                                 str(notebooks / DIVISION_NOTEBOOK), parameters))
         specs += unit_specs
+    # the bilagor: the divisions whose reports the run makes, in the data's order
+    pages = {s.parameters["division"]: f"{s.slug}.html" for s in specs
+             if s.notebook.endswith(DIVISION_NOTEBOOK)}
+    specs[0].parameters["bilagor"] = [[d, pages[d]] for d in known if d in pages]
     for spec in specs:
         refuse_credentials(spec.parameters)
     return specs

@@ -125,3 +125,36 @@ def scope_of(parameters: dict) -> str:
     if "division" in parameters:
         return f"division:{parameters['division']}"
     return "region"
+
+
+def text_digests(folder, specs) -> dict[str, str]:
+    """Per report (by slug): a digest of the people's texts it shows, so that a changed
+    text makes again only its own report and the director's (which shows every division's
+    summary). The region overview shows no text. A text that cannot be located (two files
+    for one division) gets a digest of its error: the report runs and says what is wrong."""
+    from ..exceptions import TextError
+    from ..report import texts as tx
+    from .planning import DIRECTOR_NOTEBOOK
+
+    def one(find, fallback: str):
+        try:
+            return find() or folder / fallback
+        except TextError as exc:
+            return str(exc)
+
+    out = {}
+    for spec in specs:
+        params = spec.parameters
+        if spec.notebook.endswith(DIRECTOR_NOTEBOOK):
+            paths = [folder / tx.REGION_FILE] + [one(lambda d=d: tx.division_file(folder, d), f"{d}.md")
+                                                for d, _ in params.get("bilagor", [])]
+        elif "unit" in params:
+            paths = [one(lambda: tx.unit_file(folder, params["division"], params["unit"]), f"{params['unit']}.md")]
+        elif "division" in params:
+            paths = [one(lambda: tx.division_file(folder, params["division"]), f"{params['division']}.md")]
+        else:
+            out[spec.slug] = ""
+            continue
+        errors = [p for p in paths if isinstance(p, str)]
+        out[spec.slug] = _digest(errors) if errors else tx.digest(paths)
+    return out
