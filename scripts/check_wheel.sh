@@ -19,7 +19,7 @@ mkdir "$work/elsewhere"
 cd "$work/elsewhere"
 REGIONANALYTICS_CACHE="$work/cache" "$work/venv/bin/regionanalytics" run --period 2021-T1 \
     --division Länsteknik --data "$root/data/sample" --out "$work/out" --jobs 2
-for f in index.html region.html division-lansteknik.html summary.csv manifest.json; do
+for f in index.html rapport-2021-T1.html region.html division-lansteknik.html summary.csv manifest.json; do
     test -s "$work/out/2021-T1/$f" || { echo "wheel check: $f missing" >&2; exit 1; }
 done
 # the notebooks came from the installed package, not from the checkout

@@ -66,6 +66,23 @@ def test_region_report_in_browser(page, batch_output):
     assert page.evaluate("document.images.length") >= 3 and _images_loaded(page)
 
 
+def test_directors_report_in_browser(page, batch_output):
+    """The sample's texts of 2021-T1: region.md's introduction, the divisions' part with
+    each division's figures, its own text and its bilaga, linked; then current events."""
+    _, out = batch_output
+    errors = _open(page, out / "rapport-2021-T1.html")
+    text = page.inner_text("body")
+    assert "Delårsrapport per april 2021 – Regiondirektörens rapport" in text
+    order = [text.index(s) for s in ("Smittspridningen av covid-19", "Divisionernas delårsrapporter",
+                                     "Division Länsteknik", "Division Länsteknik uppfyller merparten",
+                                     "(4,4", "bilaga 1: Delårsrapport Division Länsteknik",
+                                     "bilaga 2: Delårsrapport Division Service", "Aktuella händelser")]
+    assert order == sorted(order)
+    link = page.locator("a", has_text="bilaga 1: Delårsrapport Division Länsteknik")
+    assert link.get_attribute("href") == "division-lansteknik.html"
+    assert "{{" not in text and "Traceback" not in text and not errors
+
+
 def test_index_in_browser_links_every_report(page, batch_output):
     result, out = batch_output
     _open(page, out / "index.html")
@@ -82,7 +99,8 @@ def test_every_page_passes_an_automated_wcag_21_aa_audit(page, batch_output):
 
     _, out = batch_output
     pages = sorted(out.glob("*.html"))
-    assert {p.name for p in pages} >= {"index.html", "region.html", "division-lansteknik.html"}
+    assert {p.name for p in pages} >= {"index.html", "region.html", "division-lansteknik.html",
+                                       "rapport-2021-T1.html"}
     rules = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
     for path in pages:
         _open(page, path)
@@ -92,7 +110,7 @@ def test_every_page_passes_an_automated_wcag_21_aa_audit(page, batch_output):
 
 def test_reports_are_swedish_with_one_h1_and_ordered_headings(page, batch_output):
     _, out = batch_output
-    for name in ("index.html", "region.html", "division-lansteknik.html"):
+    for name in ("index.html", "region.html", "division-lansteknik.html", "rapport-2021-T1.html"):
         _open(page, out / name)
         assert page.evaluate("document.documentElement.lang") == "sv"
         levels = page.eval_on_selector_all("h1, h2, h3, h4", "els => els.map(e => Number(e.tagName[1]))")

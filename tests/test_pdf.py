@@ -71,13 +71,21 @@ def test_the_combined_pdf_has_a_title_page_contents_with_page_numbers_and_every_
     contents = text_by_page[1]
     assert "Innehåll" in contents
     starts = {}
-    for title in ("Regionen", "Division Länsteknik", "Division Service"):
+    for title in ("Regiondirektörens rapport", "Regionen", "Bilaga 1: Delårsrapport Division Länsteknik",
+                  "Bilaga 2: Delårsrapport Division Service"):
         number = int(contents.split(title, 1)[1].split()[0])
         starts[title] = number
         assert f"sida {number} av {pages}" in text_by_page[number - 1]
+    director = text_by_page[starts["Regiondirektörens rapport"] - 1]
+    assert "Delårsrapport per april 2021 – Regiondirektörens rapport" in director
     assert "sammanställning av divisionerna" in text_by_page[starts["Regionen"] - 1]
-    assert "Delårsrapport per april 2021 – Division Service" in text_by_page[starts["Division Service"] - 1]
-    assert starts["Regionen"] < starts["Division Länsteknik"] < starts["Division Service"]
+    service = starts["Bilaga 2: Delårsrapport Division Service"]
+    assert "Delårsrapport per april 2021 – Division Service" in text_by_page[service - 1]
+    assert starts["Regiondirektörens rapport"] == 3  # first, after the title page and the contents
+    assert starts["Regionen"] < starts["Bilaga 1: Delårsrapport Division Länsteknik"] < service
+    # the director's report names the bilagor by the numbers they have in the combined PDF
+    whole = " ".join(text_by_page[starts["Regiondirektörens rapport"] - 1:starts["Regionen"] - 1])
+    assert "bilaga 1: Delårsrapport Division Länsteknik" in whole and "bilaga 2: Delårsrapport Division Service" in whole
     if not os.environ.get("CI"):  # a look at the first pages when run by hand
         shots = ROOT / "outputs" / "pdf-pages"
         shots.mkdir(parents=True, exist_ok=True)

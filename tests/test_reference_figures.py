@@ -124,7 +124,7 @@ def test_production(sample):
 @pytest.mark.slow
 def test_sample_is_regenerated_byte_for_byte(tmp_path):
     """data/sample and its SIE export data/sample-sie are what scripts/make_sample.py
-    writes from its seed."""
+    writes from its seed (the people's texts in data/sample/texts are written by hand)."""
     import subprocess
     import sys
 
@@ -134,4 +134,6 @@ def test_sample_is_regenerated_byte_for_byte(tmp_path):
                    check=True, cwd=ROOT, capture_output=True)
     for folder in (SAMPLE, SAMPLE.parent / "sample-sie"):
         for path in folder.iterdir():
+            if path.name == "texts" and path.is_dir():
+                continue
             assert (tmp_path / folder.name / path.name).read_bytes() == path.read_bytes(), path.name

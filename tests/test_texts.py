@@ -302,3 +302,10 @@ def test_check_texts_command_exits_1_when_a_figure_disagrees(tmp_path):
     write(tmp_path / "2021-T1", "Länsteknik.md", "Divisionen har 131 anställda.\n")
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
+
+
+def test_headings_in_a_text_never_skip_a_level(tmp_path):
+    text = tx.read_text(write(tmp_path, "Länsteknik.md", "Text.\n\n#### Djupt\n\nA.\n\n### Mindre\n\nB.\n"))
+    assert re.findall(r"<h(\d)>", shown(text.summary)) == ["3", "3"]
+    section = tx.read_text(write(tmp_path, "Service.md", "## Egen\n\n##### Under\n\n###### Längre ner\n"))
+    assert re.findall(r"<(/?h\d)>", shown(section.sections[0])) == ["h3", "/h3", "h4", "/h4"]

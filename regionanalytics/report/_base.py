@@ -108,11 +108,12 @@ class _Report:
     def _text_scope(self) -> tx.Scope:
         raise NotImplementedError
 
-    def _written_html(self, part: tx.Part | None, byline: bool = False) -> views.Markup:
-        """A part of the report's text as the page shows it (empty when there is none)."""
+    def _written_html(self, part: tx.Part | None, byline: bool = False, level: int = 2) -> views.Markup:
+        """A part of the report's text as the page shows it (empty when there is none),
+        under a heading of ``level``."""
         if self.written is None or part is None or part.blank:
             return views.Markup("", data="")
-        body = tx.render(part, self._text_scope(), self.written.name)
+        body = tx.render(part, self._text_scope(), self.written.name, level)
         if byline and self.written.author:
             body += f'<p class="ra-note">{html.escape(TEXTS_WRITTEN["byline"].format(author=self.written.author))}</p>'
         return views.Markup(f'<div class="ra-written">{body}</div>', data="\n".join(part.lines).strip())

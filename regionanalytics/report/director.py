@@ -74,7 +74,7 @@ class DirectorReport(_Report):
                 file=f"{self.texts.name}/{tx.REGION_FILE}" if self.texts else tx.REGION_FILE))
             part = self.divisions_part(TEXTS_WRITTEN["divisions_heading"], None)
             return views.Markup(f'<p class="ra-missing">{missing}</p>{part.html}', data=part.data)
-        pieces, data = [self._written_html(self.written.summary, byline=True).html], {}
+        pieces, data = [self._written_html(self.written.summary, byline=True, level=1).html], {}
         for section in self.written.sections:
             if _divisions_heading(section.heading):
                 part = self.divisions_part(section.heading, section)
@@ -104,7 +104,7 @@ class DirectorReport(_Report):
                 own = f'<p class="ra-missing">{html.escape(TEXTS_WRITTEN["comment_missing"])}</p>'
             else:
                 scope = tx.Scope(division, _scope_figures(self.data, self.period))
-                own = tx.render(text.summary, scope, text.name) if text.summary else ""
+                own = tx.render(text.summary, scope, text.name, level=3) if text.summary else ""
             link = TEXTS_WRITTEN["bilaga"].format(n=n, division=name)
             lead, _, rest = link.partition(" bilaga ")
             out.append(f'<section class="ra-division-part" aria-label="{html.escape(name)}">'

@@ -349,9 +349,13 @@ def placeholders(line: str):
             yield match.start(), match.end(), inner.group("scope"), inner.group("metric"), inner.group("filter")
 
 
-def render(part: Part | None, scope: Scope, file: str) -> str:
+def render(part: Part | None, scope: Scope, file: str, level: int = 2) -> str:
     """A part of a text as HTML: its placeholders written as figures, its Markdown as
-    HTML with raw HTML escaped. Every unknown name is an error naming the file and line."""
+    HTML with raw HTML escaped. Every unknown name is an error naming the file and line.
+
+    ``level`` is the heading level the part stands under: its own headings are nested
+    below it, never skipping a level (a ``####`` under the page's ``h2`` becomes ``h3``),
+    so that a screen reader's outline of the page holds."""
     if part is None or part.blank:
         return ""
     shown: list[str] = []
@@ -375,8 +379,25 @@ def render(part: Part | None, scope: Scope, file: str) -> str:
             shown.append(text)
             at = end
         lines.append("".join(out) + line[at:])
-    body = _markdown().render("\n".join(lines))
+    body = _nest_headings(_markdown().render("\n".join(lines)), level)
     return _MARK.sub(lambda m: shown[int(m.group(1))], body)
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def _nest_headings(body: str, level: int) -> str:
+    """Every heading at least one level below ``level`` and at most one below the one before."""
+    state = {"previous": level}
+
+    def shift(match) -> str:
+        if match.group(1):  # a closing tag: the level its opening tag was given
+            return f"</h{state['open']}>"
+        new = max(level + 1, min(int(match.group(2)), state["previous"] + 1))
+        state["previous"] = state["open"] = min(new, 6)
+        return f"<h{state['open']}>"
+
+    return _HEADING.sub(shift, body)
 
 
 def digest(paths) -> str:

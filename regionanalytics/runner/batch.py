@@ -147,6 +147,12 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     refuse_credentials({"period": period, "data_dir": data_dir if isinstance(data_dir, str) else os.fspath(data_dir)})
     data_dir = Path(data_dir)
     texts_dir = Path(texts_dir) if texts_dir else None
+    if texts_dir is not None and not texts_dir.is_dir():
+        from ..exceptions import ParameterError
+
+        raise ParameterError(f"--texts {texts_dir}: no such folder. Give the folder that holds the "
+                             f"period's texts in {period}/ (region.md and one file per division), or "
+                             "leave --texts out to read DATA/texts.")
     if not force and (unchanged := _nothing_changed(period, data_dir, Path(out_dir), divisions,
                                                     Path(notebooks), pdf, units, texts_dir)) is not None:
         _print_outcome(unchanged)
