@@ -90,10 +90,11 @@ def normalise(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     it had lost zeros (7 to 9 digits).
 
     >>> text, number, short = normalise(pd.Series([" '19610605-5004 ", "196106055004.0",
-    ...                                            "1.96106055004E+11", "501011234", '="6106055004"']))
+    ...                                            "1.96106055004E+11", "501011234", '="6106055004"',
+    ...                                            "610605\u2013 5004"]))
     >>> text.tolist(), number.tolist(), short.tolist()
-    (['19610605-5004', '196106055004', '196106055004', '0501011234', '6106055004'], \
-[False, True, True, False, False], [False, False, False, True, False])
+    (['19610605-5004', '196106055004', '196106055004', '0501011234', '6106055004', '610605-5004'], \
+[False, True, True, False, False, False], [False, False, False, True, False, False])
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -102,7 +103,8 @@ def normalise(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     arr = pc.replace_substring_regex(arr, r"^[\s\x{a0}\x{202f}]+|[\s\x{a0}\x{202f}]+$", "")
     arr = pc.replace_substring_regex(arr, r"^=?\"(.*)\"$", r"\1")
     arr = pc.replace_substring_regex(arr, r"^'", "")
-    arr = pc.replace_substring_regex(arr, r"\s+", "")  # "19610605 - 5004"
+    arr = pc.replace_substring_regex(arr, r"[\s\x{a0}\x{202f}\x{2009}]+", "")  # "19610605 - 5004"
+    arr = pc.replace_substring_regex(arr, r"^(\d{6,8})[\x{2010}\x{2011}\x{2013}\x{2212}](\d{4})$", r"\1-\2")
     floats = pc.fill_null(pc.match_substring_regex(arr, _FLOAT_TEXT), False)
     arr = pc.replace_substring_regex(arr, _FLOAT_TEXT, r"\1")
     scientific = pc.fill_null(pc.match_substring_regex(arr, _SCIENTIFIC), False).to_numpy(zero_copy_only=False)

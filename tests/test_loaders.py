@@ -285,3 +285,18 @@ def test_an_account_number_and_its_name_side_by_side_are_not_a_duplicate(tmp_pat
                     "2021-01;L;U;Löner;Lön;-5;-1\n", encoding="utf-8")
     [p] = read_raw(path, "finance").problems
     assert "'Kontonamn' (column 4) and 'Kontonamn' (column 5)" in p.expected
+
+
+def test_employment_rates_of_shares_with_one_100_stop_the_load(tmp_path):
+    """Issue 19: one 100 among rates of 1 and 0,75 made every rate a hundredth (årsarbetare
+    368,75 became 3,69). Now the 100 is named and nothing is divided."""
+    header = ("Månad;Person-id;Division;Verksamhet;Anställningsform;Kön;Födelseår;"
+              "Sysselsättningsgrad;Schemalagd tid;Arbetad tid\n")
+    rates = ["1", "0,75", "1", "100", "0,5", "0"]
+    text = header + "".join(
+        f"2021-01;P{i};S;K;{'timavlönad' if r == '0' else 'tillsvidare'};K;1980;{r};160;150\n"
+        for i, r in enumerate(rates))
+    frame, problems, notes = _read(tmp_path, text, "employees", "employees.csv")
+    assert [(p.row, p.column, p.value) for p in problems] == [(5, "Sysselsättningsgrad", "100")]
+    assert "like the column's other 4 rows" in problems[0].expected  # 0 counts for neither
+    assert not any("percent" in n for n in notes)
