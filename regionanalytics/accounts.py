@@ -33,10 +33,21 @@ TAX_REVENUE = "Skatteintäkter"
 GENERAL_GRANTS = "Generella statsbidrag och utjämning"
 FINANCIAL_INCOME = "Finansiella intäkter"
 FINANCIAL_COSTS = "Finansiella kostnader"
+#: Categories a region's own plan may name for the balanskravsutredning and the full
+#: resultaträkning (Region-Bas keeps them inside its classes: the default plan names none
+#: of them by number, so without an own plan they are not known, never 0).
+REALISATION_GAINS = "Realisationsvinster"
+REALISATION_LOSSES = "Realisationsförluster"
+UNREALISED_SECURITIES = "Orealiserade vinster och förluster i värdepapper"
+EXTRAORDINARY = "Extraordinära poster"
+#: A balance account of the equity: the resultatutjämningsreserv (kommunallagen 11 kap. 14 §).
+EQUALISATION_RESERVE = "Resultatutjämningsreserv"
 
 #: Every category, in the order of an income statement (resultaträkning).
 CATEGORIES = (OPERATING_REVENUE, PERSONNEL, HIRED_STAFF, PURCHASED, DRUGS, OTHER_COSTS,
-              DEPRECIATION, TAX_REVENUE, GENERAL_GRANTS, FINANCIAL_INCOME, FINANCIAL_COSTS)
+              DEPRECIATION, TAX_REVENUE, GENERAL_GRANTS, FINANCIAL_INCOME, FINANCIAL_COSTS,
+              REALISATION_GAINS, REALISATION_LOSSES, UNREALISED_SECURITIES, EXTRAORDINARY,
+              EQUALISATION_RESERVE)
 #: The operating costs (verksamhetens kostnader) and the net cost (verksamhetens nettokostnad).
 OPERATING_COSTS = (PERSONNEL, HIRED_STAFF, PURCHASED, DRUGS, OTHER_COSTS)
 NET_COST = (OPERATING_REVENUE,) + OPERATING_COSTS + (DEPRECIATION,)

@@ -29,14 +29,15 @@ import numpy as np
 import pandas as pd
 
 from .accounts import (DEPRECIATION, FINANCIAL_COSTS, FINANCIAL_INCOME, OPERATING_COSTS,
-                       OPERATING_REVENUE, TAX_FINANCING, categorise)
+                       OPERATING_REVENUE, REALISATION_GAINS, REALISATION_LOSSES, TAX_FINANCING,
+                       categorise)
 from .exceptions import Problem
 from .loaders import ROW
 
 KEY = ["month", "division", "unit", "account"]
 #: Categories whose amounts are costs, and those that are revenue, in the contract's sign.
-COST_CATEGORIES = OPERATING_COSTS + (DEPRECIATION, FINANCIAL_COSTS)
-REVENUE_CATEGORIES = (OPERATING_REVENUE,) + TAX_FINANCING + (FINANCIAL_INCOME,)
+COST_CATEGORIES = OPERATING_COSTS + (DEPRECIATION, FINANCIAL_COSTS, REALISATION_LOSSES)
+REVENUE_CATEGORIES = (OPERATING_REVENUE,) + TAX_FINANCING + (FINANCIAL_INCOME, REALISATION_GAINS)
 #: How many units or accounts a note lists before it counts the rest.
 LISTED = 10
 #: Amounts (tkr) smaller than this are 0: a rounded export's noise.

@@ -43,6 +43,8 @@ class RegionData:
     #: Closing balances per month and balance account (tkr, debit positive): the balance
     #: table, or the balance accounts of a SIE ledger file (see regionanalytics.sie).
     balance: pd.DataFrame = field(default_factory=lambda: empty_table("balance"))
+    #: The financial goals of god ekonomisk hushållning (goal, indicator, target).
+    financial_goals: pd.DataFrame = field(default_factory=lambda: empty_table("financial_goals"))
     #: Finance rows of the region's central level (finansförvaltningen: a division that books
     #: tax revenue); they count in the region's result only, see accounts.split_central.
     central: pd.DataFrame = field(default_factory=lambda: empty_table("finance"))

@@ -88,3 +88,8 @@ class TextError(RegionAnalyticsError, ValueError):
         self.file, self.line, self.message = file, line, message
         where = f"{file}, line {line}" if line is not None else file
         super().__init__(f"{where}: {message}")
+
+
+class StatementError(RegionAnalyticsError):
+    """The balance data cannot make a balance sheet that balances (the message names the
+    month, the accounts or the difference)."""

@@ -280,3 +280,65 @@ def metric(name: str, unit: str | None = None) -> str:
     """The Swedish label of a metric, with its unit in parentheses when given."""
     text = METRICS.get(name, DIMENSIONS.get(name, name))
     return f"{text} ({unit})" if unit else text
+
+#: Why a figure of the statements (regionanalytics.metrics.statements) is missing.
+STATEMENT_REASONS = {
+    "no_budget": "budget saknas i underlaget",
+    "no_months": "uppgifter saknas för {months}",
+    "no_balance": "balansräkningen saknas i underlaget för {months}",
+    "not_in_plan": "kontoplanen skiljer inte ut {what}",
+    "no_reserve": "kontoplanen anger inget konto för resultatutjämningsreserven",
+    "forecast_per_unit": "prognosen lämnas per verksamhet som resultat, inte per rad",
+    "no_forecast": "prognos saknas för någon verksamhet och budget saknas i underlaget",
+    "no_goals": "finansiella mål saknas i underlaget",
+}
+
+#: The lines of the resultaträkning, the balansräkning and the balanskravsutredning.
+STATEMENT_LINES = {
+    "operating_revenue": "Verksamhetens intäkter",
+    "operating_costs": "Verksamhetens kostnader",
+    "depreciation": "Avskrivningar",
+    "net_cost": "Verksamhetens nettokostnad",
+    "tax_revenue": "Skatteintäkter",
+    "general_grants": "Generella statsbidrag och utjämning",
+    "operating_result": "Verksamhetens resultat",
+    "financial_income": "Finansiella intäkter",
+    "financial_costs": "Finansiella kostnader",
+    "result_after_financial": "Resultat efter finansiella poster",
+    "extraordinary": "Extraordinära poster",
+    "period_result": "Periodens resultat",
+    "fixed_assets": "Anläggningstillgångar",
+    "current_assets": "Omsättningstillgångar",
+    "total_assets": "Summa tillgångar",
+    "equity": "Eget kapital",
+    "of_which_result": "därav periodens resultat",
+    "provisions": "Avsättningar (pensioner och liknande förpliktelser)",
+    "liabilities": "Skulder",
+    "long_term_liabilities": "därav långfristiga skulder",
+    "current_liabilities": "därav kortfristiga skulder",
+    "total_equity_liabilities": "Summa eget kapital, avsättningar och skulder",
+    "result": "Periodens resultat",
+    "realisation_gains": "Avgår samtliga realisationsvinster",
+    "unrealised_securities": "Orealiserade vinster och förluster i värdepapper",
+    "result_after_adjustments": "Resultat efter balanskravsjusteringar",
+    "to_reserve": "Reservering till resultatutjämningsreserv",
+    "from_reserve": "Disposition från resultatutjämningsreserv",
+    "balance_requirement_result": "Balanskravsresultat",
+}
+
+#: Column headers of the statements' tables.
+STATEMENT_HEADERS = {
+    "line": "Post", "actual": "Utfall", "actual_prev_year": "Utfall föregående år",
+    "annual_budget": "Årsbudget", "forecast": "Helårsprognos", "at_end": "Periodens slut",
+    "at_prev_year_end": "31 december föregående år", "period": "Perioden",
+    "goal": "Mål", "indicator": "Indikator", "target": "Målvärde", "value": "Prognos",
+    "assessment": "Bedömning",
+}
+
+#: The financial goals' indicators (the financial_goals table's indicator column).
+GOAL_INDICATORS = {
+    "result_share": "Resultat i procent av skatteintäkter och generella statsbidrag",
+    "self_financing": "Självfinansieringsgrad av investeringar (%)",
+    "equity_ratio": "Soliditet (%)",
+    "equity_ratio_incl_pensions": "Soliditet inklusive pensionsåtaganden (%)",
+}

@@ -120,6 +120,20 @@ _ASSESSMENT_ALIASES = {
     "ej uppfyllt": "ej", "ej": "ej", "inte uppfyllt": "ej", "nej": "ej",
 }
 
+#: The indicators a financial goal can be assessed by (regionanalytics.metrics.statements).
+GOAL_INDICATORS = ("result_share", "self_financing", "equity_ratio", "equity_ratio_incl_pensions")
+_GOAL_INDICATOR_ALIASES = {
+    "resultat i procent av skatteintäkter och generella statsbidrag": "result_share",
+    "resultat i procent av skatteintäkter och statsbidrag": "result_share",
+    "resultatandel": "result_share", "resultat": "result_share",
+    "självfinansieringsgrad av investeringar": "self_financing",
+    "självfinansieringsgrad": "self_financing",
+    "soliditet": "equity_ratio",
+    "soliditet inklusive pensionsåtaganden": "equity_ratio_incl_pensions",
+    "soliditet inklusive pensionsförpliktelser": "equity_ratio_incl_pensions",
+    "soliditet inkl. pensionsåtaganden": "equity_ratio_incl_pensions",
+}
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -314,6 +328,17 @@ TABLES: dict[str, Table] = {
                                              "saldo tkr", "belopp tkr", "balans")),
             ),
             key=("month", "account"),
+        ),
+        Table(
+            "financial_goals",
+            "The financial goals of god ekonomisk hushållning: goal, indicator and target (percent).",
+            (
+                Column("goal", "text", ("mål", "mal", "finansiellt mål", "målformulering")),
+                Column("indicator", "category", ("indikator", "mått", "nyckeltal", "mätetal"),
+                       allowed=GOAL_INDICATORS, value_aliases=_GOAL_INDICATOR_ALIASES),
+                Column("target", "number", ("målvärde", "malvarde", "målnivå")),
+            ),
+            key=("goal", "indicator"),
         ),
     )
 }
