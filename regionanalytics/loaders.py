@@ -124,7 +124,7 @@ def _first_non_utf8_row(path: Path) -> int | None:
     import codecs
 
     decoder = codecs.getincrementaldecoder("utf-8")()
-    lines, offset = 1, 0
+    lines = 1
     try:
         with (gzip.open if _is_gzip(path) else open)(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
@@ -133,7 +133,6 @@ def _first_non_utf8_row(path: Path) -> int | None:
                 except UnicodeDecodeError as exc:
                     return lines + block.count(b"\n", 0, max(exc.start, 0))
                 lines += block.count(b"\n")
-                offset += len(block)
     except (OSError, EOFError, zlib.error):
         return None
     return None

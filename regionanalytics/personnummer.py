@@ -99,7 +99,10 @@ def normalise(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(values.to_numpy(object), type=pa.string())
+    arr = pa.array(values.to_numpy(object), type=pa.string(), from_pandas=True)
+    none = np.zeros(len(values), dtype=bool)
+    if pc.all(pc.fill_null(pc.match_substring_regex(arr, _SHAPE), True)).as_py() is not False:
+        return values.astype(object), none, none  # the common case: every id as HR systems write it
     arr = pc.replace_substring_regex(arr, r"^[\s\x{a0}\x{202f}]+|[\s\x{a0}\x{202f}]+$", "")
     arr = pc.replace_substring_regex(arr, r"^=?\"(.*)\"$", r"\1")
     arr = pc.replace_substring_regex(arr, r"^'", "")
@@ -141,7 +144,7 @@ def _digits(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(text.to_numpy(object), type=pa.string())
+    arr = pa.array(text.to_numpy(object), type=pa.string(), from_pandas=True)
     shaped = pc.fill_null(pc.match_substring_regex(arr, _SHAPE), False).to_numpy(zero_copy_only=False)
     kept = pc.filter(arr, pa.array(shaped))
     digits = pc.replace_substring_regex(kept, r"[+-]", "")

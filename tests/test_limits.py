@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 
 import regionanalytics.loaders as loaders
-from regionanalytics.data import validate
 from regionanalytics.loaders import read_raw
 
 FIN_HEADER = "Månad;Division;Verksamhet;Konto;Utfall;Budget"
