@@ -15,12 +15,17 @@ from __future__ import annotations
 import re
 import zlib
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..exceptions import Problem
 
 _QUOTED_OR_SEPARATOR = re.compile(rb'"((?:[^"\\]|\\.)*)"|[\s{}]+')
 #: A line where some quoted field holds a blank, a brace or a backslash: those stay in
-#: the sum, so the line is read field by field.
-_NEEDS_FIELDS = re.compile(rb'^[^"\n]*(?:"[^"\\ \t{}\n]*"[^"\n]*)*"[^"\n]*[ \t{}\\]', re.MULTILINE)
+#: the sum, so the line is read field by field. The quotes before it pair up (RE2, on
+#: every line at once).
+_NEEDS_FIELDS = r'^[^"]*(?:"[^"\\ \t{}]*"[^"]*)*"[^"]*[ \t{}\\]'
 _DELETED = b' \t\r\n{}"'
 _RECORD = re.compile(rb'^[ \t]*#KSUMMA(?:[ \t]+"?(\d+)"?)?[ \t]*\r?$', re.MULTILINE)
 
@@ -35,52 +40,55 @@ def summed(line: bytes) -> bytes:
     return kept.replace(b'\\"', b'"')
 
 
-def crc(body: bytes) -> int:
-    """The checksum of the records in ``body`` (the bytes between the two #KSUMMA
-    records). Lines whose quoted fields hold no blank, brace or backslash lose every
-    blank, quote and brace in one pass; the others are read field by field."""
-    value = 0
-    start = 0
-    for m in _NEEDS_FIELDS.finditer(body):
-        line_start = body.rfind(b"\n", 0, m.start()) + 1
-        if line_start < start:  # a second hit on a line already read
-            continue
-        line_end = body.find(b"\n", m.end())
-        line_end = len(body) if line_end < 0 else line_end
-        value = zlib.crc32(body[start:line_start].translate(None, _DELETED), value)
-        value = zlib.crc32(summed(body[line_start:line_end]), value)
-        start = line_end
-    return zlib.crc32(body[start:].translate(None, _DELETED), value)
+def crc(raw: bytes, start: int, end: int, fields: list[tuple[int, int]]) -> int:
+    """The checksum of ``raw[start:end]`` (the records between the two #KSUMMA): every
+    blank, quote and brace left out in one pass, except on the lines ``fields`` (byte
+    spans) whose quoted fields hold one, which are read field by field."""
+    value, at = 0, start
+    for line_start, line_end in fields:
+        value = zlib.crc32(raw[at:line_start].translate(None, _DELETED), value)
+        value = zlib.crc32(summed(raw[line_start:line_end]), value)
+        at = line_end
+    return zlib.crc32(raw[at:end].translate(None, _DELETED), value)
 
 
-def check(raw: bytes, name: str, line_of) -> tuple[list[Problem], list[str]]:
-    """Problems with the file's #KSUMMA (none when it has none) and a note when it
-    was checked. ``line_of(offset)`` gives the line number of a byte offset."""
+def check(raw: bytes, lines: pa.Array, name: str) -> tuple[list[Problem], list[str]]:
+    """Problems with the file's #KSUMMA (none when it has none) and a note when it was
+    checked. ``lines`` are the file's lines (index + 1 is the line number)."""
     if b"#KSUMMA" not in raw:
         return [], []
-    found = list(_RECORD.finditer(raw))
+    marks = pc.starts_with(lines, pattern=b"#KSUMMA")
+    rows = np.flatnonzero(marks.to_numpy(zero_copy_only=False))
+    found = [(int(i), _RECORD.match(lines[int(i)].as_py())) for i in rows]
+    found = [(i, m) for i, m in found if m]
     if not found:
         return [], []
-    opening = found[0] if found[0].group(1) is None else None
-    closing = found[-1] if found[-1].group(1) is not None else None
-    if opening is None:
-        return [Problem(name, line_of(found[0].start()), "KSUMMA", found[0].group(0).strip().decode(),
+    (first, opening), (last, closing) = found[0], found[-1]
+    if opening.group(1) is not None:
+        return [Problem(name, first + 1, "KSUMMA", opening.group(0).strip().decode(),
                         "#KSUMMA without a value near the start of the file and #KSUMMA with the "
                         "checksum as its last record (SIE 4B 10.4)")], []
-    if closing is None or closing.start() < opening.end():
-        return [Problem(name, line_of(opening.start()), "KSUMMA", None,
+    if closing.group(1) is None or last == first:
+        return [Problem(name, first + 1, "KSUMMA", None,
                         "a closing #KSUMMA record with the checksum after the opening one (SIE 4B 10.6): "
                         "the file ends without it, so it is truncated; export it again")], []
-    body_start = raw.find(b"\n", opening.start()) + 1
-    value = crc(raw[body_start:closing.start()])
+    ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
+    ends = np.append(ends, len(raw))
+    if len(ends) < len(lines):
+        return [Problem(name, None, "KSUMMA", None,
+                        "records that each end with a line feed (SIE 4B 5.5); this file breaks lines with "
+                        "carriage returns alone, so its checksum cannot be checked: export it again")], []
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    body = lines[first + 1:last]
+    needs = np.flatnonzero(pc.fill_null(pc.match_substring_regex(body, _NEEDS_FIELDS), False)
+                           .to_numpy(zero_copy_only=False)) + first + 1
+    spans = [(int(starts[i]), int(ends[i])) for i in needs]
+    value = crc(raw, int(starts[first + 1]), int(starts[last]), spans)
     stated = int(closing.group(1))
     if value != stated:
-        return [Problem(name, line_of(closing.start()), "KSUMMA", str(stated),
+        return [Problem(name, last + 1, "KSUMMA", str(stated),
                         f"the checksum of the file's records (SIE 4B section 10), {value}: the file was "
                         "changed or damaged after it was written; export it again")], []
     return [], [f"{name}: its #KSUMMA checksum ({stated}) matches its records"]
 
 
-def line_finder(raw: bytes):
-    """A function from a byte offset to its line number."""
-    return lambda offset: raw.count(b"\n", 0, offset) + 1

@@ -30,7 +30,10 @@ TOLERANCE = 0.005
 _SHOWN = 20  # problems of one kind listed before a count of the rest
 
 _ACCOUNT = rb'"?(?P<account>[^\s"{}]+)"?'
-_OBJECTS = rb'\{(?P<objects>(?:[^"}]|"(?:[^"\\]|\\.)*")*)\}'
+#: An object list: one pair (most lines: the dimension and object captured at once) or any
+#: other list, read pair by pair afterwards.
+_OBJECTS = (rb'\{(?:\s*"?(?P<dim>\d+)"?\s+(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s"{}]+))\s*'
+            rb'|(?P<objects>(?:[^"}]|"(?:[^"\\]|\\.)*")*))\}')
 _AMOUNT = rb'"?(?P<amount>-?\d+(?:\.\d+)?)"?'
 _NEXT = rb'(?:\s+(?P<date>"[^"]*"|[^\s"]+))?'
 _PERIODIC = (rb'^#(?P<tag>PSALDO|PBUDGET)\s+"?(?P<year>-?\d+)"?\s+"?(?P<period>\d{6})"?\s+' + _ACCOUNT
@@ -85,11 +88,10 @@ def read_ledger(path: str | Path, dimension: str = DIMENSION) -> Ledger:
     if not raw.strip():
         return Ledger(None, None, [Problem(name, None, None, None, "a SIE file with the ledger's records; the "
                                            "file is empty")], [])
-    line_of = checksum.line_finder(raw)
-    problems, notes = checksum.check(raw, name, line_of)
+    lines = records.lines(raw)
+    problems, notes = checksum.check(raw, lines, name)
     codec, said = records.encoding(raw, name)
     notes += said
-    lines = records.lines(raw)
     numbers = records.line_numbers(len(lines))
     head = _read_head(lines, numbers, codec, name, problems)
     if not _usable(head, name, problems):
@@ -201,28 +203,43 @@ def _malformed(name: str, text: pa.Array, rows: pa.Array, bad: pa.Array, column:
     return problems
 
 
-def _object_codes(objects: pa.Array, dimension: str, codec: str, name: str, rows: pa.Array,
+def _object_codes(found: pa.StructArray, dimension: str, codec: str, name: str, rows: pa.Array,
                   problems: list[Problem]) -> tuple[pa.Array, pa.Array]:
-    """The ``dimension`` object of every object list (null where it has none) and
+    """The ``dimension`` object of every line's object list (null where it has none) and
     whether the list is empty (``{}``: the account as a whole)."""
-    empty = pc.equal(pc.binary_length(pc.replace_substring(objects, pattern=b" ", replacement=b"")), 0)
-    if pc.any(pc.match_substring(objects, b"\t")).as_py():
-        empty = pc.equal(pc.binary_length(pc.replace_substring_regex(objects, r"\s+", b"")), 0)
-    if pc.all(empty).as_py():
-        return pa.nulls(len(objects), pa.string()), empty
-    well_formed = pc.or_(empty, pc.match_substring_regex(objects, _PAIRS.decode("latin-1")))
-    problems += _malformed(name, objects, rows, pc.invert(well_formed), "objekt",
-                           "an object list of pairs of dimension and object, {1 \"200\" 6 \"P7\"} "
-                           "(SIE 4B 8.21)")
-    found = pc.extract_regex(objects, _object_of(dimension).decode("latin-1"))
-    quoted, bare = found.field("quoted"), found.field("bare")
-    code = pc.if_else(pc.equal(pc.binary_length(quoted), 0), bare, quoted)
+    single = pc.greater(pc.binary_length(pc.fill_null(found.field("dim"), b"")), 0)
+    if pc.all(single).as_py():  # every list one pair: no second reading
+        quoted, bare = found.field("quoted"), found.field("bare")
+        code = pc.if_else(pc.equal(found.field("dim"), dimension.encode()),
+                          pc.if_else(pc.greater(pc.binary_length(pc.fill_null(bare, b"")), 0), bare, quoted),
+                          pa.scalar(None, pa.binary()))
+        empty = pa.array(np.zeros(len(found), dtype=bool))
+    else:
+        objects = pc.fill_null(found.field("objects"), b"")
+        empty = pc.and_(pc.invert(single), pc.equal(pc.binary_length(
+            pc.replace_substring_regex(objects, r"\s+", b"")), 0))
+        lists = pc.and_(pc.invert(single), pc.invert(empty))
+        well_formed = pc.or_(pc.invert(lists), pc.match_substring_regex(objects, _PAIRS.decode("latin-1")))
+        problems += _malformed(name, objects, rows, pc.invert(well_formed), "objekt",
+                               "an object list of pairs of dimension and object, {1 \"200\" 6 \"P7\"} "
+                               "(SIE 4B 8.21)")
+        pair = pc.extract_regex(objects, _object_of(dimension).decode("latin-1"))
+        quoted = pc.if_else(single, found.field("quoted"), pair.field("quoted"))
+        bare = pc.if_else(single, found.field("bare"), pair.field("bare"))
+        dim_ok = pc.if_else(single, pc.equal(found.field("dim"), dimension.encode()), pair.is_valid())
+        code = pc.if_else(pc.fill_null(dim_ok, False),
+                          pc.if_else(pc.greater(pc.binary_length(pc.fill_null(bare, b"")), 0), bare, quoted),
+                          pa.scalar(None, pa.binary()))
     code = pc.if_else(pc.fill_null(pc.greater(pc.binary_length(code), 0), False), code,
                       pa.scalar(None, pa.binary()))
     encoded = pc.dictionary_encode(code)
     texts = [records.unescape(t) for t in records.decoded(encoded.dictionary, codec)]
-    dictionary = pa.array(texts, pa.string())
-    return pa.DictionaryArray.from_arrays(encoded.indices, dictionary).dictionary_decode(), empty
+    indices = pc.fill_null(encoded.indices, -1).to_numpy()
+    if len(set(texts)) < len(texts):  # two spellings read as one code (an escape): merged
+        uniq, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
+        indices = np.where(indices < 0, -1, inverse[np.maximum(indices, 0)])
+        texts = list(uniq)
+    return pd.Categorical.from_codes(indices, categories=pd.Index(texts, dtype=object)), empty
 
 
 def _typed_amounts(amount: pa.Array) -> pa.Array:
@@ -243,17 +260,16 @@ def _periodic(lines, numbers, dimension, codec, name, problems) -> pd.DataFrame 
     found, text, rows = pc.filter(found, ok), pc.filter(text, ok), pc.filter(rows, ok)
     if not len(found):
         return None
-    found, text, rows = _numeric_accounts(found, text, rows, name, problems)
+    found, text, rows, account = _numeric_accounts(found, text, rows, name, problems)
     if not len(found):
         return None
-    code, empty = _object_codes(found.field("objects"), dimension, codec, name, rows, problems)
-    account = pc.cast(found.field("account"), pa.string())
+    code, empty = _object_codes(found, dimension, codec, name, rows, problems)
     period = pc.cast(pc.cast(found.field("period"), pa.string()), pa.int32())
     out = pd.DataFrame({
         "_row": rows.to_numpy(), "budget": pc.equal(found.field("tag"), b"PBUDGET").to_numpy(zero_copy_only=False),
         "year_no": pc.cast(pc.cast(found.field("year"), pa.string()), pa.int32()).to_numpy(),
-        "yyyymm": period.to_numpy(), "account": account.to_pandas(),
-        "code": code.to_pandas(), "empty": empty.to_numpy(zero_copy_only=False),
+        "yyyymm": period.to_numpy(), "account": account,
+        "code": code, "empty": empty.to_numpy(zero_copy_only=False),
         "amount": _typed_amounts(found.field("amount")).to_numpy()})
     month = out["yyyymm"] % 100
     bad_month = (month < 1) | (month > 12)
@@ -292,13 +308,17 @@ def _transactions(lines, numbers, dimension, codec, head, name, problems, notes)
                            "#TRANS konto {objektlista} belopp [transdat] [transtext] (SIE 4B: an account, "
                            "an object list, an amount with a decimal point, a date YYYYMMDD)")
     tag = found.field("tag")
-    date = pc.cast(pc.replace_substring(pc.fill_null(found.field("date"), b""), pattern=b'"', replacement=b""),
-                   pa.string())
-    bad_date = pc.and_(ok, pc.and_(pc.greater(pc.utf8_length(date), 0),
-                                   pc.invert(pc.match_substring_regex(date, r"^\d{8}$"))))
-    problems += _malformed(name, text, rows, bad_date, "transdat",
-                           "a transaction date YYYYMMDD (or none) after the amount (SIE 4B #TRANS)")
-    own = pc.if_else(pc.match_substring_regex(date, r"^\d{8}$"), date, pa.scalar(None, pa.string()))
+    raw_date = pc.fill_null(found.field("date"), b"")
+    if pc.max(pc.binary_length(raw_date)).as_py() in (None, 0):  # no line has a transaction date
+        bad_date = pa.array(np.zeros(len(found), dtype=bool))
+        own = pa.nulls(len(found), pa.string())
+    else:
+        date = pc.cast(pc.replace_substring(raw_date, pattern=b'"', replacement=b""), pa.string())
+        dated = pc.match_substring_regex(date, r"^\d{8}$")
+        bad_date = pc.and_(ok, pc.and_(pc.greater(pc.utf8_length(date), 0), pc.invert(dated)))
+        problems += _malformed(name, text, rows, bad_date, "transdat",
+                               "a transaction date YYYYMMDD (or none) after the amount (SIE 4B #TRANS)")
+        own = pc.if_else(dated, date, pa.scalar(None, pa.string()))
     when = pc.coalesce(own, pc.if_else(pc.equal(pc.fill_null(carried, ""), ""), pa.scalar(None, pa.string()),
                                        carried))
     undated = pc.and_(ok, pc.is_null(when))
@@ -318,6 +338,8 @@ def _transactions(lines, numbers, dimension, codec, head, name, problems, notes)
     is_b = pc.fill_null(pc.equal(tag, b"BTRANS"), False)
     if pc.any(is_r).as_py() or pc.any(is_b).as_py():
         key = pc.binary_join_element_wise(pc.fill_null(found.field("account"), b""),
+                                          pc.fill_null(found.field("dim"), b""),
+                                          pc.fill_null(found.field("quoted"), b""), pc.fill_null(found.field("bare"), b""),
                                           pc.replace_substring_regex(pc.fill_null(found.field("objects"), b""),
                                                                      r"\s+", b""),
                                           pc.fill_null(found.field("amount"), b""), b"|")
@@ -337,19 +359,14 @@ def _transactions(lines, numbers, dimension, codec, head, name, problems, notes)
                          "without the #TRANS copy SIE 4B requires below it; counted as added rows")
     found, rows, when = pc.filter(found, keep), pc.filter(rows, keep), pc.filter(when, keep)
     text = pc.filter(text, keep)
-    numeric = pc.match_substring_regex(found.field("account"), r"^\d+$")
-    if not pc.all(numeric).as_py():
-        problems += _malformed(name, text, rows, pc.invert(numeric), "konto",
-                               "an account number (SIE 4B #KONTO 2: numeric); correct the verification in the "
-                               "ledger and export again")
-        found, rows, when = pc.filter(found, numeric), pc.filter(rows, numeric), pc.filter(when, numeric)
+    found, text, rows, account, when = _numeric_accounts(found, text, rows, name, problems, when)
     if not len(found):
         return None
-    code, empty = _object_codes(found.field("objects"), dimension, codec, name, rows, problems)
+    code, empty = _object_codes(found, dimension, codec, name, rows, problems)
     yyyymm = pc.cast(pc.utf8_slice_codeunits(when, 0, 6), pa.int32()).to_numpy()
     out = pd.DataFrame({"_row": rows.to_numpy(), "budget": np.zeros(len(found), dtype=bool),
-                        "yyyymm": yyyymm, "account": pc.cast(found.field("account"), pa.string()).to_pandas(),
-                        "code": code.to_pandas(), "empty": empty.to_numpy(zero_copy_only=False),
+                        "yyyymm": yyyymm, "account": account,
+                        "code": code, "empty": empty.to_numpy(zero_copy_only=False),
                         "amount": _typed_amounts(found.field("amount")).to_numpy()})
     month = out["yyyymm"] % 100
     out["year_no"] = _year_of(pc.cast(when, pa.int64()).to_numpy(), head.years)
@@ -364,14 +381,20 @@ def _transactions(lines, numbers, dimension, codec, head, name, problems, notes)
     return out
 
 
-def _numeric_accounts(found, text, rows, name, problems):
-    numeric = pc.match_substring_regex(found.field("account"), r"^\d+$")
-    if pc.all(numeric).as_py():
-        return found, text, rows
+def _numeric_accounts(found, text, rows, name, problems, *others):
+    """The lines whose account is a number (SIE 4B #KONTO 2), their account keys, and a
+    problem for each other line."""
+    try:
+        return (found, text, rows, _account_keys(found.field("account"))) + others
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    numeric = pc.fill_null(pc.match_substring_regex(found.field("account"), r"^\d{1,17}$"), False)
     problems += _malformed(name, text, rows, pc.invert(numeric), "konto",
                            "an account number (SIE 4B #KONTO 2: numeric); correct it in the ledger and export "
                            "again")
-    return pc.filter(found, numeric), pc.filter(text, numeric), pc.filter(rows, numeric)
+    found = pc.filter(found, numeric)
+    return ((found, pc.filter(text, numeric), pc.filter(rows, numeric), _account_keys(found.field("account")))
+            + tuple(pc.filter(o, numeric) for o in others))
 
 
 def _year_of(dates: np.ndarray, years: dict) -> np.ndarray:
@@ -431,7 +454,7 @@ def _cells(periodic: pd.DataFrame, combinations: bool) -> pd.DataFrame:
     if not periodic["empty"].any():  # no account totals: the object lines are the amounts
         return periodic.loc[periodic["code"].notna(), columns]
     with_code = periodic[periodic["code"].notna()]
-    split = with_code.groupby(keys + ["code"], sort=False, dropna=False).agg(
+    split = with_code.groupby(keys + ["code"], sort=False, dropna=False, observed=True).agg(
         amount=("amount", "sum"), _row=("_row", "min")).reset_index()
     split_sum = split.groupby(keys, sort=False)["amount"].sum()
     if combinations:
@@ -448,8 +471,31 @@ def _cells(periodic: pd.DataFrame, combinations: bool) -> pd.DataFrame:
 
 
 def _year_sums(cells: pd.DataFrame) -> pd.Series:
+    """The actual amounts per year number and account (its text)."""
     actual = cells[~cells["budget"]]
-    return actual.groupby(["year_no", "account"])["amount"].sum()
+    return _texts(actual.groupby(["year_no", "account"])["amount"].sum())
+
+
+def _account_keys(accounts: pa.Array) -> np.ndarray:
+    """Account numbers as integers that keep their leading zeros: "1" before the digits
+    ("0351" is 10351, "351" 1351), so rows group on a number, not a text."""
+    return pc.cast(pc.binary_join_element_wise(pa.scalar(b"1"), accounts, b""), pa.int64()).to_numpy()
+
+
+def _account_text(key) -> str:
+    return str(int(key))[1:]
+
+
+def _texts(series: pd.Series) -> pd.Series:
+    """A series indexed by (..., account key) re-indexed by the accounts' texts."""
+    if not len(series):
+        return series
+    levels = [series.index.get_level_values(i) for i in range(series.index.nlevels)]
+    keys = levels[-1]
+    codes, uniques = pd.factorize(keys)
+    texts = np.array([_account_text(k) for k in uniques], dtype=object)[codes]
+    names = list(series.index.names)
+    return pd.Series(series.to_numpy(), index=pd.MultiIndex.from_arrays(levels[:-1] + [texts], names=names))
 
 
 def _res_mismatches(sums: pd.Series, head: _Head) -> int | None:
@@ -471,11 +517,11 @@ def _is_balance(account: str) -> bool:
 
 
 def _balance_rows(accounts: pd.Series) -> np.ndarray:
-    """Whether each row's account is a balance account (decided once per account)."""
+    """Whether each row's account (key) is a balance account (decided once per account)."""
     codes, uniques = pd.factorize(accounts)
     if not len(uniques):
         return np.zeros(len(accounts), dtype=bool)
-    return np.array([_is_balance(a) for a in uniques], dtype=bool)[codes]
+    return np.array([_is_balance(_account_text(a)) for a in uniques], dtype=bool)[codes]
 
 
 def _choose(periodic, trans, head: _Head, name: str, notes: list[str]):
@@ -521,8 +567,8 @@ def _choose(periodic, trans, head: _Head, name: str, notes: list[str]):
 def _compare(periodic: pd.DataFrame, trans: pd.DataFrame, name: str) -> str:
     """A note on where the verifications and the period balances differ."""
     years = set(trans["year_no"].unique())
-    p = periodic[periodic["year_no"].isin(years)].groupby(["yyyymm", "account"])["amount"].sum()
-    t = trans.groupby(["yyyymm", "account"])["amount"].sum()
+    p = _texts(periodic[periodic["year_no"].isin(years)].groupby(["yyyymm", "account"])["amount"].sum())
+    t = _texts(trans.groupby(["yyyymm", "account"])["amount"].sum())
     diff = p.sub(t, fill_value=0.0)
     wrong = diff[diff.abs() >= TOLERANCE]
     if wrong.empty:
@@ -539,7 +585,7 @@ def _result_problems(cells: pd.DataFrame, head: _Head, name: str, used: str) -> 
     problems = []
     sums = _year_sums(cells)
     res_years = {y for y, _ in head.res}
-    first_row = cells.groupby(["year_no", "account"])["_row"].min()
+    first_row = _texts(cells.groupby(["year_no", "account"])["_row"].min())
     for (year_no, account), total in sums.items():
         if year_no not in res_years or _is_balance(account):
             continue
@@ -561,19 +607,29 @@ def _result_problems(cells: pd.DataFrame, head: _Head, name: str, used: str) -> 
 
 # --------------------------------------------------------------------------- the tables
 
+def _same_codes(parts: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """The parts with one set of object codes (so that they concatenate as categories)."""
+    if len(parts) < 2 or not all(isinstance(p["code"].dtype, pd.CategoricalDtype) for p in parts):
+        return parts
+    union = parts[0]["code"].cat.categories
+    for p in parts[1:]:
+        union = union.union(p["code"].cat.categories)
+    return [p.assign(code=p["code"].cat.set_categories(union)) for p in parts]
+
+
 def _finance(cells, budget_cells, head: _Head, dimension: str, name: str, notes: list[str]) -> pd.DataFrame:
     actual = cells[~_balance_rows(cells["account"])]
     parts = [actual] + ([budget_cells[~_balance_rows(budget_cells["account"])]]
                         if budget_cells is not None else [])
-    facts = pd.concat(parts, ignore_index=True)
+    facts = pd.concat(_same_codes(parts), ignore_index=True)
     no_code = facts["code"].isna()
-    unit = pd.Series([None] * len(facts), dtype=object)
+    label = None
     if no_code.all() and head.fnr is not None:
         facts["code"] = head.fnr
         notes.append(f"{name}: no objects of dimension {dimension} (kostnadsställe) in the file; every amount "
                      f"is the unit of #FNR {head.fnr}")
     elif no_code.any():
-        unit = pd.Series(np.where(no_code, NO_KOSTNADSSTALLE, None), dtype=object)
+        label = NO_KOSTNADSSTALLE
         amounts = facts.loc[no_code & ~facts["budget"], "amount"]
         budgets = facts.loc[no_code & facts["budget"], "amount"]
         what = [f"{len(amounts)} actual amount(s) of {-amounts.sum() / 1000:.3f} tkr" if len(amounts) else "",
@@ -581,11 +637,10 @@ def _finance(cells, budget_cells, head: _Head, dimension: str, name: str, notes:
         notes.append(f"{name}: {' and '.join(w for w in what if w)} (per month and account) carry no object of "
                      f"dimension {dimension} (kostnadsställe); they are on the unit '{NO_KOSTNADSSTALLE}', so "
                      "every account's total is the file's")
-    facts["unit"] = unit.to_numpy()
-    return _facts_frame(facts, head.years)
+    return _facts_frame(facts, head.years, label)
 
 
-def _facts_frame(facts: pd.DataFrame, years: dict) -> pd.DataFrame:
+def _facts_frame(facts: pd.DataFrame, years: dict, unplaced: str | None) -> pd.DataFrame:
     """Amounts summed per month, kostnadsställe and account, actual and budget side by side
     (tkr, revenue positive). Closed months without a line for a key moved by 0."""
     codes, code_values = pd.factorize(facts["code"], sort=False, use_na_sentinel=True)
@@ -622,13 +677,13 @@ def _facts_frame(facts: pd.DataFrame, years: dict) -> pd.DataFrame:
     code_index = keys % n_codes
     values = code_values
     code_of = np.array(values, dtype=object)[code_index]
-    unit_by_code = facts.groupby(codes)["unit"].first()
-    unit_of = unit_by_code.reindex(range(n_codes)).to_numpy(object)[code_index]
     no_code = np.array([v is None for v in values], dtype=bool)[code_index]
+    unit_of = np.where(no_code, unplaced, None)
     return pd.DataFrame({
         "_row": first_row, "month": month_text[month_of], "code": code_of,
         "division": np.where(no_code, unit_of, None), "unit": unit_of,
-        "account": np.asarray(account_values, dtype=object)[(keys // n_codes) % n_accounts],
+        "account": np.array([_account_text(a) for a in account_values], dtype=object)[
+            (keys // n_codes) % n_accounts],
         "actual": actual / -1000.0 + 0.0, "budget": planned / -1000.0 + 0.0})
 
 
@@ -666,9 +721,9 @@ def _balance(cells, head: _Head, name: str, finance: pd.DataFrame, notes_out: li
     months' movements, checked against the year's #UB."""
     problems: list[Problem] = []
     moves = cells[_balance_rows(cells["account"])]
-    by_month = moves.groupby(["year_no", "yyyymm", "account"])["amount"].sum()
-    accounts = sorted(a for a in {a for _, a in head.ib} | {a for _, a in head.ub} | set(moves["account"])
-                      if _is_balance(a))
+    by_month = _texts(moves.groupby(["year_no", "yyyymm", "account"])["amount"].sum())
+    moved = {_account_text(a) for a in moves["account"].unique()}
+    accounts = sorted(a for a in {a for _, a in head.ib} | {a for _, a in head.ub} | moved if _is_balance(a))
     ib_years, ub_years = {y for y, _ in head.ib}, {y for y, _ in head.ub}
     moved_years = set(moves["year_no"].unique()) if len(moves) else set()
     last_closed = finance.loc[finance["actual"].notna(), "month"].max() if len(finance) else None
