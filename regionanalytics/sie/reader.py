@@ -8,6 +8,7 @@ a record type, amounts summed on one integer key; the file's own sums
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,16 +90,26 @@ def read_ledger(path: str | Path, dimension: str = DIMENSION) -> Ledger:
         return Ledger(None, None, [Problem(name, None, None, None, "a SIE file with the ledger's records; the "
                                            "file is empty")], [])
     lines = records.lines(raw)
-    problems, notes = checksum.check(raw, lines, name)
-    codec, said = records.encoding(raw, name)
-    notes += said
+    codec, notes = records.encoding(raw, name)
     numbers = records.line_numbers(len(lines))
+    problems: list[Problem] = []
     head = _read_head(lines, numbers, codec, name, problems)
-    if not _usable(head, name, problems):
+    # the checksum, the period balances and the verifications side by side (Arrow's kernels
+    # and zlib release the GIL); problems and notes kept in this order
+    found = {k: ([], []) for k in ("checksum", "periodic", "trans")}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        summing = pool.submit(checksum.check, raw, lines, name)
+        if _usable(head, name, problems):
+            reading = pool.submit(_periodic, lines, numbers, dimension, codec, name, found["periodic"][0])
+            trans = _transactions(lines, numbers, dimension, codec, head, name, *found["trans"])
+            periodic = reading.result()
+        else:
+            periodic = trans = None
+        found["checksum"] = summing.result()
+    problems = found["checksum"][0] + problems + found["periodic"][0] + found["trans"][0]
+    notes = found["checksum"][1] + notes + found["trans"][1]
+    if periodic is None and trans is None and not _usable(head, name, []):
         return Ledger(None, None, problems, notes)
-
-    periodic = _periodic(lines, numbers, dimension, codec, name, problems)
-    trans = _transactions(lines, numbers, dimension, codec, head, name, problems, notes)
     if periodic is None and trans is None:
         problems.append(Problem(name, None, None, None, "#PSALDO or #VER/#TRANS lines with the actuals "
                                 "(a SIE file of type 2, 3 or 4); the file has none"))
@@ -124,6 +135,11 @@ _HEAD_TAGS = ("FORMAT", "SIETYP", "FNR", "RAR", "RES", "IB", "UB", "DIM", "UNDER
 
 def _read_head(lines, numbers, codec, name, problems) -> _Head:
     head = _Head(codec)
+    # the few lines whose tag starts as one of these (never #TRANS, #PSALDO, #VER ...)
+    first = pc.binary_slice(lines, 1, 2)
+    near = pc.and_(pc.starts_with(lines, pattern=b"#"),
+                   pc.is_in(first, value_set=pa.array(sorted({t[:1].encode() for t in _HEAD_TAGS}), pa.binary())))
+    lines, numbers = pc.filter(lines, near), pc.filter(numbers, near)
     mask = records.tagged(lines, *_HEAD_TAGS)
     texts = records.decoded(pc.filter(lines, mask), codec)
     rows = pc.filter(numbers, mask).to_pylist()
