@@ -495,6 +495,29 @@ def _inflated(book, part, bound: int):
     yield tail
 
 
+def _check_parquet(path: Path, name: str) -> Problem | None:
+    """A problem when a parquet file (or folder) declares more uncompressed data, or more
+    columns, than the bounds; None within them or when the footer cannot be read (the
+    reader then says so)."""
+    import pyarrow.parquet as pq
+
+    bound = limits.current()
+    files = sorted(p for p in path.rglob("*.parquet") if p.is_file()) if path.is_dir() else [path]
+    total = 0
+    for file in files:
+        try:
+            meta = pq.ParquetFile(file).metadata
+        except Exception:  # noqa: BLE001 - a damaged file fails in many ways; read_parquet reports it
+            return None
+        if meta.num_columns > bound.columns:
+            return Problem(name, None, None, None, f"a table of at most {bound.columns} columns; "
+                           f"{_cut(file.name)} has {meta.num_columns} (REGIONANALYTICS_MAX_COLUMNS)")
+        total += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        if total > bound.file_bytes:
+            return Problem(name, None, None, None, _too_large(total, bound, inflated=True))
+    return None
+
+
 def _excel_frame(path: Path, spec: Table, name: str) -> tuple[pd.DataFrame | None, int, list[Problem]]:
     lookup = _lookup(spec)
     too_large = _check_workbook(path, name)
@@ -774,6 +797,9 @@ def read_raw(path: str | Path, table: str, sie_dimension: str | None = None) -> 
         cells, header, first_row, encoding = fast
     else:
         if path.is_dir() or path.suffix == ".parquet":
+            too_large = _check_parquet(path, name)
+            if too_large is not None:
+                return RawTable(None, [too_large])
             frame, first_row = pd.read_parquet(path), 2
         elif path.suffix == ".xlsx":
             frame, first_row, problems = _excel_frame(path, spec, name)

@@ -298,3 +298,15 @@ def test_validate_ends_with_one_clear_line_for_a_gzip_bomb(tmp_path, monkeypatch
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith("  - finance.csv.gz: expected a file of at most 16.0 MiB")
+
+
+def test_a_parquet_file_declaring_more_than_the_bound(tmp_path, monkeypatch):
+    path = tmp_path / "finance.parquet"
+    rows = [r.split(";") for r in FIN_ROWS.splitlines()] * 2000
+    pd.DataFrame(rows, columns=FIN_HEADER.split(";")).to_parquet(path, index=False)
+    frame, problems, *_ = read_raw(path, "finance")
+    assert frame is not None and not [p for p in problems if "at most" in p.expected]
+    # the bound is on the bytes the footer declares (encoded, before compression)
+    monkeypatch.setenv("REGIONANALYTICS_MAX_FILE_BYTES", "1K")
+    p = only_problem(path)
+    assert "a file of at most 1.0 KiB uncompressed; it inflates to more than" in p.expected
