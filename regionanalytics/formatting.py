@@ -26,6 +26,8 @@ NBSP = "\u00a0"
 MISSING = "–"
 #: Shown in place of a sick-leave figure of a group too small to show.
 SUPPRESSED = "*"
+#: A sick-leave figure hidden so that a smaller group's figure cannot be worked out from it.
+SUPPRESSED_PROTECTS = "**"
 #: Amounts are tkr (thousand SEK) in the data and mnkr (million SEK) in reports.
 TKR_PER_MNKR = 1000
 

@@ -147,8 +147,14 @@ MONTHLY_PAID_TOTAL = "Månadsanställda totalt"
 #: The small-group rule in words, built from its one threshold.
 SMALL_GROUP = f"{SMALL_GROUP_MAX} eller färre anställda"
 SUPPRESSED_NOTE = f"* Uppgiften visas inte: gruppen har {SMALL_GROUP} (sjukfrånvaro är hälsouppgifter)."
+#: The reason of a figure hidden by secondary suppression: it names no group.
+PROTECTS_REASON = "den döljs för att en mindre grupps uppgift inte ska kunna räknas fram"
+PROTECTS_NOTE = f"** Uppgiften visas inte: {PROTECTS_REASON} (sjukfrånvaro är hälsouppgifter)."
 #: Why a sick-leave figure is not shown, in running text.
 SMALL_GROUP_SENTENCE = f"den gäller en grupp med {SMALL_GROUP}, och sjukfrånvaro är hälsouppgifter"
+PROTECTS_SENTENCE = f"{PROTECTS_REASON}, och sjukfrånvaro är hälsouppgifter"
+#: Why a sick-leave figure is hidden, by the reason code of :func:`regionanalytics.privacy.decide`.
+HIDDEN_SENTENCE = {"small": SMALL_GROUP_SENTENCE, "protects": PROTECTS_SENTENCE}
 
 #: The words of the charts: titles, series and axes.
 CHARTS = {
@@ -185,6 +191,7 @@ TEXTS = {
                           "redovisas i årsredovisningen."),
     "sick_year_note": ("Sjukfrånvaron avser hela året ({span}), som lagens nyckeltal (11 kap. 9 § lagen "
                        "om kommunal bokföring och redovisning)."),
+    "sick_chart_hidden": "Sjukfrånvaron per månad visas inte: {reason}.",
     "production_caption": "Produktion {period_sv} jämfört med samma period föregående år",
     "no_production": "Produktionsdata saknas för {subject}.",
     "scorecard_caption": "Måluppfyllelse enligt styrkortet ({goals_period})",

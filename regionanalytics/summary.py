@@ -9,11 +9,11 @@ import pandas as pd
 
 import numpy as np
 
-from . import accounts, metrics
+from . import accounts, labels, metrics
 from .data import RegionData
-from .metrics.sick_leave import RATE_COLUMNS, has_payroll_sick_hours, hours_pair
+from .metrics import shown_sick_leave
+from .metrics.sick_leave import has_payroll_sick_hours, hours_pair
 from .periods import Period, months_sv
-from .privacy import protect_both_years
 from .schema import MONTHLY_PAID
 
 #: The ``division`` of the region-total rows (a key in the data, not a label: reports
@@ -109,22 +109,36 @@ def _region_only(row: pd.DataFrame) -> pd.DataFrame:
 
 def _sick_leave_rows(employees: pd.DataFrame, absence: pd.DataFrame, period: Period,
                      hours: tuple | None = None) -> pd.DataFrame:
-    """Sick leave per division plus the region, with the divisions protected as a partition
-    of the shown region total (a lone suppressed division could otherwise be subtracted out),
-    this year's figures on this year's group sizes and last year's on last year's."""
+    """Sick leave per division plus the region as the one model of every shown sick-leave
+    figure decides it (:mod:`regionanalytics.metrics.shown_sick_leave`)."""
     hours = hours if hours is not None else hours_pair(employees, absence, period)
-    per_division = metrics.sick_leave(employees, absence, period, by=["division"], hours=hours)
-    per_division = protect_both_years(per_division, RATE_COLUMNS)
-    region = metrics.sick_leave(employees, absence, period, by=[], hours=hours)
+    cells = shown_sick_leave.figures(employees, absence, period, hours=hours)
+    per_division = shown_sick_leave.totals(cells, "division")
+    region = shown_sick_leave.totals(cells, "region")
     region.insert(0, "division", REGION_ROW)
     rows = pd.concat([per_division, region], ignore_index=True)
-    return rows.rename(columns={"suppressed": "sick_leave_suppressed"}).drop(
-        columns=["suppressed_prev_year"])
+    rows["reason"] = rows["reason"].where(rows["suppressed"], "")
+    rows["reason_prev_year"] = rows["reason_prev_year"].where(rows["suppressed_prev_year"], "")
+    return rows[["division", "sick_leave_pct", "sick_leave_pct_prev_year", "sick_leave_change_pp",
+                 "long_term_sick_share_pct", "suppressed", "suppressed_prev_year", "reason",
+                 "reason_prev_year"]].rename(columns={
+        "suppressed": "sick_leave_suppressed", "suppressed_prev_year": "sick_leave_suppressed_prev_year",
+        "reason": "sick_leave_reason", "reason_prev_year": "sick_leave_reason_prev_year"})
+
+
+#: Why a sick-leave figure of the key metrics is empty, in the ``note`` of a suppressed row.
+SUPPRESSED_NOTES = {"small": f"gruppen har {labels.SMALL_GROUP}",
+                    "protects": labels.PROTECTS_REASON}
+_SICK_FLAGS = ["sick_leave_suppressed", "sick_leave_suppressed_prev_year", "sick_leave_reason",
+               "sick_leave_reason_prev_year"]
 
 
 #: The sick-leave columns of the key metrics (suppressed together).
 SICK_LEAVE_FIGURES = ["sick_leave_pct", "sick_leave_pct_prev_year", "sick_leave_change_pp",
                       "long_term_sick_share_pct"]
+#: Which year's decision hides each sick-leave figure of the key metrics.
+_SICK_YEARS = {"sick_leave_pct": "now", "long_term_sick_share_pct": "now", "sick_leave_pct_prev_year": "before",
+               "sick_leave_change_pp": "both"}
 #: Staff figures of the period itself, and those that compare with last year or with December.
 STAFF_FIGURES = ["headcount", "headcount_start", "headcount_change", "headcount_change_pct",
                  "headcount_change_tillsvidare", "headcount_change_visstid", "worked_hours",
@@ -310,11 +324,14 @@ def key_metrics_wide(data: RegionData, period: str | Period, hours: tuple | None
             wide[col] = float("nan")
     for col in unknown_figures(data, period):
         wide[col] = float("nan")
-    wide = wide[["division"] + list(KEY_METRICS) + ["sick_leave_suppressed"]]
+    wide = wide[["division"] + list(KEY_METRICS) + _SICK_FLAGS]
     # sums of floats carry noise far below any shown decimal (3.98e-12, -0.0): drop it
     numbers = list(KEY_METRICS)
     wide[numbers] = np.round(wide[numbers].astype("float64"), 6) + 0.0
-    wide["sick_leave_suppressed"] = wide["sick_leave_suppressed"].fillna(False).astype(bool)
+    for flag in _SICK_FLAGS[:2]:
+        wide[flag] = wide[flag].fillna(False).astype(bool)
+    for reason in _SICK_FLAGS[2:]:
+        wide[reason] = wide[reason].fillna("")
     return wide
 
 
@@ -343,14 +360,23 @@ def tidy_key_metrics(wide: pd.DataFrame, unknown: dict[str, str]) -> pd.DataFram
     """:func:`key_metrics_wide` as the tidy rows of :func:`key_metrics`, each empty value
     flagged with why (``unknown``: :func:`missing_where_empty` and :func:`unknown_figures`
     of the same data and period)."""
-    suppressed = dict(zip(wide["division"], wide["sick_leave_suppressed"]))
-    long = wide.drop(columns="sick_leave_suppressed").melt(id_vars="division", var_name="metric",
-                                                           value_name="value")
+    # a sick-leave figure is hidden on this year's decision, last year's on last year's, a
+    # change on either
+    now = dict(zip(wide["division"], wide["sick_leave_reason"]))
+    before = dict(zip(wide["division"], wide["sick_leave_reason_prev_year"]))
+    long = wide.drop(columns=_SICK_FLAGS).melt(id_vars="division", var_name="metric", value_name="value")
     empty = long["value"].isna()
     missing = long["metric"].isin(list(unknown))
-    small = long["metric"].isin(SICK_LEAVE_FIGURES) & long["division"].map(suppressed).astype(bool)
-    long["flag"] = np.where(~empty, "", np.where(missing, "missing", np.where(small, "suppressed", "none")))
-    long["note"] = np.where(empty & missing, long["metric"].map(unknown), "")
+    why = pd.Series("", index=long.index, dtype=object)
+    for metric, years in _SICK_YEARS.items():
+        rows = long["metric"] == metric
+        for reasons in ([now] if years == "now" else [before] if years == "before" else [now, before]):
+            fill = rows & (why == "")
+            why[fill] = long.loc[fill, "division"].map(reasons).fillna("")
+    hidden = why != ""
+    long["flag"] = np.where(~empty, "", np.where(missing, "missing", np.where(hidden, "suppressed", "none")))
+    long["note"] = np.where(empty & missing, long["metric"].map(unknown),
+                            np.where(empty & ~missing & hidden, why.map(SUPPRESSED_NOTES).fillna(""), ""))
     order = {m: i for i, m in enumerate(KEY_METRICS)}
     divisions = {d: i for i, d in enumerate(wide["division"])}
     long = long.sort_values(["division", "metric"],

@@ -53,6 +53,10 @@ def test_hidden_sick_leave_says_why():
     small = text(narrative.staff({"sick_leave_pct": None}, T1))
     assert small == ("Sjukfrånvaron redovisas inte: den gäller en grupp med 10 eller färre anställda, "
                      "och sjukfrånvaro är hälsouppgifter.")
+    # a 37-person unit hidden for another's sake is not called a small group
+    protects = text(narrative.staff({"sick_leave_pct": None, "sick_leave_reason": "protects"}, T1))
+    assert protects == ("Sjukfrånvaron redovisas inte: den döljs för att en mindre grupps uppgift inte ska "
+                        "kunna räknas fram, och sjukfrånvaro är hälsouppgifter.")
     missing = text(narrative.staff({"sick_leave_pct": None, "headcount": None}, T1,
                                    {"sick_leave_pct": "uppgifter saknas för april 2021",
                                     "headcount": "uppgifter saknas för april 2021"}))

@@ -59,7 +59,10 @@ def test_small_unit_of_the_sample_is_hidden_with_its_complement(batch_output):
     table = next(t for t in soup.find_all("table") if "Sjukfrånvaro per verksamhet" in t.caption.text)
     rows = {tr.find_all("td")[0].text: [td.text for td in tr.find_all("td")[1:]] for tr in table.tbody.find_all("tr")}
     assert rows["Divisionsledning Service"] == ["*"] * 4      # 8 persons
-    assert sum(cells == ["*"] * 4 for cells in rows.values()) == 2  # and one more, so it cannot be subtracted out
+    # and one more, so it cannot be subtracted out: marked as hidden for that reason
+    assert sum(cells == ["**"] * 4 for cells in rows.values()) == 1
+    assert "** Uppgiften visas inte: den döljs för att en mindre grupps uppgift inte ska kunna räknas fram" in \
+        table.find_next("p").text
 
 
 # ---------------------------------------------------------------- a crafted region
@@ -109,9 +112,10 @@ def test_small_division_report_shows_no_sick_leave_figure(crafted, monkeypatch):
     assert "Sjukfrånvaron ligger på" not in html
     assert re.findall(r'<td class="num">([^<]*)</td>', html) and \
         set(re.findall(r'<td class="num">([^<]*)</td>', html)) == {"*"}
-    [fig] = figures
-    for line in fig.axes[0].lines:
-        assert np.isnan(np.asarray(line.get_ydata(), dtype=float)).all()
+    # every month hidden: no empty chart with a legend, the reason instead
+    assert not figures
+    assert ("Sjukfrånvaron per månad visas inte: den gäller en grupp med 10 eller färre anställda, "
+            "och sjukfrånvaro är hälsouppgifter.") in html
 
 
 def test_region_view_hides_small_division_in_table_and_chart(crafted, monkeypatch):

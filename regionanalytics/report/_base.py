@@ -13,7 +13,7 @@ import pandas as pd
 from .. import labels, metrics
 from ..data import RegionData
 from ..formatting import is_missing
-from ..metrics.sick_leave import protect_figures
+from ..metrics import shown_sick_leave
 from ..periods import MONTH_NAMES_SV, Period
 from ..summary import key_metrics_wide, missing_where_empty, tidy_key_metrics, unknown_figures
 from . import texts as tx
@@ -31,19 +31,21 @@ _MEMO: dict = {}
 def _region_figures(data: RegionData, period: Period) -> dict:
     """What every report of a period shows of the whole region, computed once per data set
     and period in a kernel (a warm kernel running several reports reuses it): the key
-    metrics, the figures the data cannot give, and the sick-leave key figures of every
-    division protected across divisions (a division's figure for women could otherwise be
-    worked out from the region's and the other divisions')."""
+    metrics, the figures the data cannot give, and every sick-leave figure any report shows
+    as the one model decides it (:mod:`regionanalytics.metrics.shown_sick_leave`: a
+    figure that would let a small group's be worked out is hidden too), with the
+    division's and the unit's key figures read from it."""
     key = (tuple(sorted(data.fingerprint.items())), period.label)
     if key not in _MEMO:
         _MEMO.clear()
         hours = metrics.hours_pair(data.employees, data.absence, period)
-        figures = metrics.sick_leave_key_figures(data.employees, data.absence, period,
-                                                 by=["division"], hours=hours)
+        sick = shown_sick_leave.figures(data.employees, data.absence, period, hours=hours)
         _MEMO[key] = {
             "key": key_metrics_wide(data, period, hours=hours),
             "unknown": unknown_figures(data, period),
-            "sick_figures": protect_figures(figures, ["division"], across="division"),
+            "sick": sick,
+            "sick_figures": shown_sick_leave.key_figure_rows(sick, "division"),
+            "unit_sick_figures": shown_sick_leave.key_figure_rows(sick, "unit"),
             "hours": hours,
         }
     return _MEMO[key]
@@ -56,6 +58,28 @@ def _scope_figures(data: RegionData, period: Period) -> dict:
         unknown = {**missing_where_empty(data, period), **region["unknown"]}
         region["figures"] = tx.scope_figures(tidy_key_metrics(region["key"], unknown))
     return region["figures"]
+def _hidden_text(flags) -> views.Text:
+    """What a section says in place of a chart whose every figure is hidden: the reasons."""
+    reasons = [r for r in ("small", "protects") if r in set(flags)]
+    sentences = [labels.TEXTS["sick_chart_hidden"].format(reason=labels.HIDDEN_SENTENCE[r]) for r in reasons[:1]]
+    return views.Text(sentences, css_class="ra-missing")
+
+
+def sick_flag_columns(current: str = "reason", previous: str = "reason_prev_year",
+                      this_year: tuple = ("sick_leave_pct", "value", "long_term_sick_share_pct"),
+                      last_year: tuple = ("sick_leave_pct_prev_year", "value_prev_year"),
+                      change: tuple = ("sick_leave_change_pp", "change_pp")) -> dict:
+    """The flag column of every sick-leave column of a table: this year's figures by this
+    year's decision, last year's by last year's, a change by whichever hides it (this
+    year's reason first)."""
+    return {**{c: current for c in this_year}, **{c: previous for c in last_year},
+            **{c: "reason_change" for c in change}}
+
+
+def with_change_reason(df: pd.DataFrame, current: str = "reason", previous: str = "reason_prev_year") -> pd.DataFrame:
+    """``df`` with ``reason_change``: why a change in procentenheter is hidden."""
+    now = df[current].where(df[current] != "", None)
+    return df.assign(reason_change=now.fillna(df[previous]).fillna(""))
 
 
 _STAFF_COST_COLUMNS = [("personnel_cost", "mnkr"), ("personnel_cost_prev_year", "mnkr"),
@@ -95,12 +119,13 @@ class _Report:
         return views.Markup(f'<div class="ra-header"><h1>{html.escape(title)}</h1><p>{text}</p></div>',
                             data=title)
 
-    def _sick_note(self, df: pd.DataFrame) -> str:
+    def _sick_note(self, *flags: pd.Series) -> str:
         """The note under a sick-leave table: the span its figures cover (the law's figures
-        are the whole year's, a tertial's are the year to date), and ``*`` when a row is hidden."""
+        are the whole year's, a tertial's are the year to date), and what ``*`` and ``**``
+        mean when the hidden-figure ``flags`` (reasons) have them."""
         span = f"{MONTH_NAMES_SV[0]}–{MONTH_NAMES_SV[int(self.period.end_month[5:]) - 1]} {self.period.year}"
         key = "sick_year_note" if self.period.is_full_year else "sick_to_date_note"
-        return " ".join(n for n in (TEXTS[key].format(span=span), views.suppressed_note(df)) if n)
+        return " ".join(n for n in (TEXTS[key].format(span=span), views.suppressed_note(*flags)) if n)
 
     #: The sections of the report a text's heading can name (the others end the report).
     _TEXT_SECTIONS = labels.TEXT_SECTIONS

@@ -23,16 +23,15 @@ import pandas as pd
 
 from .. import labels, metrics
 from ..data import RegionData, load_region
-from ..metrics.sick_leave import RATE_COLUMNS
+from ..metrics import shown_sick_leave
 from ..parameters import check_division, check_period
 from ..periods import months_sv
-from ..privacy import protect_both_years
 from ..summary import months_without_rows
 from ..validation import finance_gaps
 from . import charts, narrative, views
 from . import texts as tx
-from ._base import (_INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, TEXTS_WRITTEN, _message, _missing,
-                    _read_written, _region_figures, _Report, _scope_figures)
+from ._base import (_INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, TEXTS_WRITTEN, _hidden_text, _message, _missing,
+                    _read_written, _region_figures, _Report, _scope_figures, sick_flag_columns, with_change_reason)
 
 _PARTS: dict = {}
 
@@ -261,53 +260,53 @@ class DivisionReport(_Report):
         ], caption=TEXTS["hours_caption"])
         return views.Group([counts, worked])
 
-    def _hours(self):
-        """Person-month hours of the report's staff: the region's (computed once per kernel
-        for the key metrics) cut to the division or unit; the hours are per person and
-        month, so the cut is the same as computing them for these staff alone."""
-        if getattr(self, "_hours_cache", None) is None:
-            region = _region_figures(self.data, self.period)["hours"]
-            self._hours_cache = tuple(self._only(part).reset_index(drop=True) for part in region)
-        return self._hours_cache
+    def _months(self) -> pd.DataFrame:
+        """The report's monthly sick-leave figures as the model decides them."""
+        return shown_sick_leave.months(_region_figures(self.data, self.period)["sick"], self.division)
 
     def sick_leave_chart(self) -> views.Chart | views.Text:
         if "sick_leave_pct" in self.unknown:
             return _missing(self.unknown["sick_leave_pct"])
-        monthly = metrics.sick_leave(self._table("employees"), self.data.absence, self.period,
-                                     by=["month"], hours=self._hours())
+        monthly = self._months()
         monthly = monthly[monthly["month"].isin(self.period.months)].reset_index(drop=True)
-        shown = monthly[["month", "persons", "sick_leave_pct", "sick_leave_pct_prev_year", "suppressed"]]
+        if monthly["suppressed"].all() and monthly["suppressed_prev_year"].all():
+            # nothing to draw: say why instead of an empty chart with a legend
+            return _hidden_text(list(monthly["reason"]) + list(monthly["reason_prev_year"]))
+        shown = monthly[["month", "sick_leave_pct", "sick_leave_pct_prev_year", "reason", "reason_prev_year"]]
         return views.chart(charts.sick_leave_by_month(monthly, self.period.year), _with_month_sv(shown),
                            [("month_sv", labels.TABLE_HEADERS["month"], "text"),
                             ("sick_leave_pct", str(self.period.year), "pct"),
                             ("sick_leave_pct_prev_year", str(self.period.year - 1), "pct")],
-                           caption=charts.title_of(charts.sick_leave_by_month), suppressed="suppressed")
+                           caption=charts.title_of(charts.sick_leave_by_month), suppressed=sick_flag_columns(),
+                           note=views.suppressed_note(shown["reason"], shown["reason_prev_year"]))
+
+    def _key_figures(self) -> pd.DataFrame:
+        figures = _region_figures(self.data, self.period)["sick_figures"]
+        return self._only(figures).drop(columns="division").reset_index(drop=True)
 
     def sick_leave_table(self) -> views.Table | views.Text:
         if "sick_leave_pct" in self.unknown:
             return _missing(self.unknown["sick_leave_pct"])
-        figures = _region_figures(self.data, self.period)["sick_figures"]
-        kf = self._only(figures).drop(columns="division").reset_index(drop=True)
+        kf = with_change_reason(self._key_figures())
         shown = kf.assign(figure=kf["figure"].map(labels.SICK_LEAVE_FIGURES))
         return views.table(shown, [
             ("figure", "text"), ("value", TEXTS["this_year_pct"], "pct"),
             ("value_prev_year", TEXTS["last_year_pct"], "pct"), ("change_pp", "pp"),
-        ], caption=TEXTS["sick_caption"], suppressed="suppressed", note=self._sick_note(kf))
+        ], caption=TEXTS["sick_caption"], suppressed=sick_flag_columns(),
+            note=self._sick_note(kf["reason"], kf["reason_prev_year"]))
 
     def sick_leave_by_unit(self) -> views.Table | views.Text:
         if "sick_leave_pct" in self.unknown:
             return _missing(self.unknown["sick_leave_pct"])
-        units = metrics.sick_leave(self._table("employees"), self.data.absence, self.period,
-                                   by=["unit"], hours=self._hours())
-        units = protect_both_years(units, RATE_COLUMNS)
-        # the hours behind a rate are not shown: with them a hidden rate could be worked out
-        units = units.drop(columns=["scheduled_hours", "sick_hours", "long_term_hours"])
+        units = shown_sick_leave.totals(_region_figures(self.data, self.period)["sick"], "unit")
+        units = with_change_reason(self._only(units).drop(columns="division").reset_index(drop=True))
         return views.table(units, [
             ("unit", "text"), ("sick_leave_pct", "pct"),
             ("sick_leave_pct_prev_year", "pct"),
             ("sick_leave_change_pp", "pp"),
             ("long_term_sick_share_pct", "pct"),
-        ], caption=TEXTS["sick_by_unit_caption"], suppressed="suppressed", note=self._sick_note(units))
+        ], caption=TEXTS["sick_by_unit_caption"], suppressed=sick_flag_columns(),
+            note=self._sick_note(units["reason"], units["reason_prev_year"]))
 
     # production and goals -------------------------------------------------
     def production_table(self) -> views.Table | views.Text:

@@ -7,7 +7,7 @@ sick-leave figure that is suppressed is never written out.
 from __future__ import annotations
 
 from ..formatting import NBSP, fmt_int, fmt_mnkr_text, fmt_number, is_missing, mnkr
-from ..labels import SMALL_GROUP_SENTENCE, division_name
+from ..labels import HIDDEN_SENTENCE, SMALL_GROUP_SENTENCE, division_name
 from ..periods import Period
 
 
@@ -119,7 +119,9 @@ def staff(row, period: Period, unknown: dict[str, str] | None = None) -> list[st
     elif "sick_leave_pct" in unknown:
         out.append(f"Sjukfrånvaron kan inte redovisas: {unknown['sick_leave_pct']}.")
     else:
-        out.append(f"Sjukfrånvaron redovisas inte: {SMALL_GROUP_SENTENCE}.")
+        # the true reason: a small group, or hidden so that a smaller group's cannot be worked out
+        reason = HIDDEN_SENTENCE.get(row.get("sick_leave_reason") or "small", SMALL_GROUP_SENTENCE)
+        out.append(f"Sjukfrånvaron redovisas inte: {reason}.")
     return out
 
 

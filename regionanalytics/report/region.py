@@ -12,7 +12,8 @@ from ..data import load_region
 from ..parameters import check_period
 from ..summary import REGION_ROW, staff_cost_rows
 from . import charts, narrative, views
-from ._base import (_INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, _message, _missing,
+from ._base import (_INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, _message, _missing, sick_flag_columns,
+                    with_change_reason,
                     _region_figures, _Report)
 
 #: The region's result, as the overview's table shows it (metric, kind).
@@ -50,7 +51,7 @@ class RegionOverview(_Report):
     def division_table(self) -> views.Table:
         total = self.key[self.key["division"] == REGION_ROW].iloc[0].to_dict()
         total["division"] = labels.REGION_TOTAL
-        divisions = self._divisions.assign(suppressed=self._divisions["sick_leave_suppressed"])
+        divisions = with_change_reason(self._divisions, "sick_leave_reason", "sick_leave_reason_prev_year")
         return views.table(divisions, [
             ("division", "text"), ("result", "mnkr_sign"),
             ("budget_deviation", "mnkr_sign"),
@@ -61,7 +62,8 @@ class RegionOverview(_Report):
             ("headcount", "int"),
             ("headcount_change", labels.METRICS["headcount_change"], "int_sign"),
         ], caption=TEXTS["divisions_caption"].format(period_sv=self.period.label_sv), total=total,
-            suppressed="suppressed", note=self._sick_note(divisions))
+            suppressed=sick_flag_columns("sick_leave_reason", "sick_leave_reason_prev_year"),
+            note=self._sick_note(divisions["sick_leave_reason"], divisions["sick_leave_reason_prev_year"]))
 
     def forecast_changes(self) -> views.Group | views.Text:
         """Each division's full-year forecast now and at the end of the previous tertial,
@@ -141,10 +143,13 @@ class RegionOverview(_Report):
     def sick_leave_chart(self) -> views.Chart | views.Text:
         if "sick_leave_pct" in self.unknown:
             return _missing(self.unknown["sick_leave_pct"])
-        shown = self._divisions[["division", "sick_leave_pct", "sick_leave_pct_prev_year", "sick_leave_suppressed"]]
+        shown = self._divisions[["division", "sick_leave_pct", "sick_leave_pct_prev_year", "sick_leave_reason",
+                                 "sick_leave_reason_prev_year"]]
         return views.chart(charts.sick_leave_by_group(self._divisions), shown,
                            [("division", "text"), ("sick_leave_pct", "pct"), ("sick_leave_pct_prev_year", "pct")],
-                           caption=charts.title_of(charts.sick_leave_by_group), suppressed="sick_leave_suppressed")
+                           caption=charts.title_of(charts.sick_leave_by_group),
+                           suppressed=sick_flag_columns("sick_leave_reason", "sick_leave_reason_prev_year"),
+                           note=views.suppressed_note(shown["sick_leave_reason"], shown["sick_leave_reason_prev_year"]))
 
     def record(self) -> None:
         self._record({"division": REGION_ROW, "period": self.period.label, **self._rows[REGION_ROW]})

@@ -7,27 +7,13 @@ from pathlib import Path
 import pandas as pd
 
 from .. import labels, metrics
-from ..data import RegionData, load_region
-from ..metrics.sick_leave import protect_figures
+from ..data import load_region
+from ..metrics import shown_sick_leave
 from ..parameters import check_division, check_period, check_unit
-from ..periods import Period
-from . import charts, narrative, views
 from ..summary import SICK_LEAVE_FIGURES
-from . import texts as tx
-from ._base import TEXTS, _missing, _read_written, _region_figures
+from . import charts, narrative, texts as tx, views
+from ._base import TEXTS, _read_written, _region_figures
 from .division import DivisionReport, _parts
-
-
-def _unit_figures(data: RegionData, period: Period) -> pd.DataFrame:
-    """The sick-leave key figures of every unit, protected across the units of each
-    division (a unit's figure could otherwise be worked out from its division's), computed
-    once per kernel."""
-    region = _region_figures(data, period)
-    if "unit_sick_figures" not in region:
-        figures = metrics.sick_leave_key_figures(data.employees, data.absence, period,
-                                                 by=["division", "unit"], hours=region["hours"])
-        region["unit_sick_figures"] = protect_figures(figures, ["division", "unit"], across="unit")
-    return region["unit_sick_figures"]
 
 
 def unit_text_figures(row: dict, unknown: dict) -> dict[str, tx.Figure]:
@@ -107,14 +93,20 @@ class UnitReport(DivisionReport):
             row = {**economy, "result_change": economy["change"], **staff, **hours,
                    "forecast": forecast["forecast"], "forecast_deviation": forecast["forecast_deviation"],
                    "sick_leave_pct": sick.loc["total", "value"] if "total" in sick.index else None,
-                   "sick_leave_change_pp": sick.loc["total", "change_pp"] if "total" in sick.index else None}
+                   "sick_leave_change_pp": sick.loc["total", "change_pp"] if "total" in sick.index else None,
+                   "sick_leave_reason": sick.loc["total", "reason"] if "total" in sick.index else "small"}
             self._figures_cache = row
         return self._figures_cache
 
     def _sick_figures(self) -> pd.DataFrame:
-        figures = _unit_figures(self.data, self.period)
+        figures = _region_figures(self.data, self.period)["unit_sick_figures"]
         mine = figures[(figures["division"] == self.division) & (figures["unit"] == self.unit)]
         return mine.drop(columns=["division", "unit"]).reset_index(drop=True)
+
+    _key_figures = _sick_figures
+
+    def _months(self) -> pd.DataFrame:
+        return shown_sick_leave.months(_region_figures(self.data, self.period)["sick"], self.division, self.unit)
 
     def header(self) -> views.Markup:
         return self._header(TEXTS["unit_title"].format(
@@ -137,16 +129,6 @@ class UnitReport(DivisionReport):
             ("budget", "mnkr_sign"), ("budget_deviation", TEXTS["deviation"], "mnkr_sign"),
             ("result_prev_year", "mnkr_sign"), ("change", "mnkr_sign"),
         ], caption=TEXTS["economy_caption"].format(period_sv=self.period.label_sv), total=total)
-
-    def sick_leave_table(self) -> views.Table | views.Text:
-        if "sick_leave_pct" in self.unknown:
-            return _missing(self.unknown["sick_leave_pct"])
-        kf = self._sick_figures()
-        shown = kf.assign(figure=kf["figure"].map(labels.SICK_LEAVE_FIGURES))
-        return views.table(shown, [
-            ("figure", "text"), ("value", TEXTS["this_year_pct"], "pct"),
-            ("value_prev_year", TEXTS["last_year_pct"], "pct"), ("change_pp", "pp"),
-        ], caption=TEXTS["sick_caption"], suppressed="suppressed", note=self._sick_note(kf))
 
     def record(self) -> None:
         """Record the unit's key figures in the notebook (read by the runner and tests)."""

@@ -8,20 +8,22 @@ figures behind it as a DataFrame to filter, chart or export::
     table.data                       # result, budget, ... per unit, in tkr
 
 A sick-leave figure of a small group is already blank in ``.data``; person-level
-rows are never in it.
+rows are never in it. A notebook's plain-text output of a table or chart is its
+caption or alt text, never its data: an executed notebook is shared like the page.
 """
 from __future__ import annotations
 
 import base64
 import html
 import io
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from .. import labels
 from ..exceptions import ParameterError
-from ..formatting import MISSING, SUPPRESSED, fmt_int, fmt_number, hyphenate, is_missing, mnkr
+from ..formatting import MISSING, SUPPRESSED, SUPPRESSED_PROTECTS, fmt_int, fmt_number, hyphenate, is_missing, mnkr
 
 _TABLE_CLASS = "ra-table"
 
@@ -30,8 +32,12 @@ _TABLE_CLASS = "ra-table"
 class Table:
     """A table of a report: ``data`` holds its figures as computed (amounts in tkr)."""
 
-    data: pd.DataFrame
+    data: pd.DataFrame = field(repr=False)
     html: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        caption = re.search(r"<caption>(.*?)</caption>", self.html)
+        return f"Tabell: {html.unescape(caption.group(1))}" if caption else "Tabell"
 
     def _repr_html_(self) -> str:
         return self.html
@@ -43,7 +49,7 @@ class Chart:
     Swedish for screen readers, and ``table`` gives its numbers as an accessible table
     (shown after the picture, folded, opened with a keyboard or a click)."""
 
-    data: pd.DataFrame
+    data: pd.DataFrame = field(repr=False)
     figure: object = field(repr=False)  # a matplotlib Figure (closed: shown once, by this object)
     alt: str = ""
     table: str = field(default="", repr=False)
@@ -75,7 +81,7 @@ class Text:
     """Sentences of a report (narrative or a note), one paragraph each."""
 
     sentences: list[str]
-    css_class: str | None = None
+    css_class: str | None = field(default=None, repr=False)
 
     @property
     def data(self) -> list[str]:
@@ -91,7 +97,7 @@ class Markup:
     """A piece of page built by the package itself (a header, a list); text in it is escaped."""
 
     html: str = field(repr=False)
-    data: object = None
+    data: object = field(default=None, repr=False)
 
     def _repr_html_(self) -> str:
         return self.html
@@ -131,7 +137,7 @@ SICK_COLUMNS = {"sick_leave_pct", "sick_leave_pct_prev_year", "sick_leave_change
                 "long_term_sick_share_pct", "value", "value_prev_year", "change_pp"}
 
 
-def cell(value, kind: str, suppressed: bool = False) -> str:
+def cell(value, kind: str, suppressed: bool | str = False) -> str:
     """One table cell in Swedish formats: ``kind`` is text, mnkr (amounts given in tkr),
     int, pct, pp, num (whole number), dec (one decimal); ``_sign`` adds a plus sign.
 
@@ -139,7 +145,7 @@ def cell(value, kind: str, suppressed: bool = False) -> str:
     ('−7,0', '1\\xa0235', '5,3', '–')
     """
     if suppressed:
-        return SUPPRESSED
+        return SUPPRESSED_PROTECTS if suppressed == "protects" else SUPPRESSED
     if is_missing(value):
         return MISSING
     sign = kind.endswith("_sign") or kind == "pp"
@@ -163,8 +169,10 @@ def html_table(df: pd.DataFrame, columns: list[tuple], caption: str | None = Non
     :data:`labels.TABLE_HEADERS`, or (column, header, kind) for a header of its own;
     text is escaped.
 
-    ``suppressed`` names a boolean column: where True, every numeric cell of
-    the row that is a sick-leave figure shows ``*``.
+    ``suppressed`` names a column of flags: where set, every numeric cell of the row
+    that is a sick-leave figure shows ``*`` (``**`` where the flag is ``"protects"``: a
+    figure hidden so that a smaller group's cannot be worked out); or it maps columns to
+    their own flag columns (this year's and last year's figures are hidden apart).
     """
     columns = [c if len(c) == 3 else (c[0], labels.TABLE_HEADERS[c[0]], c[1]) for c in columns]
     # long header words carry soft hyphens: a narrow column breaks them where Swedish does
@@ -173,11 +181,12 @@ def html_table(df: pd.DataFrame, columns: list[tuple], caption: str | None = Non
     records = df.to_dict("records")
     if total is not None:
         records.append({**total, "_total": True})
+    flags = suppressed if isinstance(suppressed, dict) else \
+        {col: suppressed for col in SICK_COLUMNS} if suppressed else {}
     for rec in records:
-        hide = bool(suppressed and rec.get(suppressed))
         cells = []
         for col, _, kind in columns:
-            secret = hide and kind != "text" and col in SICK_COLUMNS
+            secret = _flag(rec.get(flags[col])) if kind != "text" and col in flags else False
             cls = "txt" if kind == "text" else "num"
             cells.append(f'<td class="{cls}">{cell(rec.get(col), kind, secret)}</td>')
         cls = ' class="total"' if rec.get("_total") else ""
@@ -194,6 +203,19 @@ def table(df: pd.DataFrame, columns: list[tuple], total: dict | None = None, **o
     return Table(data=data.reset_index(drop=True), html=html_table(df, columns, total=total, **options))
 
 
-def suppressed_note(df: pd.DataFrame) -> str | None:
-    """The table note that explains ``*``, when a row of ``df`` is suppressed."""
-    return labels.SUPPRESSED_NOTE if "suppressed" in df and df["suppressed"].any() else None
+def _flag(value) -> bool | str:
+    """A hidden-figure flag as :func:`cell` takes it: False, True, or the reason."""
+    if value is None or (isinstance(value, float) and value != value) or value is False or value == "":
+        return False
+    return value if isinstance(value, str) else bool(value)
+
+
+def suppressed_note(*flags: pd.Series) -> str | None:
+    """The table note that explains ``*`` and ``**``, for the hidden-figure flags shown."""
+    values = {_flag(v) for f in flags for v in f}
+    notes = []
+    if values & {True, "small"}:
+        notes.append(labels.SUPPRESSED_NOTE)
+    if "protects" in values:
+        notes.append(labels.PROTECTS_NOTE)
+    return " ".join(notes) or None

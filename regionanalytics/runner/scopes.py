@@ -3,12 +3,13 @@ only when that changes.
 
 - A division's report shows its own rows (finance with each row's account category
   and unit as the accounts and organisation tables give them, forecast, staff,
-  production, goals, action plans, investments, the sick-leave spells of its staff) and its sick-leave
-  figures as protected across the divisions: when another division's change flips
-  which figures are hidden, every division's report is made again.
+  production, goals, action plans, investments, the sick-leave spells of its staff) and its
+  sick-leave figures and its units' as the one model over every shown figure decides them
+  (:mod:`regionanalytics.metrics.shown_sick_leave`): when another division's change flips
+  which of them are hidden (or why), the report is made again.
 - A unit's report shows the unit's rows, the spells of its staff and its sick-leave
-  figures as protected across the units of its division (and its division's goals
-  and action plans are not shown).
+  figures as the model decides them (and its division's goals and action plans are
+  not shown).
 - The region overview shows everything (the central level's rows too).
 
 Row digests are sums of pandas' row hashes per scope, so the order of rows in an
@@ -24,7 +25,7 @@ import pandas as pd
 
 from .. import metrics
 from ..data import RegionData
-from ..metrics.sick_leave import protect_figures
+from ..metrics import shown_sick_leave
 from ..periods import Period
 
 def _canonical(df: pd.DataFrame) -> pd.DataFrame:
@@ -79,10 +80,10 @@ def _digest(*parts) -> str:
     return h.hexdigest()[:16]
 
 
-def _flags(figures: pd.DataFrame, keys: list[str]) -> str:
-    """A digest of which sick-leave figures are hidden (this year and last)."""
-    shown = figures[keys + ["figure", "suppressed", "suppressed_prev_year"]].sort_values(keys + ["figure"])
-    return _digest(shown.to_numpy().tolist())
+def _flags(cells: pd.DataFrame) -> str:
+    """A digest of which sick-leave figures are hidden, and why (this year and last)."""
+    shown = cells[["year", "level", "division", "unit", "dimension", "key", "reason"]]
+    return _digest(shown.sort_values(list(shown.columns)).to_numpy().tolist())
 
 
 def report_scopes(region: RegionData, period: Period, units: bool = False,
@@ -95,26 +96,24 @@ def report_scopes(region: RegionData, period: Period, units: bool = False,
     by_division = [_row_sums(getattr(region, t), ["division"]) for t in tables]
     by_division.append(_absence_by(region, ["division"]))
     hours = hours if hours is not None else metrics.hours_pair(region.employees, region.absence, period)
-    figures = metrics.sick_leave_key_figures(region.employees, region.absence, period, by=["division"],
-                                             hours=hours)
-    division_flags = _flags(protect_figures(figures, ["division"], across="division"), ["division"])
+    # one decision over every shown sick-leave figure: a report is made again when that of
+    # a figure it shows (its own, its units') changes
+    cells = shown_sick_leave.figures(region.employees, region.absence, period, hours=hours)
+    cells = cells[cells["level"] != "region"]
     out = {"region": _digest(sorted(region.fingerprint.items()))}
     for division in region.divisions:
         rows = [int(s.get(division, 0)) for s in by_division]
-        out[f"division:{division}"] = _digest(rows, division_flags)
+        out[f"division:{division}"] = _digest(rows, _flags(cells[cells["division"] == division]))
     if units:
         unit_tables = [t for t in ("finance", "forecast", "employees", "production")]
         by_unit = [_row_sums(getattr(region, t), ["division", "unit"]) for t in unit_tables]
         by_unit.append(_absence_by(region, ["division", "unit"]))
-        unit_figures = metrics.sick_leave_key_figures(region.employees, region.absence, period,
-                                                      by=["division", "unit"], hours=hours)
-        protected = protect_figures(unit_figures, ["division", "unit"], across="unit")
         for division in region.divisions:
-            flags = _flags(protected[protected["division"] == division], ["division", "unit"])
             units_of = region.finance.loc[region.finance["division"] == division, "unit"].dropna().unique()
             for unit in units_of:
                 key = f"{division}\x1f{unit}"
-                out[f"unit:{key}"] = _digest([int(s.get(key, 0)) for s in by_unit], flags)
+                mine = cells[(cells["division"] == division) & (cells["unit"] == str(unit))]
+                out[f"unit:{key}"] = _digest([int(s.get(key, 0)) for s in by_unit], _flags(mine))
     return out
 
 
