@@ -159,6 +159,7 @@ HIDDEN_SENTENCE = {"small": SMALL_GROUP_SENTENCE, "protects": PROTECTS_SENTENCE}
 #: The words of the charts: titles, series and axes.
 CHARTS = {
     "cumulative_result": "Ackumulerat resultat mot budget",
+    "cumulative_result_only": "Ackumulerat resultat",
     "deviation_by_division": "Avvikelse mot budget per division",
     "sick_leave_by_month": "Sjukfrånvaro per månad",
     "sick_leave_by_division": "Sjukfrånvaro per division",
@@ -237,6 +238,16 @@ TEXTS = {
     "forecast_changes_caption": "Helårsprognos {year}: förändring sedan {since} (mnkr)",
     "no_previous_tertial": "Första tertialet: det finns ingen tidigare prognos under året att jämföra med.",
     "region_result_caption": "Regionens resultat {period_sv} (mnkr, procent)",
+    "budget_missing": "Budget och avvikelse mot budget kan inte redovisas: {reason}.",
+    "annual_budget_missing": ("Årsbudget och prognos mot budget kan inte redovisas: {reason}; en verksamhet "
+                              "utan egen prognos har då ingen prognos, och inte heller summan."),
+    "no_budget_note": "Jämförelser med budget kan inte redovisas: {reason}.",
+    "no_forecast_no_budget": "Prognos och budget saknas {when} för {units}; deras prognos kan inte redovisas.",
+    "no_budget_units": "Budget saknas för {items}; budgeten räknas som 0, så avvikelsen är hela utfallet.",
+    "no_actuals_units": "Budget men inget utfall {when} för {items}.",
+    "unplaced_account": ("Kontot {account} finns inte i kontoplanen ({amount} {period_sv}): det räknas i "
+                         "resultatet och i nettokostnaden, men i ingen rad som personalkostnader eller "
+                         "köpt verksamhet."),
 }
 
 

@@ -309,3 +309,99 @@ def test_a_header_that_names_kronor_is_read_as_kronor(tmp_path):
     data = load_region(folder, cache=False)
     dev = metrics.budget_deviation(data.finance, "2021-02").set_index("division")
     assert dev.loc["Akutsjukvård", "result"] == pytest.approx(-1400.5)
+
+
+# --------------------------------------------------------------------------- what the reports show
+
+def test_reports_without_a_budget_show_it_missing_and_claim_no_deviation(tmp_path):
+    from regionanalytics.report import DivisionReport, RegionOverview, UnitReport
+
+    folder = _region(tmp_path)
+    report = DivisionReport.open("2021-02", "Akutsjukvård", folder)
+    sentences = report.summary().data
+    assert sentences[0] == "Resultatet kan inte jämföras med budget: budget saknas i underlaget."
+    assert not any("än budget" in s or "nivå med budget" in s for s in sentences)
+    table = report.economy_table()
+    total = table.data.iloc[-1]
+    assert total["result"] == pytest.approx(-1400.5) and pd.isna(total["budget"]) and pd.isna(total["budget_deviation"])
+    assert "Budget och avvikelse mot budget kan inte redovisas: budget saknas i underlaget." in table.html
+    chart = report.result_chart()
+    # the result alone: no budget line, no budget column in the chart's numbers
+    assert chart.alt == "Diagram: Ackumulerat resultat (mnkr). Serier: Resultat."
+    assert "budget_cum" not in chart.data and "Ackumulerad budget" not in chart.table
+    forecast = report.forecast_table()
+    assert pd.isna(forecast.data.iloc[-1]["forecast"])  # Ambulans has neither forecast nor budget
+    assert "Årsbudget och prognos mot budget kan inte redovisas" in forecast.html
+    notes = report.data_notes().data
+    assert "Prognos och budget saknas per februari för Ambulans; deras prognos kan inte redovisas." in notes
+    assert "Jämförelser med budget kan inte redovisas: budget saknas i underlaget." in notes
+
+    region = RegionOverview.open("2021-02", folder)
+    assert region.deviation_chart().data == ["Uppgiften kan inte redovisas: budget saknas i underlaget."]
+    text, table, note = region.region_result().data
+    # −1 940,5 + 2 000 = 59,5 tkr: "ett överskott på 0,1 mnkr", and no deviation claimed
+    assert text == ["Regionens resultat per februari 2021 är ett överskott på 0,1\xa0mnkr."]
+    assert "Jämförelser med budget kan inte redovisas: budget saknas i underlaget." in note
+    assert "budget saknas i underlaget" in region.division_table().html
+
+    unit = UnitReport.open("2021-02", "Akutsjukvård", "Akutmottagning", folder)
+    assert unit.summary().data[0] == "Resultatet kan inte jämföras med budget: budget saknas i underlaget."
+
+
+def test_division_notes_name_units_where_budget_and_actuals_disagree(tmp_path):
+    from regionanalytics.report import DivisionReport
+
+    lines = {k: v for k, v in MONTHLY_BUDGET_KR.items() if k[0] != "1102"}
+    lines[("1103", "4011")] = "50 000,00"
+    folder = _region(tmp_path, _budget_csv(lines), ledger=LEDGER + ["2021-01;2101;6411;-12"])
+    notes = DivisionReport.open("2021-02", "Akutsjukvård", folder).data_notes().data
+    # Ambulans booked −390 tkr without a budget; Akutlabb budgeted −100 tkr, booked nothing
+    assert "Budget saknas för Ambulans (−0,4\xa0mnkr); budgeten räknas som 0, så avvikelsen är hela utfallet." in notes
+    assert "Budget men inget utfall per februari för Akutlabb (−0,1\xa0mnkr)." in notes
+    notes = DivisionReport.open("2021-02", "Primärvård", folder).data_notes().data
+    assert any(n.startswith("Budget saknas för Vårdcentral Öst, konto 6411 (−12\xa0tkr)") for n in notes)
+
+
+def test_reports_name_the_account_outside_the_plan_with_its_amount(tmp_path):
+    from regionanalytics.formatting import fmt_mnkr_text
+    from regionanalytics.report import DivisionReport, RegionOverview
+
+    folder = _sample_copy(tmp_path / "sample")
+    text = (folder / "finance.csv").read_bytes().decode("cp1252")
+    (folder / "finance.csv").write_bytes(text.replace(";Köpt vård;", ";Köpt vård extern;").encode("cp1252"))
+    region_moved, service_moved = 0.0, 0.0
+    with open(folder / "finance.csv", encoding="cp1252", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter=";"):
+            if "2021-01" <= row["Månad"] <= "2021-04" and row["Konto"] == "Köpt vård extern":
+                region_moved += float(row["Utfall"].replace(",", "."))
+                if row["Division"] == "Service":
+                    service_moved += float(row["Utfall"].replace(",", "."))
+    notes = DivisionReport.open("2021-T1", "Service", folder).data_notes().data
+    expected = (f"Kontot Köpt vård extern finns inte i kontoplanen ({fmt_mnkr_text(service_moved, sign=True)} "
+                "per april 2021): det räknas i resultatet och i nettokostnaden, men i ingen rad som "
+                "personalkostnader eller köpt verksamhet.")
+    assert expected in notes
+    *_, note = RegionOverview.open("2021-T1", folder).region_result().data
+    assert any(f"({fmt_mnkr_text(region_moved, sign=True)} per april 2021)" in n for n in note)
+    assert round(region_moved / 1000) == -191
+
+
+@pytest.mark.slow
+def test_a_batch_without_any_budget_makes_every_report(tmp_path):
+    from regionanalytics.runner import run_batch
+
+    folder = _sample_copy(tmp_path / "sample")
+    text = (folder / "finance.csv").read_bytes().decode("cp1252")
+    lines = [";".join(line.split(";")[:5]) for line in text.splitlines()]  # no Budget column
+    (folder / "finance.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    result = run_batch("2021-T1", folder, tmp_path / "out", divisions=["Länsteknik"], jobs=1, progress=False)
+    out = tmp_path / "out" / "2021-T1"
+    assert all(r.status == "ok" for r in result.reports), [(r.title, r.error) for r in result.reports]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Uppgifter som saknas (–): budget saknas i underlaget." in index
+    page = (out / "division-lansteknik.html").read_text(encoding="utf-8")
+    assert "Resultatet kan inte jämföras med budget: budget saknas i underlaget." in page
+    summary = pd.read_csv(out / "summary.csv").set_index(["division", "metric"])
+    assert summary.loc[("Länsteknik", "budget_deviation"), "flag"] == "missing"
+    assert summary.loc[("Länsteknik", "budget_deviation"), "note"] == "budget saknas i underlaget"
+    assert summary.loc[("Region", "region_result"), "value"] == pytest.approx(220126.3, abs=0.05)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import labels, metrics
+from .. import budget, labels, metrics
 from ..data import RegionData
-from ..formatting import is_missing
+from ..formatting import NBSP, fmt_mnkr_text, fmt_number, is_missing
 from ..metrics import shown_sick_leave
 from ..periods import MONTH_NAMES_SV, Period
 from ..summary import key_metrics_wide, missing_where_empty, tidy_key_metrics, unknown_figures
@@ -87,6 +87,44 @@ _STAFF_COST_COLUMNS = [("personnel_cost", "mnkr"), ("personnel_cost_prev_year", 
                        ("hired_staff_share_pct", "pct")]
 _INVESTMENT_COLUMNS = [("investments", "mnkr"), ("investment_budget", "mnkr"),
                        ("investment_budget_year", "mnkr"), ("investment_pct", "pct")]
+
+
+def _amount(tkr: float) -> str:
+    """An amount in a note: mnkr, or tkr where mnkr would round to 0 (−12 tkr, not 0 mnkr).
+
+    >>> _amount(-390.0).replace(NBSP, " "), _amount(-12.0).replace(NBSP, " ")
+    ('−0,4 mnkr', '−12 tkr')
+    """
+    if round(abs(tkr) / 1000, 1) == 0:
+        return f"{fmt_number(tkr, 0, sign=True)}{NBSP}tkr"
+    return fmt_mnkr_text(tkr, sign=True)
+
+
+def _ledger_notes(finance: pd.DataFrame, period: Period, own_plan: bool) -> list[str]:
+    """Data notes on the finance rows of a report over its period: units (or accounts)
+    with actuals but no budget, or a budget but no actuals, and accounts the account plan
+    cannot place (see :func:`_unplaced_notes`), each with its amount."""
+    notes = []
+    found = budget.disagreements(finance, months=period.months)
+    for kind, text in (("no_budget", "no_budget_units"), ("no_actuals", "no_actuals_units")):
+        rows = found[found["kind"] == kind]
+        if rows.empty:
+            continue
+        column = "actual" if kind == "no_budget" else "budget"
+        items = [f"{r.unit}{'' if r.account is None else ', konto ' + str(r.account)} "
+                 f"({_amount(getattr(r, column))})" for r in rows.itertuples(index=False)]
+        notes.append(TEXTS[text].format(items=", ".join(items), when=period.when_sv))
+    return notes + _unplaced_notes(finance, period, own_plan)
+
+
+def _unplaced_notes(finance: pd.DataFrame, period: Period, own_plan: bool) -> list[str]:
+    """A note for every account of ``finance`` that the default account plan cannot place,
+    with its actuals over the period (with the region's own plan it is an error already)."""
+    if own_plan:
+        return []
+    return [TEXTS["unplaced_account"].format(
+        account=rec.account, amount=_amount(0.0 if is_missing(rec.actual) else rec.actual),
+        period_sv=period.label_sv) for rec in budget.unplaced(finance, months=period.months).itertuples(index=False)]
 
 
 def _missing(reason: str) -> views.Text:

@@ -109,11 +109,16 @@ def _month_labels(months) -> list[str]:
 
 
 def cumulative_result(monthly: pd.DataFrame, title: str = labels.CHARTS["cumulative_result"]) -> plt.Figure:
-    """Cumulative result and budget by month (from ``metrics.monthly_result``), in mnkr."""
+    """Cumulative result and budget by month (from ``metrics.monthly_result``), in mnkr;
+    without a budget (none in the data) the result alone, titled so."""
     fig, ax = plt.subplots()
     x = np.arange(len(monthly))
+    has_budget = bool(monthly["budget_cum"].notna().any())
+    if not has_budget and title == labels.CHARTS["cumulative_result"]:
+        title = labels.CHARTS["cumulative_result_only"]
     ax.plot(x, mnkr(monthly["result_cum"]), color=DARK, marker="o", lw=2, label=labels.CHARTS["result"])
-    ax.plot(x, mnkr(monthly["budget_cum"]), color=MID, marker="s", lw=2, ls="--", label=labels.CHARTS["budget"])
+    if has_budget:
+        ax.plot(x, mnkr(monthly["budget_cum"]), color=MID, marker="s", lw=2, ls="--", label=labels.CHARTS["budget"])
     ax.axhline(0, color=RULE, lw=0.8)
     ax.set_xticks(x, _month_labels(monthly["month"]))
     ax.set_ylabel(labels.CHARTS["mnkr"])

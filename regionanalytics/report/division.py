@@ -26,12 +26,13 @@ from ..data import RegionData, load_region
 from ..metrics import shown_sick_leave
 from ..parameters import check_division, check_period
 from ..periods import months_sv
-from ..summary import months_without_rows
+from ..summary import NO_BUDGET, SICK_LEAVE_FIGURES, STAFF_FIGURES, months_without_rows
 from ..validation import finance_gaps
 from . import charts, narrative, views
 from . import texts as tx
-from ._base import (_INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, TEXTS_WRITTEN, _hidden_text, _message, _missing,
-                    _read_written, _region_figures, _Report, _scope_figures, sick_flag_columns, with_change_reason)
+from ._base import (_INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, TEXTS_WRITTEN, _hidden_text, _ledger_notes,
+                    _message, _missing, _read_written, _region_figures, _Report, _scope_figures, sick_flag_columns,
+                    with_change_reason)
 
 _PARTS: dict = {}
 
@@ -121,7 +122,7 @@ class DivisionReport(_Report):
 
     def summary(self) -> views.Text:
         goals = metrics.goal_fulfilment(self._table("goals"), self.period)
-        return views.Text(narrative.economy(self._row, self.period)
+        return views.Text(narrative.economy(self._row, self.period, self.unknown)
                           + narrative.staff(self._row, self.period, self.unknown)
                           + narrative.goals(dict(zip(goals["perspective"], goals["assessment"]))))
 
@@ -141,11 +142,19 @@ class DivisionReport(_Report):
         lacking = fc.loc[fc["units_without_forecast"] > 0, "unit"].tolist()
         if lacking:
             notes.append(TEXTS["no_forecast_units"].format(when=self.period.when_sv, units=", ".join(lacking)))
+        unknown = fc.loc[fc["forecast"].isna(), "unit"].tolist()
+        if unknown:  # neither a forecast nor a budget to stand in
+            notes.append(TEXTS["no_forecast_no_budget"].format(when=self.period.when_sv, units=", ".join(unknown)))
         gaps = finance_gaps(self._table("finance"))
         for unit, months in zip(gaps["unit"], gaps["months"]):
             notes.append(TEXTS["finance_gap"].format(unit=unit, months=months_sv(months)))
+        notes += _ledger_notes(self._table("finance"), self.period, "accounts" in self.data.files)
+        staff = set(STAFF_FIGURES) | set(SICK_LEAVE_FIGURES)
         for reason in sorted(set(self.unknown.values())):
-            notes.append(TEXTS["staff_missing"].format(reason=reason))
+            figures = {f for f, r in self.unknown.items() if r == reason}
+            key = ("no_budget_note" if reason == NO_BUDGET else "staff_missing" if figures & staff
+                   else "missing")
+            notes.append(TEXTS[key].format(reason=reason))
         if not notes:
             notes.append(TEXTS["data_complete"])
         items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
@@ -162,13 +171,23 @@ class DivisionReport(_Report):
             ("budget", "mnkr_sign"), ("budget_deviation", TEXTS["deviation"], "mnkr_sign"),
             ("result_prev_year", "mnkr_sign"),
             ("change", "mnkr_sign"),
-        ], caption=TEXTS["economy_caption"].format(period_sv=self.period.label_sv), total=total)
+        ], caption=TEXTS["economy_caption"].format(period_sv=self.period.label_sv), total=total,
+            note=self._budget_note("budget_missing"))
+
+    def _budget_note(self, text: str) -> str | None:
+        """The note under a table whose budget columns are missing (with the reason)."""
+        reason = self.unknown.get("budget")
+        return TEXTS[text].format(reason=reason) if reason else None
 
     def result_chart(self) -> views.Chart:
         monthly = _with_month_sv(metrics.monthly_result(self._table("finance"), self.period, by=[]))
-        return views.chart(charts.cumulative_result(monthly), monthly,
-                           [("month_sv", labels.TABLE_HEADERS["month"], "text"), ("result_cum", "mnkr_sign"),
-                            ("budget_cum", "mnkr_sign")], caption=charts.title_of(charts.cumulative_result))
+        figure = charts.cumulative_result(monthly)
+        columns = [("month_sv", labels.TABLE_HEADERS["month"], "text"), ("result_cum", "mnkr_sign")]
+        if "budget" in self.unknown:  # the chart has no budget line, nor its table a column
+            return views.chart(figure, monthly.drop(columns=["budget", "budget_cum"]), columns,
+                               caption=labels.CHARTS["cumulative_result_only"])
+        return views.chart(figure, monthly, columns + [("budget_cum", "mnkr_sign")],
+                           caption=charts.title_of(charts.cumulative_result))
 
     def forecast_table(self) -> views.Table:
         forecast, finance = self._table("forecast"), self._table("finance")
@@ -180,7 +199,7 @@ class DivisionReport(_Report):
             ("annual_budget", "mnkr_sign"), ("forecast_deviation", "mnkr_sign"),
         ], caption=TEXTS["forecast_caption"].format(year=self.period.year,
                                                      month=total.get("forecast_month") or "–"),
-            total=total)
+            total=total, note=self._budget_note("annual_budget_missing"))
 
     def action_plan(self) -> views.Table | views.Text:
         plan = metrics.action_plan_fulfilment(self._table("action_plans"), self.period, by=[])

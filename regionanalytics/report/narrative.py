@@ -47,8 +47,19 @@ def _list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
 
 
-def economy(row, period: Period) -> list[str]:
-    """The economy paragraph of a division.
+def _no_budget(unknown: dict | None) -> str | None:
+    """The sentence saying why nothing is compared with budget, when the budget is missing."""
+    reason = (unknown or {}).get("budget_deviation")
+    return f"Resultatet kan inte jämföras med budget: {reason}." if reason else None
+
+
+def economy(row, period: Period, unknown: dict[str, str] | None = None) -> list[str]:
+    """The economy paragraph of a division; ``unknown`` maps figures the data cannot give
+    to the reason (without a budget no sentence claims a deviation, one says why).
+
+    >>> economy({"result": 5_000, "budget_deviation": None}, Period.parse("2021-T1"),
+    ...         {"budget_deviation": "budget saknas i underlaget"})[0]
+    'Resultatet kan inte jämföras med budget: budget saknas i underlaget.'
 
     >>> p = Period.parse("2021-T1")
     >>> economy({"result": -11_000, "result_prev_year": -19_000, "budget_deviation": -6_000}, p)
@@ -60,11 +71,15 @@ def economy(row, period: Period) -> list[str]:
     if _known(row.get("budget_deviation")):
         out.append(f"Divisionen redovisar {when} ett resultat som är "
                    f"{_against(row['budget_deviation'], 'budget')}.")
+    elif (sentence := _no_budget(unknown)):
+        out.append(sentence)
     if _known(row.get("result")):
         out.append(_result_sentence(f"Periodens resultat är {_result(row['result'])}", row))
     if _known(row.get("forecast_deviation")) and not period.is_full_year:
         out.append(f"Prognosen för helår {period.year} är "
                    f"{_against(row['forecast_deviation'], 'budget')}.")
+    elif _known(row.get("forecast")) and not period.is_full_year and _no_budget(unknown):
+        out.append(f"Prognosen för helår {period.year} är {_result(row['forecast'])}.")
     if _known(row.get("action_plan_pct")):
         out.append(f"Måluppfyllelsen för den ekonomiska handlingsplanen är "
                    f"{fmt_number(row['action_plan_pct'], 0)} procent {when}.")
@@ -156,9 +171,9 @@ samhälle har inte bedömts.']
     return [" ".join(out)] if out else []
 
 
-def region(rows, period: Period) -> list[str]:
+def region(rows, period: Period, unknown: dict[str, str] | None = None) -> list[str]:
     """The region's summary: ``rows`` maps division -> key metrics, with the total under
-    :data:`regionanalytics.summary.REGION_ROW`."""
+    :data:`regionanalytics.summary.REGION_ROW`; ``unknown`` as for :func:`economy`."""
     from ..summary import REGION_ROW
 
     total = rows[REGION_ROW]
@@ -166,6 +181,8 @@ def region(rows, period: Period) -> list[str]:
     if _known(total.get("result")):
         out.append(_result_sentence(
             f"Divisionerna redovisar tillsammans {_result(total['result'])} {period.when_sv}", total))
+    if not _known(total.get("budget_deviation")) and (sentence := _no_budget(unknown)):
+        out.append(sentence)
     better = [d for d, r in rows.items() if d != REGION_ROW and _known(r.get("budget_deviation"))
               and not _zero(r["budget_deviation"]) and r["budget_deviation"] > 0]
     if better:
@@ -193,11 +210,18 @@ def forecast_change(tkr, since: str) -> str:
 
 
 def region_result(row, period: Period) -> list[str]:
-    """Sentences on the region's result and its development (empty without tax revenue)."""
+    """Sentences on the region's result and its development (empty without tax revenue).
+
+    >>> region_result({"region_result": 220_000, "region_result_budget": None}, Period.parse("2021-T1"))
+    ['Regionens resultat per april 2021 är ett överskott på 220\xa0mnkr.']
+    """
     if not _known(row.get("region_result")):
         return []
-    out = [f"Regionens resultat {period.label_sv} är {_result(row['region_result'])}, "
-           f"{_against(row['region_result'] - row['region_result_budget'], 'budget')}."]
+    if _known(row.get("region_result_budget")):
+        out = [f"Regionens resultat {period.label_sv} är {_result(row['region_result'])}, "
+               f"{_against(row['region_result'] - row['region_result_budget'], 'budget')}."]
+    else:  # without a budget the text claims no deviation
+        out = [f"Regionens resultat {period.label_sv} är {_result(row['region_result'])}."]
     net, tax = row.get("net_cost_change_pct"), row.get("tax_revenue_change_pct")
     if _known(net) and _known(tax):
         relation = "lägre än" if net < tax else ("högre än" if net > tax else "lika med")

@@ -12,8 +12,8 @@ from ..data import load_region
 from ..parameters import check_period
 from ..summary import REGION_ROW, staff_cost_rows
 from . import charts, narrative, views
-from ._base import (_INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, _message, _missing, sick_flag_columns,
-                    with_change_reason,
+from ._base import (_INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, _message, _missing, _unplaced_notes,
+                    sick_flag_columns, with_change_reason,
                     _region_figures, _Report)
 
 #: The region's result, as the overview's table shows it (metric, kind).
@@ -46,7 +46,7 @@ class RegionOverview(_Report):
         return self.key[self.key["division"] != REGION_ROW].reset_index(drop=True)
 
     def summary(self) -> views.Text:
-        return views.Text(narrative.region(self._rows, self.period))
+        return views.Text(narrative.region(self._rows, self.period, self.unknown))
 
     def division_table(self) -> views.Table:
         total = self.key[self.key["division"] == REGION_ROW].iloc[0].to_dict()
@@ -63,7 +63,13 @@ class RegionOverview(_Report):
             ("headcount_change", labels.METRICS["headcount_change"], "int_sign"),
         ], caption=TEXTS["divisions_caption"].format(period_sv=self.period.label_sv), total=total,
             suppressed=sick_flag_columns("sick_leave_reason", "sick_leave_reason_prev_year"),
-            note=self._sick_note(divisions["sick_leave_reason"], divisions["sick_leave_reason_prev_year"]))
+            note=" ".join(n for n in (self._sick_note(divisions["sick_leave_reason"],
+                                                      divisions["sick_leave_reason_prev_year"]),
+                                      self._budget_note()) if n) or None)
+
+    def _budget_note(self) -> str | None:
+        reason = self.unknown.get("budget_deviation")
+        return TEXTS["no_budget_note"].format(reason=reason) if reason else None
 
     def forecast_changes(self) -> views.Group | views.Text:
         """Each division's full-year forecast now and at the end of the previous tertial,
@@ -93,7 +99,17 @@ class RegionOverview(_Report):
         caption = TEXTS["region_result_caption"].format(period_sv=self.period.label_sv)
         table = views.Table(data=shown, html=f'<table class="ra-table"><caption>{html.escape(caption)}</caption>'
                                               f'<tbody>{body}</tbody></table>')
-        return views.Group([views.Text(narrative.region_result(row, self.period)), table])
+        # every row counts in the region's result: say which accounts the plan could not
+        # place, with their amounts, and when there is no budget to compare with
+        unplaced = pd.concat([self.data.finance[self.data.finance["category"].isna()],
+                              self.data.central[self.data.central["category"].isna()]], ignore_index=True)
+        notes = _unplaced_notes(unplaced, self.period, "accounts" in self.data.files)
+        if "region_result_budget" in self.unknown:
+            notes.append(TEXTS["no_budget_note"].format(reason=self.unknown["region_result_budget"]))
+        items = [views.Text(narrative.region_result(row, self.period)), table]
+        if notes:
+            items.append(views.Text(notes, css_class="ra-note"))
+        return views.Group(items)
 
     def staff_costs(self) -> views.Table | views.Text:
         """Personnel costs and hired staff per division against last year, the central level's
@@ -124,7 +140,9 @@ class RegionOverview(_Report):
         return views.table(rows, [("division", "text")] + _INVESTMENT_COLUMNS, total=total,
                            caption=TEXTS["investments_caption"].format(period_sv=self.period.label_sv))
 
-    def deviation_chart(self) -> views.Chart:
+    def deviation_chart(self) -> views.Chart | views.Text:
+        if "budget_deviation" in self.unknown:
+            return _missing(self.unknown["budget_deviation"])
         shown = self._divisions[["division", "budget_deviation"]]
         return views.chart(charts.deviation_by_group(self._divisions), shown,
                            [("division", "text"), ("budget_deviation", "mnkr_sign")],

@@ -116,7 +116,7 @@ class UnitReport(DivisionReport):
     def summary(self) -> views.Text:
         row = {k: v for k, v in self._figures.items() if k != "headcount_change_tillsvidare"}
         text = [s.replace(TEXTS["division_subject"], TEXTS["unit_subject"]) for s in
-                narrative.economy(row, self.period) + narrative.staff(row, self.period, self.unknown)]
+                narrative.economy(row, self.period, self.unknown) + narrative.staff(row, self.period, self.unknown)]
         return views.Text(text)
 
     def economy_table(self) -> views.Table:
@@ -128,7 +128,8 @@ class UnitReport(DivisionReport):
             ("account", labels.DIMENSIONS["account"], "text"), ("result", "mnkr_sign"),
             ("budget", "mnkr_sign"), ("budget_deviation", TEXTS["deviation"], "mnkr_sign"),
             ("result_prev_year", "mnkr_sign"), ("change", "mnkr_sign"),
-        ], caption=TEXTS["economy_caption"].format(period_sv=self.period.label_sv), total=total)
+        ], caption=TEXTS["economy_caption"].format(period_sv=self.period.label_sv), total=total,
+            note=self._budget_note("budget_missing"))
 
     def record(self) -> None:
         """Record the unit's key figures in the notebook (read by the runner and tests)."""

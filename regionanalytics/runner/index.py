@@ -43,6 +43,7 @@ _TEMPLATE = """<!DOCTYPE html>
 för månadsanställda; uppgiften visas inte för grupper med {{ small_group }}.
 Sammanställning för vidare bearbetning: <a href="summary.xlsx">summary.xlsx</a>,
 <a href="summary.csv">summary.csv</a>; körningens logg: <a href="manifest.json">manifest.json</a>.</p>
+{% if missing %}<p class="ra-note">Uppgifter som saknas (–): {{ missing }}.</p>{% endif %}
 {% if review is not none %}<h2>{{ review_heading }}</h2>
 {% if review %}<ul class="ra-review">{% for line in review %}<li>{{ line }}</li>{% endfor %}</ul>
 {% else %}<p>{{ review_none }}</p>{% endif %}{% endif %}
@@ -99,6 +100,13 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary, dig
             "headcount": fmt_int(get("headcount_change"), sign=True) if get("headcount_change") is not None else "–",
             "text": _text_status(r, status_of),
         })
+    # why a shown figure is missing (budget saknas i underlaget, ...): the summary's notes
+    shown = {"result", "budget_deviation", "forecast_deviation", "sick_leave_pct", "sick_leave_change_pp",
+             "headcount_change"}
+    reasons = []
+    if {"flag", "note"} <= set(summary.columns):
+        hit = summary[summary["metric"].isin(shown) & (summary["flag"] == "missing")]
+        reasons = sorted({n for n in hit["note"] if n})
     env = Environment(autoescape=True)
     page = env.from_string(_TEMPLATE).render(
         css=PAGE_CSS, small_group=labels.SMALL_GROUP, region_result_label=labels.METRICS["region_result"],
@@ -108,7 +116,8 @@ def write_index(out: Path, period: Period, data_dir: Path, reports, summary, dig
         failed=[r for r in reports if r.status == "failed"], combined_pdf=combined_pdf,
         text_header=labels.WRITTEN["text_column"], review_heading=labels.WRITTEN["review_heading"],
         review_none=labels.WRITTEN["review_none"],
-        review=None if findings is None else [f.swedish() for f in findings])
+        review=None if findings is None else [f.swedish() for f in findings],
+        missing="; ".join(reasons))
     atomic_write(out / "index.html", page)
 
 
