@@ -10,7 +10,8 @@ system exports it (title rows, decimal commas, the unit in the amount's header:
 Signs are decided once per file, from the accounts the account plan places (never per
 row): a file whose costs (Personalkostnader, Köpt verksamhet, ... Finansiella kostnader)
 sum negative is in the contract's sign (revenue +, cost −) and read as it is; costs
-positive and revenue negative is the ledger's sign (debit +), every amount is turned;
+positive and revenue negative (or, in a file without costs, revenue negative) is the
+ledger's sign (debit +), every amount is turned;
 costs and revenue both positive is a file of amounts without sign (the account says
 which it is), the costs are turned, and an account the plan cannot place is then an
 error (its sign cannot be known).
@@ -66,7 +67,8 @@ def signed(budget: pd.DataFrame, rules, name: str) -> tuple[pd.DataFrame, list[s
     amount = budget["budget"]
     costs = amount[category.isin(list(COST_CATEGORIES))].sum()
     revenue = amount[category.isin(list(REVENUE_CATEGORIES))].sum()
-    if costs <= 0:
+    # a file of revenue only (the central level's tax revenue) tells its sign by the revenue
+    if costs < 0 or (costs == 0 and revenue >= 0):
         return budget, [], []
     out = budget.copy()
     if revenue <= 0:
@@ -240,7 +242,9 @@ def unplaced_notes(finance: pd.DataFrame, name: str) -> list[str]:
                 if rec.first_rows else "")
         notes.append(f"{name}: account '{rec.account}' is not in the default account plan (Region-Bas "
                      f"classes and names, regionanalytics/accounts.py): {rec.rows} rows{rows}, actuals "
-                     f"{_tkr(0.0 if pd.isna(rec.actual) else rec.actual)} in all months; they count in every "
+                     f"{_tkr(0.0 if pd.isna(rec.actual) else rec.actual)}"
+                     f"{'' if pd.isna(rec.budget) or rec.budget == 0 else ', budget ' + _tkr(rec.budget)}"
+                     " in all months; they count in every "
                      "result (the region's too) but in no line of the income statement (personnel "
                      "costs, net cost, ...); an accounts table places them")
     return notes

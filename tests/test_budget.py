@@ -405,3 +405,25 @@ def test_a_batch_without_any_budget_makes_every_report(tmp_path):
     assert summary.loc[("Länsteknik", "budget_deviation"), "flag"] == "missing"
     assert summary.loc[("Länsteknik", "budget_deviation"), "note"] == "budget saknas i underlaget"
     assert summary.loc[("Region", "region_result"), "value"] == pytest.approx(220126.3, abs=0.05)
+
+
+def test_a_revenue_only_budget_in_the_ledgers_sign_is_turned(tmp_path):
+    # the central level's budget alone, as the ledger writes revenue: credit, negative
+    folder = _region(tmp_path, _budget_csv({("9001", "8011"): "-1 000 000,00"}))
+    rows = _values(load_region(folder, cache=False))
+    # 2 × 1 000 tkr of tax revenue budgeted; the divisions' keys in budgeted months are 0
+    assert rows.loc[("Region", "region_result_budget"), "value"] == pytest.approx(2000)
+    assert rows.loc[("Akutsjukvård", "budget"), "value"] == 0
+
+
+def test_a_misspelt_account_in_the_budget_is_named_on_both_sides(tmp_path):
+    lines = dict(MONTHLY_BUDGET_KR)
+    lines[("1101", "Personalkostnder")] = lines.pop(("1101", "4011"))  # a typo in the budget export
+    folder = _region(tmp_path, _budget_csv(lines))
+    notes = " ".join(validate(folder).notes)
+    # the actuals on 4011 without a budget, the budget on the typo without actuals (−480 × 2)
+    assert "account '4011' of unit 'Akutmottagning' (Akutsjukvård) -1 010.5 tkr" in notes
+    assert "account 'Personalkostnder' of unit 'Akutmottagning' (Akutsjukvård) -960.0 tkr" in notes
+    # and the typo is no account of the plan: 12 budget rows, −480 × 12 = −5 760 tkr
+    assert "account 'Personalkostnder' is not in the default account plan" in notes
+    assert "budget -5 760.0 tkr" in notes
