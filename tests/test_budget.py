@@ -427,3 +427,29 @@ def test_a_misspelt_account_in_the_budget_is_named_on_both_sides(tmp_path):
     # and the typo is no account of the plan: 12 budget rows, −480 × 12 = −5 760 tkr
     assert "account 'Personalkostnder' is not in the default account plan" in notes
     assert "budget -5 760.0 tkr" in notes
+
+
+def test_a_sie_ledger_without_pbudget_takes_the_budget_systems_table(tmp_path):
+    # the ledger's SIE 3 export: period balances per kostnadsställe, no #PBUDGET (SIE 4B:
+    # none is written where no budget was entered); kronor with debit positive
+    folder = _region(tmp_path, _budget_csv())
+    (folder / "finance.csv").unlink()
+    sie = ['#FLAGGA 0', '#PROGRAM "Raindance" 2.1', '#FORMAT PC8', '#GEN 20210310', '#SIETYP 3',
+           '#FNAMN "Region Testlän"', '#RAR 0 20210101 20211231', '#DIM 1 "Kostnadsställe"',
+           '#KONTO 3011 "Patientavgifter"', '#KONTO 4011 "Löner"', '#KONTO 8011 "Skatteintäkter"']
+    for line in LEDGER[2:]:
+        month, code, account, amount = line.split(";")
+        kronor = -float(amount.replace(" ", "").replace(",", ".")) * 1000
+        sie.append(f'#PSALDO 0 {month.replace("-", "")} {account} {{1 "{code}"}} {kronor:.2f}')
+    (folder / "finance.se").write_bytes(("\r\n".join(sie) + "\r\n").encode("cp437"))
+    data = load_region(folder, cache=False)
+    rows = _values(data)
+    # the same books and budget as the CSV ledger: Akutsjukvård −1 400,5 against −1 380
+    assert rows.loc[("Akutsjukvård", "budget_deviation"), "value"] == pytest.approx(-20.5)
+    assert rows.loc[("Region", "region_result"), "value"] == pytest.approx(59.5)
+    assert rows.loc[("Region", "region_result_budget"), "value"] == pytest.approx(60)
+    # and without the budget table every budget figure is missing, never 0
+    (folder / "budget.csv").unlink()
+    rows = _values(load_region(folder, cache=False))
+    assert rows.loc[("Akutsjukvård", "budget"), "flag"] == "missing"
+    assert rows.loc[("Region", "region_result"), "value"] == pytest.approx(59.5)
