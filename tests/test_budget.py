@@ -251,9 +251,7 @@ def test_an_account_outside_the_plan_still_counts_in_the_region_result(tmp_path)
 
 
 def _sample_copy(folder: Path) -> Path:
-    folder.mkdir()
-    for f in SAMPLE.iterdir():
-        shutil.copy(f, folder / f.name)
+    shutil.copytree(SAMPLE, folder)
     return folder
 
 

@@ -97,7 +97,8 @@ class DirectorReport(_Report):
             name = labels.division_name(division, capital=True)
             row = rows.get(division, {})
             goals = metrics.goal_fulfilment(self.data.goals[self.data.goals["division"] == division], self.period)
-            sentences = (narrative.economy(row, self.period) + narrative.staff(row, self.period, self.unknown)
+            sentences = (narrative.economy(row, self.period, self.unknown)
+                         + narrative.staff(row, self.period, self.unknown)
                          + narrative.goals(dict(zip(goals["perspective"], goals["assessment"]))))
             text = self.division_texts.get(division)
             if text is None:
