@@ -37,7 +37,7 @@ def test_small_valid_folder(tmp_path):
     assert report.ok, report.problems
     assert set(report.missing) == {"forecast", "production", "goals", "action_plans", "accounts",
                                    "organisation", "investments", "budget",
-                                   "balance"}
+                                   "balance", "financial_goals"}
 
 
 @pytest.mark.parametrize("name,text,where", [
