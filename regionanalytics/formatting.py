@@ -112,7 +112,7 @@ def fmt_mnkr_text(tkr, sign: bool = False) -> str:
 
 SOFT_HYPHEN = "\u00ad"
 #: Words shorter than this are never broken (a table header's short words fit their column).
-HYPHENATE_FROM = 12
+HYPHENATE_FROM = 10
 #: First parts of the reports' compound words: a compound breaks at its seam first
 #: ("Personal|omsättning"), where the Swedish dictionary alone would break inside a part
 #: ("Personalom-sättning").
@@ -131,7 +131,7 @@ def hyphenate(text: str) -> str:
     alone would break nothing, and ``overflow-wrap: anywhere`` breaks without a hyphen.
 
     >>> hyphenate("Personalomsättning (%)").replace(SOFT_HYPHEN, "-")
-    'Personal-om-sätt-ning (%)'
+    'Per-so-nal-omsätt-ning (%)'
     >>> hyphenate("Avvikelse mot budget") == "Avvikelse mot budget"
     True
     """
@@ -146,9 +146,10 @@ def hyphenate(text: str) -> str:
         lower = w.casefold()
         for part in sorted(COMPOUND_PARTS, key=len, reverse=True):
             if lower.startswith(part) and len(w) - len(part) >= 4:
-                rest = w[len(part):]
+                first, rest = w[:len(part)], w[len(part):]
+                first = _HYPHENATOR.inserted(first, hyphen=SOFT_HYPHEN) if len(first) >= 8 else first
                 rest = _HYPHENATOR.inserted(rest, hyphen=SOFT_HYPHEN) if len(rest) >= 6 else rest
-                return w[:len(part)] + SOFT_HYPHEN + rest
+                return first + SOFT_HYPHEN + rest
         return _HYPHENATOR.inserted(w, hyphen=SOFT_HYPHEN)
 
     return re.sub(r"[^\W\d_]{%d,}" % HYPHENATE_FROM, word, text)

@@ -55,6 +55,9 @@ a:focus-visible {{ outline: 3px solid {DARK}; outline-offset: 2px; }}
   table.ra-table, figure.ra-chart, img {{ break-inside: avoid; page-break-inside: avoid; }}
   table.ra-table thead {{ display: table-header-group; }}
   h1, h2, h3 {{ break-after: avoid; page-break-after: avoid; }}
+  /* the heading's own cell: a heading's break-after does not reach out of the cell's
+     wrappers (flex boxes), so the cell keeps to the table or chart that follows it */
+  .jp-MarkdownCell {{ break-after: avoid; page-break-after: avoid; break-inside: avoid; }}
   details.ra-chart-data, a.anchor-link {{ display: none; }}
 }}
 """

@@ -132,3 +132,10 @@ def test_a_division_named_division_is_not_prefixed_again():
     rows = {"Division Älvdal": {"budget_deviation": 3_000}, "Service": {"budget_deviation": 1_000},
             "Region": {}}
     assert text(narrative.region(rows, T1)) == "Division Älvdal och division Service har resultat som är bättre än budget."
+
+
+def test_goal_sentence_follows_the_scorecards_order():
+    # the goals table lists perspectives alphabetically; the sentence reads as the scorecard does
+    assert narrative.goals({"ekonomi": "ej", "medarbetare": "ej", "medborgare": "ej", "samhälle": "delvis"}) == [
+        "Divisionens mål bedöms vara delvis uppfyllda i perspektivet samhälle samt inte uppfyllda i "
+        "perspektiven medborgare, medarbetare och ekonomi."]

@@ -45,7 +45,7 @@ def visible_text(html):
     import re
 
     html = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S | re.I)
-    return re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"<[^>]+>", " ", html).replace("\u00ad", "")  # soft hyphens are invisible
 
 
 def _run(tmp_path, name, cwd=NOTEBOOKS, **parameters):

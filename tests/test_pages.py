@@ -36,7 +36,7 @@ def _rows(html: str) -> list[list[str]]:
 
 def test_the_division_staff_cost_table_names_its_units_and_its_total(lsv, sample):
     table = lsv.staff_costs()
-    assert '<th scope="col">Verksamhet</th>' in table.html.split("</thead>")[0]
+    assert '<th scope="col">Verksamhet</th>' in table.html.split("</thead>")[0].replace("\u00ad", "")
     rows = _rows(table.html)
     units = sorted(sample.finance.loc[sample.finance["division"] == "Länssjukvård", "unit"].unique())
     assert [r[0] for r in rows] == units + ["Divisionen totalt"]

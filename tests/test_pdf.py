@@ -2,6 +2,7 @@
 title, language and embedded fonts, page numbers and a table of contents (checked with
 poppler's pdfinfo, pdffonts and pdftotext)."""
 import os
+import re
 import shutil
 import subprocess
 
@@ -31,8 +32,10 @@ def pdftext(path) -> str:
 @pytest.fixture(scope="module")
 def pdf_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf")
+    # no region name given: the data folder's region.txt names it (the page headers said
+    # "Regionen" on every page when `make pdf` gave none)
     result = run_batch("2021-T1", SAMPLE, out, divisions=["Länsteknik", "Service"], jobs=2, progress=False,
-                       pdf=True, region_name="Region Norrbotten")
+                       pdf=True)
     return result, out / "2021-T1"
 
 
@@ -56,7 +59,9 @@ def test_a_pdf_beside_every_report_tagged_a4_with_title_language_and_fonts(pdf_r
     assert PdfReader(str(out / "division-service.pdf")).trailer["/Root"]["/Lang"] == "sv"
     text = pdftext(out / "division-lansteknik.pdf")
     assert "Delårsrapport per april 2021 – Division Länsteknik" in text and "5,3 procent" in text
-    assert "sida 1 av" in text and "Region Norrbotten" in text and "per april 2021" in text
+    region = (SAMPLE / "region.txt").read_text(encoding="utf-8").strip()
+    assert region == "Region Exempellän"
+    assert "sida 1 av" in text and region in text and "per april 2021" in text
 
 
 @needs_tools
@@ -67,7 +72,7 @@ def test_the_combined_pdf_has_a_title_page_contents_with_page_numbers_and_every_
     assert info["Tagged"] == "yes" and info["Title"] == "Delårsrapport per april 2021"
     pages = int(info["Pages"])
     text_by_page = [pdftext_page(path, n) for n in range(1, pages + 1)]
-    assert "Region Norrbotten" in text_by_page[0]
+    assert "Region Exempellän" in text_by_page[0]
     contents = text_by_page[1]
     assert "Innehåll" in contents
     starts = {}
@@ -104,7 +109,7 @@ def test_up_to_date_pdfs_are_skipped_and_the_index_links_the_combined_pdf(pdf_ru
     result, out = pdf_run
     before = (out / "division-service.pdf").stat().st_mtime_ns
     again = run_batch("2021-T1", SAMPLE, out.parent, divisions=["Länsteknik", "Service"], jobs=2,
-                      progress=False, pdf=True, region_name="Region Norrbotten")
+                      progress=False, pdf=True)
     assert {r.status for r in again.reports} == {"skipped"}
     assert (out / "division-service.pdf").stat().st_mtime_ns == before
     assert 'href="delarsrapport-2021-T1.pdf"' in (out / "index.html").read_text(encoding="utf-8")
@@ -117,3 +122,44 @@ def test_pdf_without_chromium_stops_before_any_kernel(tmp_path, monkeypatch):
     with pytest.raises(ParameterError, match="apt-get install chromium"):
         run_batch("2021-T1", SAMPLE, tmp_path, divisions=["Service"], pdf=True, progress=False)
     assert not any(tmp_path.iterdir())  # nothing started, nothing written
+
+
+def _pages(path) -> list[list[str]]:
+    """Each page's lines of text (pdftotext's layout), the page header and footer left out."""
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in out.split("\f"):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        pages.append([line for line in lines if not re.match(r"^sida \d+ av \d+$", line)][1:])
+    return [p for p in pages if p]
+
+
+@needs_tools
+def test_no_heading_is_left_at_the_foot_of_a_page(pdf_run):
+    _, out = pdf_run
+    for name in ("division-service", "division-lansteknik", "region"):
+        html = (out / f"{name}.html").read_text(encoding="utf-8")
+        headings = {re.sub(r"<[^>]+>|¶", "", h).strip()
+                    for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", html, re.S)}
+        pages = _pages(out / f"{name}.pdf")
+        assert len(pages) > 2
+        for number, lines in enumerate(pages[:-1], 1):
+            assert lines[-1] not in headings, f"{name}.pdf page {number} ends with the heading {lines[-1]!r}"
+
+
+@needs_tools
+def test_table_headers_break_only_where_swedish_hyphenates(pdf_run):
+    from regionanalytics import labels
+
+    _, out = pdf_run
+    words = {w for h in labels.TABLE_HEADERS.values() for w in re.findall(r"[^\W\d_]{8,}", h)}
+    for name in ("division-service", "division-lansteknik", "region"):
+        text = subprocess.run(["pdftotext", "-layout", str(out / f"{name}.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout.replace("\u00ad", "")
+        tokens = set(re.findall(r"\S+", text))
+        for word in words:
+            # a piece of a header word standing alone ("Avvikels", "Sjukfrån", "Personalomsätt")
+            # is a break without a hyphen; with a hyphen it is where the dictionary allows one
+            broken = {word[:k] for k in range(3, len(word) - 1)} & tokens
+            assert not broken, (name, word, broken)
+        assert re.search(r"Sjuk[\u2010-]", text) or "Sjukfrånvaro" in text

@@ -7,7 +7,7 @@ sick-leave figure that is suppressed is never written out.
 from __future__ import annotations
 
 from ..formatting import NBSP, fmt_int, fmt_mnkr_text, fmt_number, is_missing, mnkr
-from ..labels import HIDDEN_SENTENCE, SMALL_GROUP_SENTENCE, division_name
+from ..labels import HIDDEN_SENTENCE, PERSPECTIVES, SMALL_GROUP_SENTENCE, division_name
 from ..periods import Period
 
 
@@ -153,6 +153,9 @@ verksamhet och ekonomi samt inte uppfyllda i perspektiven medborgare och medarbe
     ['Divisionens mål bedöms inte vara uppfyllda i perspektiven medborgare och ekonomi. Perspektivet \
 samhälle har inte bedömts.']
     """
+    # the scorecard's reading order, whatever order the goals table lists them in
+    rank = {p: i for i, p in enumerate(PERSPECTIVES)}
+    assessments = dict(sorted(assessments.items(), key=lambda kv: rank.get(kv[0], len(rank))))
     groups = {k: [p for p, a in assessments.items() if a == k] for k in ("uppfyllt", "delvis", "ej")}
     unassessed = [p for p, a in assessments.items() if a not in groups]
     noun = lambda items: ("perspektivet " if len(items) == 1 else "perspektiven ") + _list(items)
