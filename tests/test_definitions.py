@@ -99,6 +99,8 @@ def test_the_region_pages_staff_cost_table_says_what_its_rows_are(tmp_path):
     assert "divisionerna och regionens centrala nivå (finansförvaltningen: pensioner m.m.)" in table.html
     shown = table.data.set_index("division")
     assert shown.loc["Central nivå (finansförvaltningen)", "personnel_cost"] == 50
+    # the central level books no hired staff while the region has such accounts: 0, not unknown
+    assert shown.loc["Central nivå (finansförvaltningen)", "hired_staff_cost"] == 0
     assert shown.loc["Regionen totalt", "personnel_cost"] == 250
     assert "egna personalkostnaderna" in table.html
 

@@ -149,3 +149,10 @@ def test_heatmap_text_is_as_large_as_the_axis_labels():
     # printed at the page's width (A4, 2 cm margins: 17 cm) the figure's text stays above 7 pt
     width_in = fig.get_size_inches()[0]
     assert min(sizes) * min(1.0, (17 / 2.54) / width_in) >= 7
+
+
+def test_the_region_pages_divisions_table_names_its_total_for_what_it_is():
+    region = RegionOverview.open(period="2021-T1", data_dir=SAMPLE)
+    # the divisions' sum (+1 mnkr), beside which the region's result (+230,6 mnkr) is its own table
+    assert _rows(region.division_table().html)[-1][0] == "Divisionerna totalt"
+    assert "Regionens resultat" in region.region_result()._repr_html_()

@@ -50,7 +50,7 @@ class RegionOverview(_Report):
 
     def division_table(self) -> views.Table:
         total = self.key[self.key["division"] == REGION_ROW].iloc[0].to_dict()
-        total["division"] = labels.REGION_TOTAL
+        total["division"] = labels.DIVISIONS_TOTAL  # the divisions' sum, not the region's result
         divisions = with_change_reason(self._divisions, "sick_leave_reason", "sick_leave_reason_prev_year")
         return views.table(divisions, [
             ("division", "text"), ("result", "mnkr_sign"),
@@ -79,7 +79,7 @@ class RegionOverview(_Report):
             return _message("no_previous_tertial")
         since = earlier.when_sv.removeprefix("per ")
         total = self.key[self.key["division"] == REGION_ROW].iloc[0].to_dict()
-        total["division"] = labels.REGION_TOTAL
+        total["division"] = labels.DIVISIONS_TOTAL  # the divisions' sum, not the region's result
         table = views.table(self._divisions, [
             ("division", "text"), ("forecast_prev_tertial", "mnkr_sign"), ("forecast", "mnkr_sign"),
             ("forecast_change_since_tertial", "mnkr_sign")], total=total,
@@ -121,6 +121,10 @@ class RegionOverview(_Report):
         rows = rows[rows["division"] != REGION_ROW]
         central = metrics.staff_costs(self.data.central, self.period, by=[]).iloc[0].to_dict()
         booked = not (pd.isna(central["personnel_cost"]) and pd.isna(central["hired_staff_cost"]))
+        if booked and pd.isna(central["hired_staff_cost"]) and "hired_staff_cost" not in self.unknown:
+            # the region has hired-staff accounts and the central level books none: 0, known
+            central["hired_staff_cost"] = 0.0
+            central["hired_staff_share_pct"] = 0.0 if central["personnel_cost"] else float("nan")
         if booked:  # the central level's own row: what it adds to the divisions
             rows = pd.concat([rows, pd.DataFrame([{**central, "division": labels.CENTRAL_LEVEL}])],
                              ignore_index=True)
