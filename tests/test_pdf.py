@@ -157,9 +157,13 @@ def test_table_headers_break_only_where_swedish_hyphenates(pdf_run):
         text = subprocess.run(["pdftotext", "-layout", str(out / f"{name}.pdf"), "-"], capture_output=True,
                               text=True, check=True).stdout.replace("\u00ad", "")
         tokens = set(re.findall(r"\S+", text))
+        # the page's own words ("procent", "Per april"): a piece of a header word that is one
+        # of them is that word, not a break
+        html = (out / f"{name}.html").read_text(encoding="utf-8").replace("\u00ad", "")
+        page_words = set(re.findall(r"[^\W\d_]+", re.sub(r"<[^>]+>", " ", html)))
         for word in words:
             # a piece of a header word standing alone ("Avvikels", "Sjukfrån", "Personalomsätt")
             # is a break without a hyphen; with a hyphen it is where the dictionary allows one
-            broken = {word[:k] for k in range(4, len(word) - 1)} & tokens  # "Per april" is a word
+            broken = ({word[:k] for k in range(3, len(word) - 1)} & tokens) - page_words
             assert not broken, (name, word, broken)
         assert re.search(r"Sjuk[\u2010-]", text) or "Sjukfrånvaro" in text
