@@ -51,6 +51,30 @@ report.forecast_changes()
 report.region_result()
 
 # %% [markdown]
+# ## Resultaträkning
+
+# %%
+report.income_statement()
+
+# %% [markdown]
+# ## Balansräkning
+
+# %%
+report.balance_sheet()
+
+# %% [markdown]
+# ## Balanskravsutredning
+
+# %%
+report.balance_requirement()
+
+# %% [markdown]
+# ## Finansiella mål för god ekonomisk hushållning
+
+# %%
+report.financial_goals()
+
+# %% [markdown]
 # ## Personalkostnader och inhyrd personal
 
 # %%

@@ -54,6 +54,13 @@ METRICS = {
     "region_result_budget": "Regionens budgeterade resultat",
     "investments": "Investeringar",
     "investment_budget_year": "Investeringsbudget helår",
+    "total_assets": "Summa tillgångar",
+    "equity": "Eget kapital",
+    "equity_ratio_pct": "Soliditet (%)",
+    "equity_ratio_incl_pensions_pct": "Soliditet inklusive pensionsåtaganden (%)",
+    "liquidity": "Kassalikviditet (%)",
+    "balance_requirement_result": "Balanskravsresultat",
+    "balance_requirement_forecast": "Balanskravsresultat enligt helårsprognosen",
     "fte": "Årsarbetare, avtalad sysselsättningsgrad",
     "fte_kolada": "Årsarbetare inkl. timavlönade (som Kolada N60065)",
     "fulltime_share_pct": "Andel heltidsanställda (%)",
@@ -360,3 +367,19 @@ GOAL_INDICATORS = {
     "equity_ratio": "Soliditet (%)",
     "equity_ratio_incl_pensions": "Soliditet inklusive pensionsåtaganden (%)",
 }
+
+TEXTS.update({
+    "income_statement_caption": "Resultaträkning {period_sv} (mnkr)",
+    "balance_sheet_caption": "Balansräkning per {when} och per den 31 december året före (mnkr)",
+    "balance_requirement_caption": "Balanskravsutredning {period_sv} och helårsprognos {year} (mnkr)",
+    "balance_requirement_caption_forecast": "Balanskravsutredning utifrån helårsprognosen {year} (mnkr)",
+    "financial_goals_caption": "Finansiella mål för god ekonomisk hushållning {year}, bedömda utifrån "
+                               "helårsprognosen (procent)",
+    "statements_half_year": "Resultaträkning, balansräkning och finansiella mål redovisas i delårsrapporten "
+                            "per augusti och i årsredovisningen.",
+    "statement_notes": "Saknas: {notes}.",
+    "central_forecast_from_budget": "Helårsprognosen räknar centrala nivåns årsbudget som dess prognos "
+                                    "(den har ingen egen prognos).",
+    "units_forecast_from_budget": "Verksamheter utan prognos räknas med sin årsbudget: {units} stycken.",
+    "no_balance_sheet": "Uppgiften kan inte redovisas: {reason}.",
+})

@@ -47,6 +47,13 @@ KEY_METRICS = {
     "region_result_budget": "tkr",
     "investments": "tkr",
     "investment_budget_year": "tkr",
+    "total_assets": "tkr",
+    "equity": "tkr",
+    "equity_ratio_pct": "percent",
+    "equity_ratio_incl_pensions_pct": "percent",
+    "liquidity": "percent",
+    "balance_requirement_result": "tkr",
+    "balance_requirement_forecast": "tkr",
     "headcount": "persons",
     "headcount_start": "persons",
     "headcount_change": "persons",
@@ -101,6 +108,60 @@ def staff_cost_rows(finance: pd.DataFrame, central: pd.DataFrame, period: Period
     region = metrics.staff_costs(everything, period, by=[])
     region.insert(0, "division", REGION_ROW)
     return pd.concat([per_division, region], ignore_index=True)
+
+
+#: The region's balance sheet and balanskrav figures (regionanalytics.metrics.statements).
+STATEMENT_FIGURES = ["total_assets", "equity", "equity_ratio_pct", "equity_ratio_incl_pensions_pct",
+                     "liquidity", "balance_requirement_result", "balance_requirement_forecast"]
+_BALANCE_FIGURES = STATEMENT_FIGURES[:5]
+
+
+def account_plan(data: RegionData) -> pd.DataFrame | None:
+    """The region's own account plan, None when the default (Region-Bas) applies."""
+    return data.accounts if "accounts" in data.files else None
+
+
+def statement_figures(data: RegionData, period: str | Period) -> tuple[dict, dict]:
+    """The region's balance sheet and balanskrav key figures, and the reason of each one the
+    data cannot give (a balance sheet that does not balance is one: its message says why).
+
+    >>> from regionanalytics import load_region
+    >>> figures, why = statement_figures(load_region("data/sample"), "2021-T2")
+    >>> sorted(figures) == sorted(STATEMENT_FIGURES)
+    True
+    """
+    from .exceptions import StatementError
+    from .metrics import statements as st
+
+    period = Period.parse(period)
+    figures = dict.fromkeys(STATEMENT_FIGURES, float("nan"))
+    reasons: dict[str, str] = {}
+    balance = data.balance
+    if balance.empty or not (balance["month"] == period.end_month).any():
+        reasons.update(dict.fromkeys(_BALANCE_FIGURES, st.WHY["no_balance"].format(
+            months=months_sv([period.end_month]))))
+    else:
+        try:
+            key = st.balance_key_figures(balance, data.finance, data.central, period).iloc[0]
+            figures.update(total_assets=key["total_assets"], equity=key["equity"],
+                           equity_ratio_pct=key["equity_ratio_pct"],
+                           equity_ratio_incl_pensions_pct=key["equity_ratio_incl_pensions_pct"],
+                           liquidity=key["liquidity_pct"])
+            if pd.isna(key["pension_commitments"]):
+                reasons["equity_ratio_incl_pensions_pct"] = "underlaget saknar pensionsförpliktelser utanför balansräkningen"
+        except StatementError as error:
+            reasons.update(dict.fromkeys(_BALANCE_FIGURES, f"balansräkningen går inte ihop ({error})"))
+    if not set(accounts.TAX_FINANCING) & set(data.central["category"].dropna()):
+        reasons.update(dict.fromkeys(STATEMENT_FIGURES[5:], "ekonomiunderlaget saknar regionens skatteintäkter "
+                                                           "och generella statsbidrag"))
+    else:
+        br = st.balance_requirement(data.finance, data.central, data.forecast, period, account_plan(data),
+                                    balance).set_index("line")
+        figures["balance_requirement_result"] = br.loc["balance_requirement_result", "period"]
+        figures["balance_requirement_forecast"] = br.loc["balance_requirement_result", "forecast"]
+        if pd.isna(figures["balance_requirement_forecast"]):
+            reasons["balance_requirement_forecast"] = st.WHY["no_forecast"]
+    return figures, reasons
 
 
 def _region_only(row: pd.DataFrame) -> pd.DataFrame:
@@ -210,6 +271,7 @@ def unknown_figures(data: RegionData, period: str | Period) -> dict[str, str]:
         if data.employees[column].isna().all():
             what = "övertid" if column == "overtime_hours" else "mertid"
             reasons.update(dict.fromkeys(figures, f"personalunderlaget saknar {what}"))
+    reasons.update(statement_figures(data, period)[1])
     if "investments" in data.missing:
         reasons.update(dict.fromkeys(["investments", "investment_budget_year"],
                                      "uppgifter om investeringar saknas"))
@@ -308,6 +370,7 @@ def key_metrics_wide(data: RegionData, period: str | Period, hours: tuple | None
                                                                  "tax_revenue_prev_year",
                                                                  "region_result_prev_year"])),
         _division_and_region(metrics.investments, data.investments, period),
+        pd.DataFrame([{"division": REGION_ROW, **statement_figures(data, period)[0]}]),
         _sick_leave_rows(employees, data.absence, period, hours),
         _division_and_region(metrics.action_plan_fulfilment, data.action_plans, period)
         .rename(columns={"planned_full_year": "action_plan_planned_full_year"}),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from synth import generate_region  # beside this script: a tool of the repository, not of the package
+from synth import balance_table, financial_goals_table, generate_region  # beside this script: a tool of the repository, not of the package
 
 SWEDISH_HEADERS = {
     "month": "Månad", "division": "Division", "unit": "Verksamhet", "account": "Konto",
@@ -66,6 +66,20 @@ def write(tables: dict[str, pd.DataFrame], out: Path) -> None:
         tables["investments"].rename(columns=SWEDISH_HEADERS).to_csv(
             out / "investments.csv", sep=";", decimal=",", index=False, encoding="cp1252",
             lineterminator="\r\n")
+
+
+def write_statement_files(tables: dict[str, pd.DataFrame], out: Path) -> None:
+    """The balance report as the economy system exports it (title lines, YYYYMM periods,
+    account and name, the closing balance in tkr with a decimal comma, Windows-1252) and the
+    financial goals as the budget document's table (CSV, UTF-8)."""
+    balance = balance_table(tables["finance"], tables["investments"])
+    lines = [f"Balansrapport;{REGION_NAME}", "Belopp i tkr, debet positivt;",
+             "Period;Konto;Kontonamn;Utgående saldo"]
+    lines += [f"{m.replace('-', '')};{a};{n};{v:.1f}".replace(".", ",")
+              for m, a, n, v in balance.itertuples(index=False)]
+    (out / "balance.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    goals = financial_goals_table().rename(columns={"goal": "Mål", "indicator": "Indikator", "target": "Målvärde"})
+    goals.to_csv(out / "financial_goals.csv", sep=";", decimal=",", index=False, encoding="utf-8")
 
 
 def organisation(finance: pd.DataFrame) -> pd.DataFrame:
@@ -137,6 +151,7 @@ if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "data/sample")
     tables = generate_region()
     write(tables, target)
+    write_statement_files(tables, target)
     # the same finance facts as the ledger's SIE export, beside the sample
     write_sie(tables["finance"], target.parent / f"{target.name}-sie")
     print(f"wrote the sample region to {target} and its SIE export to {target.name}-sie")

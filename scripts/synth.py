@@ -638,3 +638,91 @@ def _scheduled(rows: pd.DataFrame) -> pd.Series:
     wd = working_days_per_month(sorted(rows["month"].unique()))
     return np.where(rows["employment"] != "timavlönad",
                     (rows["month"].map(wd) * 8.0 * rows["employment_rate"]).round(1), 0.0)
+
+
+#: The sample's balance accounts (Region-Bas classes) at 31 december 2019, tkr (debit +),
+#: and how each moves per month: a region of some 11 miljarder kr in assets, its pension
+#: provision the largest claim (the blandmodell keeps the older pensions outside, below).
+_BALANCE_ACCOUNTS = (
+    # account, name, opening balance, drift per month, noise (sd) per month
+    ("1110", "Mark, byggnader och tekniska anläggningar", 4_200_000.0, 0.0, 0.0),
+    ("1220", "Maskiner och inventarier", 1_100_000.0, 0.0, 0.0),
+    ("1310", "Finansiella anläggningstillgångar", 1_150_000.0, 0.0, 0.0),
+    ("1460", "Förråd och lager", 150_000.0, 0.0, 5_000.0),
+    ("1510", "Kundfordringar", 600_000.0, 0.0, 60_000.0),
+    ("1790", "Förutbetalda kostnader och upplupna intäkter", 300_000.0, 0.0, 40_000.0),
+    ("1810", "Kortfristiga placeringar (pensionsmedel)", 3_000_000.0, 15_000.0, 0.0),
+    ("1930", "Bank", 800_000.0, 0.0, 0.0),
+    ("2240", "Avsättningar för pensioner och liknande förpliktelser", -5_600_000.0, -22_000.0, 0.0),
+    ("2290", "Övriga avsättningar", -90_000.0, 0.0, 0.0),
+    ("2350", "Långfristiga skulder till kreditinstitut", -900_000.0, 2_500.0, 0.0),
+    ("2440", "Leverantörsskulder", -800_000.0, 0.0, 90_000.0),
+    ("2710", "Personalens skatter", -330_000.0, 0.0, 15_000.0),
+    ("2920", "Upplupna löner och semesterlöneskuld", -1_000_000.0, 0.0, 100_000.0),
+    ("2990", "Övriga upplupna kostnader", -250_000.0, 0.0, 30_000.0),
+)
+#: The pension commitments outside the balance sheet (ansvarsförbindelse, LKBR 5 kap. 4 §).
+PENSION_COMMITMENTS = ("Ansvarsförbindelse pensioner", "Pensionsförpliktelser intjänade före 1998",
+                       -4_300_000.0, 9_000.0)
+
+
+def balance_table(finance: pd.DataFrame, investments: pd.DataFrame, seed: int = SEED + 22) -> pd.DataFrame:
+    """Closing balances per month (tkr, debit positive) that agree with the ledger: the fixed
+    assets move by the investments less the depreciation, the open year's result is the
+    difference between assets and claims until December, when it is closed into the equity
+    (2010), and the bank (1930) is what the rest leaves. Columns month, account, name, balance.
+
+    A generator of its own (own seed): the rest of the sample is untouched by it.
+    """
+    rng = np.random.default_rng(seed)
+    closed = sorted(finance.loc[finance["actual"].notna(), "month"].unique())
+    result = finance.groupby("month")["actual"].sum()
+    depreciation = -finance[finance["account"] == "Avskrivningar"].groupby("month")["actual"].sum()
+    invested = investments.groupby("month")["actual"].sum()
+    level = {a: opening for a, _, opening, _, _ in _BALANCE_ACCOUNTS}
+    names = {a: name for a, name, *_ in _BALANCE_ACCOUNTS}
+    equity = -(sum(level.values()))  # the opening equity balances the opening sheet
+    rows = []
+    months = [f"{int(closed[0][:4]) - 1}-12"] + closed
+    for k, month in enumerate(months):
+        values = {}
+        for account, _, opening, drift, noise in _BALANCE_ACCOUNTS:
+            values[account] = opening + drift * k + (rng.normal(0, noise) if noise and k else 0.0)
+        if k:
+            net = float(invested.get(month, 0.0)) - float(depreciation.get(month, 0.0))
+            level["1110"] += 0.7 * net
+            level["1220"] += 0.3 * net
+        values["1110"], values["1220"] = level["1110"], level["1220"]
+        values = {a: round(v, 1) for a, v in values.items()}
+        year_to_date = round(float(result[(result.index >= f"{month[:4]}-01") & (result.index <= month)].sum()), 1) \
+            if k else 0.0
+        if month.endswith("-12") and k:  # the year closed: its result is booked to the equity
+            equity = round(equity - year_to_date, 1)
+            open_result = 0.0
+        else:
+            open_result = year_to_date
+        # the bank is what the rest leaves: assets = claims + the open year's result
+        claims = -(sum(v for a, v in values.items() if a >= "2") + equity)
+        values["1930"] = round(claims + open_result - sum(v for a, v in values.items() if a < "2" and a != "1930"), 1)
+        if values["1930"] <= 0:
+            raise ValueError(f"the sample's bank balance in {month} is {values['1930']}: change the drifts")
+        values["2010"] = equity
+        names["2010"] = "Eget kapital"
+        name, text, start, drift = PENSION_COMMITMENTS
+        values[name] = round(start + drift * k, 1)
+        names[name] = text
+        rows += [(month, a, names[a], v) for a, v in sorted(values.items(), key=lambda x: (not x[0].isdigit(), x[0]))]
+    return pd.DataFrame(rows, columns=["month", "account", "name", "balance"])
+
+
+def financial_goals_table() -> pd.DataFrame:
+    """The sample region's financial goals for god ekonomisk hushållning, as its budget
+    states them (goal, indicator, target in percent)."""
+    return pd.DataFrame({
+        "goal": ["Resultatet ska uppgå till minst 2 procent av skatteintäkter och generella statsbidrag",
+                 "Investeringarna ska finansieras med egna medel",
+                 "Soliditeten inklusive pensionsåtaganden ska vara positiv"],
+        "indicator": ["Resultat i procent av skatteintäkter och generella statsbidrag",
+                      "Självfinansieringsgrad av investeringar", "Soliditet inklusive pensionsåtaganden"],
+        "target": [2.0, 100.0, 0.0],
+    })

@@ -1,4 +1,5 @@
 """The report notebooks: stored clean, paired with their text form, and correct when run."""
+import csv
 import json
 from pathlib import Path
 
@@ -172,6 +173,18 @@ def _latest_forecasts(last_month: str) -> float:
     return sum(v for _, v in latest.values())
 
 
+def _balance_report_sum(period: str, first_digit: str) -> float:
+    """The balance report's closing balances of one period and account class, summed from
+    the export with the csv module (three title lines, then the header)."""
+    total = 0.0
+    with open(SAMPLE / "balance.csv", encoding="cp1252", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))[3:]
+    for month, account, _, amount in rows:
+        if month == period and account.startswith(first_digit) and account.isdigit():
+            total += float(amount.replace(",", "."))
+    return total
+
+
 @pytest.mark.slow
 @pytest.mark.xdist_group("kernels")
 def test_region_overview_per_augusti(tmp_path):
@@ -191,6 +204,17 @@ def test_region_overview_per_augusti(tmp_path):
     text = visible_text(html)
     assert "Personalkostnader och inhyrd personal per augusti 2021" in text
     assert "Investeringar per augusti 2021" in text
+    # the statements of a delårsrapport (issue 22), figures from the exports themselves
+    assert "Resultaträkning per augusti 2021 (mnkr)" in text
+    assert "Balansräkning per den 31 augusti 2021" in text
+    assets = _balance_report_sum("202108", "1")
+    assert figures["total_assets"] == pytest.approx(assets, abs=0.05)
+    claims = -_balance_report_sum("202108", "2")
+    # the open year's result is the difference: the sheet balances with it
+    assert assets - claims == pytest.approx(result, abs=1)
+    assert "Balanskravet bedöms uppfyllas för 2021" in text
+    assert "Finansiella mål för god ekonomisk hushållning 2021" in text
+    assert "Av 3 finansiella mål bedöms" in text
 
 
 @pytest.mark.slow

@@ -249,9 +249,10 @@ def balance_classes(balance: pd.DataFrame) -> pd.DataFrame:
 
 
 def _result_to(rows: pd.DataFrame, month: str) -> float:
-    """The result of ``month``'s year from January through ``month``."""
+    """The result of ``month``'s year from January through ``month`` (NaN: the ledger does
+    not reach back to that year)."""
     months = [f"{month[:4]}-{m:02d}" for m in range(1, int(month[5:]) + 1)]
-    return float(in_months(rows, months)["actual"].sum())
+    return float(in_months(rows, months)["actual"].sum(min_count=1))
 
 
 def _sheet(balance: pd.DataFrame, rows: pd.DataFrame, month: str) -> dict | None:
@@ -269,7 +270,7 @@ def _sheet(balance: pd.DataFrame, rows: pd.DataFrame, month: str) -> dict | None
     result = _result_to(rows, month)
     # an open year's result is still on the income accounts: the equity carries it; a closed
     # one (booked to the equity at the year's end) is in the equity accounts already
-    if abs(assets - claims - result) < TOLERANCE:
+    if not np.isnan(result) and abs(assets - claims - result) < TOLERANCE:
         equity = equity_accounts + result
     elif abs(assets - claims) < TOLERANCE:
         equity = equity_accounts

@@ -231,3 +231,44 @@ def region_result(row, period: Period) -> list[str]:
         out.append(f"Nettokostnadsutvecklingen är {fmt_number(net, 1)}{NBSP}procent, {relation} "
                    f"skatteintäktsutvecklingen på {fmt_number(tax, 1)}{NBSP}procent.")
     return out
+
+
+def balance_requirement(tkr, period: Period, missing: list[str] | None = None) -> list[str]:
+    """The förvaltningsberättelse's sentence on the balanskrav: for the year (its result) or
+    from the full-year forecast ("bedöms"), and what the figure could not take into account.
+
+    >>> balance_requirement(12_300.0, Period.parse("2021-T2"))
+    ['Balanskravet bedöms uppfyllas för 2021: balanskravsresultatet enligt helårsprognosen är 12,3\xa0mnkr.']
+    >>> balance_requirement(-500.0, Period.parse("2021"), ["realisationsvinster"])[0]
+    'Balanskravet uppfylls inte för 2021: balanskravsresultatet är −0,5\xa0mnkr.'
+    """
+    if not _known(tkr):
+        return ["Balanskravsresultatet för helåret kan inte bedömas: prognos och budget saknas."]
+    year = period.year
+    met = tkr >= 0
+    if period.is_full_year:
+        out = [f"Balanskravet {'uppfylls' if met else 'uppfylls inte'} för {year}: "
+               f"balanskravsresultatet är {fmt_mnkr_text(tkr, sign=tkr < 0)}."]
+    else:
+        out = [f"Balanskravet {'bedöms uppfyllas' if met else 'bedöms inte uppfyllas'} för {year}: "
+               f"balanskravsresultatet enligt helårsprognosen är {fmt_mnkr_text(tkr, sign=tkr < 0)}."]
+    if missing:
+        out.append(f"Justeringarna för {_list(missing)} ingår inte: underlaget skiljer inte ut dem.")
+    return out
+
+
+def financial_goals(assessments: list[str | None], period: Period) -> list[str]:
+    """How many financial goals the forecast meets.
+
+    >>> financial_goals(["uppfyllt", "delvis", "ej"], Period.parse("2021-T2"))
+    ['Av 3 finansiella mål bedöms 1 uppfyllas, 1 delvis uppfyllas och 1 inte uppfyllas för 2021.']
+    """
+    counts = {k: assessments.count(k) for k in ("uppfyllt", "delvis", "ej", None)}
+    parts = [f"{counts['uppfyllt']} uppfyllas"]
+    if counts["delvis"]:
+        parts.append(f"{counts['delvis']} delvis uppfyllas")
+    if counts["ej"]:
+        parts.append(f"{counts['ej']} inte uppfyllas")
+    if counts[None]:
+        parts.append(f"{counts[None]} inte bedömas (uppgifter saknas)")
+    return [f"Av {len(assessments)} finansiella mål bedöms {_list(parts)} för {period.year}."]

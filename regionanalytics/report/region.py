@@ -8,6 +8,11 @@ from pathlib import Path
 import pandas as pd
 
 from .. import labels, metrics
+from ..exceptions import StatementError
+from ..formatting import is_missing
+from ..metrics import statements as st
+from ..periods import MONTH_NAMES_SV
+from ..summary import account_plan
 from ..data import load_region
 from ..parameters import check_period
 from ..summary import REGION_ROW, staff_cost_rows
@@ -110,6 +115,118 @@ class RegionOverview(_Report):
         if notes:
             items.append(views.Text(notes, css_class="ra-note"))
         return views.Group(items)
+
+    # -- the statements a delårsrapport holds (LKBR 13 kap., RKR R17) ----------------------
+
+    @property
+    def _full_statements(self) -> bool:
+        """Whether the period is a delårsrapport's (at least half of the year, RKR R17: per
+        augusti) or the year's: the statements are then shown in full."""
+        return int(self.period.end_month[5:]) >= 6
+
+    def _statement_table(self, df: pd.DataFrame, columns: list[tuple[str, str]], caption: str,
+                         totals: set[str] = frozenset()) -> views.Table:
+        """A statement as an accessible table: the lines are row headers, the columns' headers
+        scoped; a missing cell is ``–`` and the note under the table says why."""
+        notes = df.attrs.get("notes", {})
+        head = "".join(f'<th scope="col">{html.escape(labels.STATEMENT_HEADERS[c])}</th>' for c in ["line"] + [c for c, _ in columns])
+        body, reasons = [], []
+        for rec in df.to_dict("records"):
+            cells = []
+            for column, kind in columns:
+                value = rec[column]
+                if is_missing(value):
+                    why = notes.get((rec["line"], column)) or notes.get(column)
+                    if why and why not in reasons:
+                        reasons.append(why)
+                cells.append(f'<td class="num">{views.cell(value, kind)}</td>')
+            cls = ' class="total"' if rec["line"] in totals else ""
+            body.append(f'<tr{cls}><th scope="row">{html.escape(labels.STATEMENT_LINES[rec["line"]])}</th>'
+                        f'{"".join(cells)}</tr>')
+        foot = (f'<p class="ra-note">{html.escape(TEXTS["statement_notes"].format(notes="; ".join(reasons)))}</p>'
+                if reasons else "")
+        shown = df.assign(label=df["line"].map(labels.STATEMENT_LINES))
+        return views.Table(data=shown, html=f'<table class="ra-table"><caption>{html.escape(caption)}</caption>'
+                                            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{foot}')
+
+    def income_statement(self) -> views.Group | views.Text:
+        """The resultaträkning: the period, last year's, the year's budget and forecast."""
+        if not self._full_statements:
+            return _message("statements_half_year")
+        if "region_result" in self.unknown:
+            return _missing(self.unknown["region_result"])
+        rr = st.income_statement(self.data.finance, self.data.central, self.data.forecast, self.period,
+                                 account_plan(self.data))
+        table = self._statement_table(
+            rr, [("actual", "mnkr_sign"), ("actual_prev_year", "mnkr_sign"), ("annual_budget", "mnkr_sign"),
+                 ("forecast", "mnkr_sign")],
+            TEXTS["income_statement_caption"].format(period_sv=self.period.label_sv), set(st.SUBTOTALS))
+        notes = []
+        others = rr.attrs["units_without_forecast"] - int(rr.attrs["central_from_budget"])
+        if rr.attrs["central_from_budget"]:
+            notes.append(TEXTS["central_forecast_from_budget"])
+        if others > 0:
+            notes.append(TEXTS["units_forecast_from_budget"].format(units=others))
+        return views.Group([table] + ([views.Text(notes, css_class="ra-note")] if notes else []))
+
+    @property
+    def _balance_date(self) -> str:
+        """The balance sheet's date in Swedish: ``den 31 augusti 2021``."""
+        end = self.period.end
+        return f"den {end.day} {MONTH_NAMES_SV[end.month - 1]} {end.year}"
+
+    def balance_sheet(self) -> views.Table | views.Text:
+        """The balansräkning at the period's end against 31 december last year."""
+        if not self._full_statements:
+            return _message("statements_half_year")
+        if self.data.balance.empty:
+            return _missing(labels.STATEMENT_REASONS["no_balance"].format(months=self.period.label_sv))
+        try:
+            bs = st.balance_sheet(self.data.balance, self.data.finance, self.data.central, self.period)
+        except StatementError as error:
+            return _missing(str(error))
+        return self._statement_table(
+            bs, [("at_end", "mnkr"), ("at_prev_year_end", "mnkr")],
+            TEXTS["balance_sheet_caption"].format(when=self._balance_date),
+            {"total_assets", "total_equity_liabilities"})
+
+    def balance_requirement(self) -> views.Group | views.Text:
+        """The balanskravsutredning and the sentence a förvaltningsberättelse writes; per
+        april the forecast's only."""
+        if "region_result" in self.unknown:
+            return _missing(self.unknown["region_result"])
+        br = st.balance_requirement(self.data.finance, self.data.central, self.data.forecast, self.period,
+                                    account_plan(self.data), self.data.balance)
+        columns = [("period", "mnkr_sign"), ("forecast", "mnkr_sign")] if self._full_statements \
+            else [("forecast", "mnkr_sign")]
+        key = "balance_requirement_caption" if self._full_statements else "balance_requirement_caption_forecast"
+        table = self._statement_table(br, columns, TEXTS[key].format(period_sv=self.period.label_sv,
+                                                                     year=self.period.year),
+                                      {"result_after_adjustments", "balance_requirement_result"})
+        row = br.set_index("line")
+        value = row.loc["balance_requirement_result", "period" if self.period.is_full_year else "forecast"]
+        missing = [labels.STATEMENT_LINES[line].lower().removeprefix("avgår ") for line in br.attrs["incomplete"]]
+        sentence = narrative.balance_requirement(value, self.period, missing)
+        return views.Group([views.Text(sentence), table])
+
+    def financial_goals(self) -> views.Group | views.Text:
+        """The financial goals of god ekonomisk hushållning, each assessed from the forecast."""
+        if not self._full_statements:
+            return _message("statements_half_year")
+        if self.data.financial_goals.empty:
+            return _missing(labels.STATEMENT_REASONS["no_goals"])
+        indicators = st.goal_indicators(self.data.finance, self.data.central, self.data.forecast,
+                                        self.data.investments, self.data.balance, self.period)
+        goals = st.financial_goals(self.data.financial_goals, indicators)
+        shown = goals.assign(indicator_sv=goals["indicator"].map(labels.GOAL_INDICATORS),
+                             assessment_sv=goals["assessment"].map(lambda a: labels.ASSESSMENT.get(a, labels.ASSESSMENT[None])))
+        table = views.table(shown, [("goal", labels.STATEMENT_HEADERS["goal"], "text"),
+                                    ("indicator_sv", labels.STATEMENT_HEADERS["indicator"], "text"),
+                                    ("target", labels.STATEMENT_HEADERS["target"], "pct"),
+                                    ("value", labels.STATEMENT_HEADERS["value"], "pct"),
+                                    ("assessment_sv", labels.STATEMENT_HEADERS["assessment"], "text")],
+                            caption=TEXTS["financial_goals_caption"].format(year=self.period.year))
+        return views.Group([views.Text(narrative.financial_goals(goals["assessment"].tolist(), self.period)), table])
 
     def staff_costs(self) -> views.Table | views.Text:
         """Personnel costs and hired staff per division against last year, the central level's
