@@ -92,4 +92,8 @@ class TextError(RegionAnalyticsError, ValueError):
 
 class StatementError(RegionAnalyticsError):
     """The balance data cannot make a balance sheet that balances (the message names the
-    month, the accounts or the difference)."""
+    month, the accounts or the difference); ``reason_sv`` says it for a report's reader."""
+
+    def __init__(self, message: str, reason_sv: str = "balansräkningen går inte ihop"):
+        self.reason_sv = reason_sv
+        super().__init__(message)

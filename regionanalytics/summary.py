@@ -150,7 +150,7 @@ def statement_figures(data: RegionData, period: str | Period) -> tuple[dict, dic
             if pd.isna(key["pension_commitments"]):
                 reasons["equity_ratio_incl_pensions_pct"] = "underlaget saknar pensionsförpliktelser utanför balansräkningen"
         except StatementError as error:
-            reasons.update(dict.fromkeys(_BALANCE_FIGURES, f"balansräkningen går inte ihop ({error})"))
+            reasons.update(dict.fromkeys(_BALANCE_FIGURES, error.reason_sv))
     if not set(accounts.TAX_FINANCING) & set(data.central["category"].dropna()):
         reasons.update(dict.fromkeys(STATEMENT_FIGURES[5:], "ekonomiunderlaget saknar regionens skatteintäkter "
                                                            "och generella statsbidrag"))

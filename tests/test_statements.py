@@ -242,3 +242,43 @@ def test_financial_goals_file_as_written(tmp_path):
     goals = read_table(path, "financial_goals")
     assert goals["indicator"].tolist() == ["result_share", "self_financing"]
     assert goals["target"].tolist() == [1.0, 100.0]
+
+
+def test_an_unknown_goal_indicator_names_the_row(tmp_path):
+    from regionanalytics.exceptions import DataValidationError
+
+    path = tmp_path / "financial_goals.csv"
+    path.write_text("Mål;Indikator;Målvärde\nResultat;Resultatandel;2\nSkuld;Skuldsättningsgrad;50\n",
+                    encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        read_table(path, "financial_goals")
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (3, "Indikator", "Skuldsättningsgrad")
+
+
+def test_region_overview_per_april_and_a_broken_balance(tmp_path, sample):
+    """Per april the statements wait for augusti and the balanskrav is the forecast's; a
+    balance report that does not balance empties its section (in Swedish), not the report."""
+    import shutil
+
+    from regionanalytics.report import RegionOverview
+
+    from .conftest import SAMPLE
+
+    april = RegionOverview.open(period="2021-T1", data_dir=SAMPLE)
+    assert "redovisas i delårsrapporten per augusti" in april.income_statement()._repr_html_()
+    page = april.balance_requirement()._repr_html_()
+    assert "Balanskravet bedöms uppfyllas för 2021" in page
+    assert "<th scope=\"col\">Perioden</th>" not in page and "Helårsprognos" in page
+    folder = tmp_path / "sample"
+    shutil.copytree(SAMPLE, folder)
+    text = (folder / "balance.csv").read_bytes().decode("cp1252")
+    line = next(x for x in text.splitlines() if x.startswith("202108;1930;"))
+    amount = float(line.rsplit(";", 1)[1].replace(",", "."))
+    text = text.replace(line, line.rsplit(";", 1)[0] + ";" + f"{amount + 1000:.1f}".replace(".", ","))
+    (folder / "balance.csv").write_bytes(text.encode("cp1252"))
+    august = RegionOverview.open(period="2021-T2", data_dir=folder)
+    page = august.balance_sheet()._repr_html_()
+    assert "balansräkningen per 2021-08 går inte ihop" in page and "1 000,0 tkr" in page
+    assert np.isnan(august._rows["Region"]["total_assets"])
+    assert "Resultaträkning per augusti 2021" in august.income_statement()._repr_html_()

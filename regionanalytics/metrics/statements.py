@@ -244,7 +244,8 @@ def balance_classes(balance: pd.DataFrame) -> pd.DataFrame:
         raise StatementError(
             f"The balance table has accounts that are no balance account of Region-Bas: {shown} "
             "(expected four-digit accounts in the classes 10–20 or 22–29, or an account named "
-            "'Ansvarsförbindelse pensioner' for the pension commitments outside the balance sheet).")
+            "'Ansvarsförbindelse pensioner' for the pension commitments outside the balance sheet).",
+            f"balansräkningens underlag har konton som inte är balanskonton: {shown}")
     return balance.assign(line=line.astype(object))
 
 
@@ -280,7 +281,9 @@ def _sheet(balance: pd.DataFrame, rows: pd.DataFrame, month: str) -> dict | None
             f"avsättningar och skulder {claims:,.1f} tkr and the year's result to {month} "
             f"{result:,.1f} tkr; the difference is {assets - claims - result:,.1f} tkr "
             "(expected the balance table to hold every balance account of the ledger)."
-            .replace(",", " "))
+            .replace(",", " "),
+            f"balansräkningen per {month} går inte ihop: tillgångarna och eget kapital, avsättningar "
+            f"och skulder skiljer sig med {assets - claims - result:,.1f} tkr".replace(",", " ").replace(".", ","))
     out = {"fixed_assets": fixed, "current_assets": current, "total_assets": assets,
            "equity": equity, "of_which_result": result, "provisions": provisions,
            "liabilities": long_term + short, "long_term_liabilities": long_term,
@@ -512,7 +515,10 @@ def goal_indicators(finance: pd.DataFrame, central: pd.DataFrame, forecast: pd.D
            "self_financing": float(pct(fc + depreciation, invest)),
            "equity_ratio": np.nan, "equity_ratio_incl_pensions": np.nan}
     if balance is not None and len(balance) and (balance["month"] == period.end_month).any():
-        key = balance_key_figures(balance, finance, central, period).iloc[0]
+        try:
+            key = balance_key_figures(balance, finance, central, period).iloc[0]
+        except StatementError:  # the balance sheet says why; its goals are not assessed
+            return out
         out["equity_ratio"] = key["equity_ratio_pct"]
         out["equity_ratio_incl_pensions"] = key["equity_ratio_incl_pensions_pct"]
     return out

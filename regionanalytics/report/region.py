@@ -184,7 +184,7 @@ class RegionOverview(_Report):
         try:
             bs = st.balance_sheet(self.data.balance, self.data.finance, self.data.central, self.period)
         except StatementError as error:
-            return _missing(str(error))
+            return _missing(error.reason_sv)
         return self._statement_table(
             bs, [("at_end", "mnkr"), ("at_prev_year_end", "mnkr")],
             TEXTS["balance_sheet_caption"].format(when=self._balance_date),
