@@ -282,3 +282,24 @@ def test_region_overview_per_april_and_a_broken_balance(tmp_path, sample):
     assert "balansräkningen per 2021-08 går inte ihop" in page and "1 000,0 tkr" in page
     assert np.isnan(august._rows["Region"]["total_assets"])
     assert "Resultaträkning per augusti 2021" in august.income_statement()._repr_html_()
+
+
+def test_region_overview_for_the_year(sample):
+    """The year's overview: the balance sheet per den 31 december against the year before,
+    the balanskrav on the year's result ("uppfylls"), the result from the export itself."""
+    import csv
+
+    from regionanalytics.report import RegionOverview
+
+    from .conftest import SAMPLE
+
+    year = RegionOverview.open(period="2021", data_dir=SAMPLE)
+    page = year.balance_sheet()._repr_html_()
+    assert "Balansräkning per den 31 december 2021 och per den 31 december året före" in page
+    with open(SAMPLE / "finance.csv", encoding="cp1252", newline="") as fh:
+        result = sum(float(r["Utfall"].replace(",", ".")) for r in csv.DictReader(fh, delimiter=";")
+                     if r["Månad"].startswith("2021-"))
+    br = year.balance_requirement()
+    assert br.data[0][0].startswith("Balanskravet uppfylls för 2021")
+    # the sample's plan names no adjustment: the balanskravsresultat is the year's result
+    assert year._rows["Region"]["balance_requirement_result"] == pytest.approx(result, abs=1e-6)
