@@ -303,3 +303,16 @@ def test_region_overview_for_the_year(sample):
     assert br.data[0][0].startswith("Balanskravet uppfylls för 2021")
     # the sample's plan names no adjustment: the balanskravsresultat is the year's result
     assert year._rows["Region"]["balance_requirement_result"] == pytest.approx(result, abs=1e-6)
+
+
+def test_longer_accounts_and_an_unsigned_commitment(balance):
+    """A region's own five-digit accounts are in their group; the pension commitments
+    written without a sign still lower the soliditet (never raise it)."""
+    finance, central = parts(ledger())
+    longer = balance.assign(account=balance["account"].where(~balance["account"].str.isdigit(),
+                                                             balance["account"] + "1"))
+    unsigned = longer.assign(balance=longer["balance"].where(longer["account"].str.isdigit(),
+                                                             longer["balance"].abs()))
+    key = st.balance_key_figures(unsigned, finance, central, "2021-T1").iloc[0]
+    assert key["total_assets"] == 1066.5 and key["pension_commitments"] == 500.0
+    assert key["equity_ratio_incl_pensions_pct"] == pytest.approx(100 * (466.5 - 500) / 1066.5)

@@ -215,7 +215,7 @@ BALANCE_CLASSES = {
     **dict.fromkeys(range(24, 30), "current_liabilities"),
 }
 #: The balance table's account text that carries the pension commitments outside the balance
-#: sheet (ansvarsförbindelse, the blandmodell of LKBR 5 kap. 4 §), credit negative as a claim.
+#: sheet (ansvarsförbindelse, the blandmodell of LKBR), read as a claim whatever its sign.
 PENSION_COMMITMENTS = "ansvarsförbindelse"
 BALANCE_LINES = ("fixed_assets", "current_assets", "total_assets", "equity", "of_which_result",
                  "provisions", "liabilities", "long_term_liabilities", "current_liabilities",
@@ -235,7 +235,8 @@ def balance_classes(balance: pd.DataFrame) -> pd.DataFrame:
     ['fixed_assets', 'cash', 'equity_accounts', 'provisions']
     """
     text = balance["account"].astype(str).str.strip()
-    number = text.where(text.str.fullmatch(r"\d{4}"))
+    # Region-Bas's four digits, or a region's own longer accounts within its groups (19301)
+    number = text.where(text.str.fullmatch(r"[1-9]\d{3,7}"))
     line = pd.to_numeric(number.str[:2], errors="coerce").map(BALANCE_CLASSES)
     line = line.where(~text.str.casefold().str.startswith(PENSION_COMMITMENTS), "pension_commitments")
     bad = line.isna()
@@ -289,7 +290,9 @@ def _sheet(balance: pd.DataFrame, rows: pd.DataFrame, month: str) -> dict | None
            "liabilities": long_term + short, "long_term_liabilities": long_term,
            "current_liabilities": short, "total_equity_liabilities": equity + provisions + long_term + short,
            "inventories": get("inventories")}
-    out["pension_commitments"] = (-get("pension_commitments") if "pension_commitments" in sums.index
+    # a commitment is a claim whichever sign the export gives it (a memo row is often
+    # written as the amount): never a negative commitment that would raise the soliditet
+    out["pension_commitments"] = (abs(get("pension_commitments")) if "pension_commitments" in sums.index
                                   else np.nan)
     return out
 
