@@ -158,3 +158,17 @@ def test_balance_table_from_an_economy_system_export(tmp_path):
     (tmp_path / "balance.csv").write_bytes("Månad;Konto;Saldo\r\n2021-01;1930;x\r\n".encode("cp1252"))
     [problem] = validate(tmp_path).problems
     assert (problem.file, problem.row, problem.column) == ("balance.csv", 2, "Saldo")
+
+
+def test_a_ledger_without_budget_loads_with_the_budget_missing(tmp_path):
+    # the ledger carries actuals only (SIE 4B 5.17); nothing downstream may turn that into 0
+    folder = _folder(tmp_path, '#RES 0 4011 100.00\n#PSALDO 0 202101 4011 {} 100.00\n'
+                               '#PSALDO 0 202101 4011 {1 "200"} 60.00\n')
+    report = validate(folder)
+    assert report.ok, report.problems
+    assert any("no #PBUDGET" in n for n in report.notes)
+    data = load_region(folder, cache=False)
+    assert data.finance["budget"].isna().all()
+    # 60 kr on Akuten, the other 40 without a kostnadsställe: −0,06 and −0,04 tkr
+    by_unit = data.finance.groupby("unit")["actual"].sum()
+    assert by_unit.to_dict() == {"Akuten": pytest.approx(-0.06), NO_KOSTNADSSTALLE: pytest.approx(-0.04)}
