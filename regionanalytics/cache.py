@@ -29,7 +29,7 @@ import pandas as pd
 from . import __version__
 from .iorw import atomic_folder
 
-_FORMAT = 5  # bump when the parsed representation changes
+_FORMAT = 6  # bump when the parsed representation changes (6: text in NFC)
 _MANIFEST = "complete"  # written last: the SHA-256 of every other file of the entry
 
 

@@ -50,7 +50,9 @@ def _cmd_metrics(args) -> int:
     if args.format == "json":
         print(rows.to_json(orient="records", force_ascii=False, indent=1))
     else:
-        rows.assign(value=rows["value"].round(4) + 0.0).to_csv(sys.stdout, index=False)  # never -0.0
+        from .report.summary_excel import summary_csv
+
+        sys.stdout.write(summary_csv(rows))
     return 0
 
 
@@ -70,7 +72,7 @@ def _cmd_run(args) -> int:
                        divisions=args.division or None, jobs=args.jobs, force=args.force,
                        scheduler=getattr(args, "scheduler", None), timeout=args.timeout,
                        pdf=args.pdf, region_name=args.region_name, units=args.units,
-                       texts_dir=args.texts)
+                       texts_dir=args.texts, wait=args.wait)
     return 0 if result.ok else 1
 
 
@@ -99,8 +101,39 @@ def _cmd_check_texts(args) -> int:
     return 0
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Each option's default after its help; "(required)" for a required option, nothing
+    for one whose default is "not given" (never "(default: None)")."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if action.required:
+            return text + " (required)"
+        if action.default is None or action.default is False or action.default is argparse.SUPPRESS:
+            return text
+        return super()._get_help_string(action)
+
+
+def _at_least_one(text: str) -> int:
+    """A count or a number of seconds: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1 or str(value) != text.strip().lstrip("+"):
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, found {text!r}")
+    return value
+
+
+def _seconds(text: str) -> int:
+    """Seconds to wait: a whole number of 0 or more."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of seconds (0 or more), found {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    fmt = argparse.ArgumentDefaultsHelpFormatter
+    fmt = _HelpFormatter
     parser = argparse.ArgumentParser(
         prog="regionanalytics", formatter_class=fmt,
         description="Tertial follow-up reports for a Swedish region from its finance and HR exports.")
@@ -128,12 +161,17 @@ def build_parser() -> argparse.ArgumentParser:
                                    "OUT/PERIOD/.")
     p.add_argument("--period", required=True, help=period_help)
     p.add_argument("--division", action="append", metavar="NAME",
-                   help="only this division (repeat for several); all divisions when not given")
+                   help="only this division (repeat for several), named as the data or the reports name it "
+                        "('Service' or 'Division Service', in any case); all divisions when not given")
     p.add_argument("--data", default="data/sample", help="folder with the region's exports")
     p.add_argument("--out", type=Path, default=Path("outputs"), help="folder the period's folder is written in")
-    p.add_argument("--jobs", type=int, default=2, help="reports executed in parallel (one kernel each)")
+    p.add_argument("--jobs", type=_at_least_one, default=2, metavar="N",
+                   help="reports executed in parallel (one kernel each)")
     p.add_argument("--force", action="store_true", help="re-run reports that are up to date")
-    p.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may run")
+    p.add_argument("--timeout", type=_at_least_one, default=600, metavar="SECONDS",
+                   help="seconds a notebook cell may run")
+    p.add_argument("--wait", type=_seconds, default=600, metavar="SECONDS",
+                   help="seconds to wait while another run writes the same output folder (0: refuse at once)")
     p.add_argument("--units", action="store_true",
                    help="also a report per unit (verksamhet) of the chosen divisions")
     p.add_argument("--pdf", action="store_true",

@@ -148,7 +148,7 @@ def _read_all(data_dir: Path):
     files = table_files(data_dir)
     missing = [t for t in TABLES if t not in files]
     problems = [Problem(str(data_dir), None, None, None,
-                        f"a '{t}' table ({t}.csv, .csv.gz, .xlsx or .parquet)")
+                        f"{'an' if t[0] in 'aeio' else 'a'} '{t}' table ({t}.csv, .csv.gz, .xlsx or .parquet)")
                 for t in missing if t in REQUIRED_TABLES]
     for table in files:  # two files for one table: which one is meant cannot be known
         if len(found := table_candidates(data_dir, table)) > 1:

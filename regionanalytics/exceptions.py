@@ -76,6 +76,33 @@ class ParameterError(RegionAnalyticsError, ValueError):
     """A report parameter is unknown, malformed or unsafe."""
 
 
+class OutputError(RegionAnalyticsError):
+    """An output folder cannot be written (full, read-only, not permitted) or another run
+    is writing it; the message says what, where and what to do."""
+
+
+def os_error_text(exc: OSError, verb: str = "write") -> str:
+    """One line for an :class:`OSError` from writing (or reading) a file: what, where and
+    what to do.
+
+    >>> import errno
+    >>> os_error_text(OSError(errno.ENOSPC, "No space left on device", "out/2021-T1/region.html"))
+    'could not write out/2021-T1/region.html: No space left on device (the file system is full: free space or choose another --out)'
+    """
+    import errno
+
+    hints = {errno.ENOSPC: "the file system is full: free space or choose another --out",
+             errno.EDQUOT: "the disk quota is used up: free space or choose another --out",
+             errno.EFBIG: "a limit on file size was reached: raise it or choose another --out",
+             errno.EROFS: "the file system is read-only: choose another --out",
+             errno.EACCES: "no permission to write there: choose another --out",
+             errno.EPERM: "no permission to write there: choose another --out"}
+    where = f" {exc.filename}" if exc.filename else ""
+    what = exc.strerror or type(exc).__name__
+    hint = hints.get(exc.errno)
+    return f"could not {verb}{where}: {what}" + (f" ({hint})" if hint and verb == "write" else "")
+
+
 class RenderError(RegionAnalyticsError):
     """An executed report could not be rendered as shareable HTML."""
 

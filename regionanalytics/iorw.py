@@ -29,17 +29,25 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     'hej'
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are meant to be shared
         os.replace(tmp, path)
+    except OSError as exc:  # named by the file it was to be, not its temporary name
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if exc.errno is None:
+            raise
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 
@@ -102,3 +110,48 @@ def slugify(name: str) -> str:
     ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
     return slug[:60] or "division"
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): a field
+#: beginning with one of these is written with a leading apostrophe.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text):
+    """A text field as shared CSV writes it: one beginning with ``= + - @``, tab or carriage
+    return gets a leading apostrophe, so no spreadsheet runs it as a formula (OWASP's CSV
+    injection advice); one beginning with an apostrophe gets another, so
+    :func:`restore` gives back every text exactly. Anything else is unchanged.
+
+    >>> neutralise("=HYPERLINK(1)"), neutralise("Service"), neutralise(-1.5)
+    ("'=HYPERLINK(1)", 'Service', -1.5)
+    """
+    if isinstance(text, str) and text[:1] in FORMULA_TRIGGERS + ("'",):
+        return "'" + text
+    return text
+
+
+def restore(text):
+    """The text :func:`neutralise` was given."""
+    return text[1:] if isinstance(text, str) and text[:1] == "'" else text
+
+
+def write_csv(frame) -> str:
+    """A tidy frame as shared CSV text (UTF-8, comma, header): numbers as numbers, every
+    text field through :func:`neutralise`."""
+    import pandas as pd
+
+    text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    safe = frame.assign(**{c: frame[c].map(neutralise, na_action="ignore") for c in text_columns})
+    return safe.to_csv(index=False)
+
+
+def read_csv(path):
+    """A CSV file :func:`write_csv` wrote, its text fields as they were."""
+    import pandas as pd
+
+    frame = pd.read_csv(path)
+    for c in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[c]):
+            frame[c] = frame[c].map(restore, na_action="ignore")
+    return frame

@@ -670,6 +670,8 @@ def _parse_column(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
         cleaned = text.copy()
         if needs.any():
             cleaned[needs] = text[needs].str.replace(r"\s+", " ", regex=True)
+        # one text in one form (NFC): "Å" as one character or as A + ring is one name
+        cleaned = cleaned.str.normalize("NFC")
         parsed = cleaned.astype(object).where(~blank, None)
     bad = ~blank & pd.Series(parsed, index=raw.index).isna()
     return parsed, bad

@@ -390,3 +390,21 @@ def table_candidates(data_dir: str | Path, table: str) -> list[Path]:
 def table_files(data_dir: str | Path) -> dict[str, Path]:
     """Every table file of a data folder, by table."""
     return {t: p for t in TABLES if (p := find_table_file(data_dir, t)) is not None}
+
+
+#: The name of the region's own row in the summaries (``summary.csv``, the workbook):
+#: no division may be called so (by what a reader sees, :func:`name_key`).
+REGION_ROW = "Region"
+
+
+def name_key(name: str) -> str:
+    """A name as a reader tells it apart: Unicode's compatibility form (``Å`` written as
+    A + ring is ``Å``), case and runs of white space do not count. Two divisions (or two
+    units of one division) with the same key are one name to a reader, and to a file name.
+
+    >>> name_key("Folktandv\\u00e5rd") == name_key("FOLKTANDVA\\u030aRD  ")
+    True
+    """
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", str(name)).casefold().split())

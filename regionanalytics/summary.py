@@ -14,11 +14,9 @@ from .data import RegionData
 from .metrics import shown_sick_leave
 from .metrics.sick_leave import has_payroll_sick_hours, hours_pair
 from .periods import Period, months_sv
-from .schema import MONTHLY_PAID
-
-#: The ``division`` of the region-total rows (a key in the data, not a label: reports
-#: write :data:`regionanalytics.labels.REGION_TOTAL`).
-REGION_ROW = "Region"
+# REGION_ROW: the ``division`` of the region-total rows (a key in the data, not a label:
+# reports write labels.REGION_TOTAL); the contract defines it and refuses a division so named
+from .schema import MONTHLY_PAID, REGION_ROW
 
 #: Key metric names, in the order they are reported, with their unit.
 KEY_METRICS = {

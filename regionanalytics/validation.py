@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .accounts import categorise
+from .accounts import TAX_FINANCING, categorise
 from .exceptions import Problem
 from .loaders import MAX_PER_COLUMN, ROW, cell_problems
 from .periods import month_span
-from .schema import MONTHLY_PAID, TABLES, Column, Table
+from .schema import MONTHLY_PAID, REGION_ROW, TABLES, Column, Table, name_key
 
 #: Absence reasons that count as sick leave (sjukfrånvaro), casefolded. SKR's mandatory
 #: sick-leave report counts absence "på grund av sjukdom"; an occupational injury is
@@ -418,13 +418,88 @@ def account_problems(finance: pd.DataFrame, accounts: pd.DataFrame | None, name:
     return problems
 
 
+#: Characters no text from an export may hold: C0 and C1 control characters (NUL, ESC, ...:
+#: they end text in C and in Excel's files and drive terminals) and the bidirectional
+#: embeddings, overrides and isolates that make text read otherwise than it is stored.
+#: Tab, line feed and carriage return are allowed in free text (a goal written on two
+#: lines), not in names.
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_NAME_CONTROL = _CONTROL + "\t\n\r"
+#: Columns that name something a report shows by name (and a file name is made of).
+_NAMES = ("division", "unit")
+
+
+def text_problems(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[Problem]:
+    """Text that is not plain text: control characters in any text column (names also
+    without tabs and line breaks), each cell named by its row. Person ids are left out:
+    they are never shown (a bad one is the person_id checks' to report, without the id)."""
+    import re
+
+    problems = []
+    for table, df in tables.items():
+        spec = TABLES.get(table)
+        for col in spec.columns if spec else ():
+            if col.kind != "text" or col.name == "person_id" or col.name not in df:
+                continue
+            pattern = re.compile(f"[{_NAME_CONTROL if col.name in _NAMES else _CONTROL}]")
+            distinct = df[col.name].dropna().unique()
+            bad = [v for v in distinct if pattern.search(str(v))]
+            if bad:
+                what = "a name" if col.name in _NAMES else "text"
+                problems += cell_problems(names[table], df[ROW], df[col.name], df[col.name].isin(bad),
+                                          col.name, f"{what} without control characters (such as NUL, ESC"
+                                          + (", tab or a line break" if col.name in _NAMES else "")
+                                          + " or a direction override)")
+    return problems
+
+
+def name_problems(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[Problem]:
+    """Names a reader cannot tell apart: two divisions, or two units of one division,
+    that differ only in case, spaces or Unicode form (:func:`~regionanalytics.schema.name_key`),
+    and a division called as the summaries' region row (``Region``), unless it is the
+    region's central level, which is never reported as a division."""
+    problems = []
+    for table, df in tables.items():
+        if "division" not in df or table == "organisation":
+            continue
+        groups = [("division", df[["division", ROW]].dropna())]
+        if "unit" in df:
+            groups.append(("unit", df[["division", "unit", ROW]].dropna()))
+        for column, rows in groups:
+            first = rows.drop_duplicates([c for c in ("division", "unit") if c in rows])
+            scope = first["division"] if column == "unit" else pd.Series("", index=first.index)
+            keys = scope + "\x1f" + first[column].map(name_key)
+            for _, same in first[keys.duplicated(keep=False)].groupby(keys[keys.duplicated(keep=False)], sort=False):
+                shown = " and ".join(f"{v!r} (row {int(r)})" for v, r in zip(same[column], same[ROW]))
+                where = f" of division {same['division'].iloc[0]!r}" if column == "unit" else ""
+                problems.append(Problem(names[table], int(same[ROW].iloc[-1]), column, same[column].iloc[-1],
+                                        f"one way of writing each {column}{where}: {shown} differ only in "
+                                        "case, spaces or how a letter is encoded, which a reader (and a file "
+                                        "name) cannot tell apart"))
+    finance = tables.get("finance")
+    if finance is not None and finance["division"].notna().any():
+        pairs = finance[["division", "account"]].dropna().drop_duplicates()
+        central = set(pairs.loc[categorise(pairs["account"], tables.get("accounts")).isin(list(TAX_FINANCING)).to_numpy(),
+                                "division"])
+        region = finance["division"].map(name_key, na_action="ignore").eq(name_key(REGION_ROW))
+        region &= ~finance["division"].isin(central)
+        if region.any():
+            row = finance.loc[region, ROW].iloc[0]
+            problems.append(Problem(names["finance"], int(row), "division", finance.loc[region, "division"].iloc[0],
+                                    f"a division name other than {REGION_ROW!r}, which names the region's own "
+                                    "row in summary.csv, the workbook and the metrics (or tax revenue on the "
+                                    f"division's accounts, when it is the region's central level); "
+                                    f"{int(region.sum())} row(s) have it"))
+    return problems
+
+
 def check_region(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[Problem]:
     """Checks across tables: accounts the plan maps, divisions known to finance, spells of
     known persons. Run after :func:`resolve_units` (finance rows then have their units).
 
     ``tables`` hold the parsed frames (with row numbers); ``names`` their file names.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = text_problems(tables, names) + name_problems(tables, names)
     finance = tables.get("finance")
     for table in ("finance", "budget"):
         if tables.get(table) is not None:

@@ -9,7 +9,16 @@ trap 'rm -rf "$work"' EXIT
 python="${PYTHON:-python3}"
 
 uv="$root/.venv/bin/uv"  # installed from the lock by `make setup`; fast installs
-"$uv" build --quiet --wheel --out-dir "$work/dist" "$root"
+# the build says nothing about package data: its folders are declared (pyproject.toml)
+"$uv" build --wheel --out-dir "$work/dist" "$root" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+if grep -q "is absent from the \`packages\` configuration" "$work/build.log"; then
+    grep -B1 -A3 "absent from the" "$work/build.log" >&2
+    echo "wheel check: setuptools warns about undeclared package data" >&2; exit 1
+fi
+listing="$("$python" -m zipfile -l "$work"/dist/regionanalytics-*.whl)"
+for f in regionanalytics/templates/report/index.html.j2 regionanalytics/notebooks/division_report.ipynb; do
+    grep -qF "$f" <<<"$listing" || { echo "wheel check: $f is not in the wheel" >&2; exit 1; }
+done
 "$python" -m venv "$work/venv"
 "$uv" pip install --quiet --python "$work/venv/bin/python" -r "$root/requirements.lock"
 "$uv" pip install --quiet --python "$work/venv/bin/python" --no-deps "$work"/dist/regionanalytics-*.whl

@@ -85,3 +85,41 @@ def test_run_help_documents_every_option_with_its_default(capsys):
         assert option in text and f"(default: {default})" in text
     assert "--force" in text and "--scheduler" in text and "--division" in text
 
+
+
+def test_jobs_and_timeout_below_one_are_refused(capsys):
+    import pytest
+
+    for option, value in [("--jobs", "0"), ("--jobs", "-1"), ("--timeout", "0"), ("--jobs", "2.5"),
+                          ("--wait", "-5")]:
+        with pytest.raises(SystemExit) as exit_:
+            main(["run", "--period", "2021-T1", option, value])
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err
+        assert f"argument {option}: expected a whole number" in err and repr(value) in err, err
+
+
+def test_help_says_which_options_are_required_and_never_default_none(capsys):
+    import pytest
+
+    for command in ("run", "metrics"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert "(default: None)" not in text and "(default: False)" not in text
+        assert "(January up to that month) (required)" in text
+
+
+def test_a_missing_table_is_named_with_its_article(tmp_path):
+    (tmp_path / "data").mkdir()
+    shutil.copy(SAMPLE / "absence.csv", tmp_path / "data")
+    code, _, err = run("validate", str(tmp_path / "data"))
+    assert code == 1 and "expected an 'employees' table" in err and "expected a 'finance' table" in err
+
+
+def test_an_unknown_division_is_one_line_with_the_nearest_name(tmp_path):
+    code, _, err = run("run", "--period", "2021-T1", "--data", str(SAMPLE), "--out", str(tmp_path),
+                       "--division", "Servic")
+    assert code == 1 and "Traceback" not in err
+    assert err.startswith("error: Unknown division(s): 'Servic' (did you mean 'Service'?). The data has:")
+    assert not list(tmp_path.rglob("*.ipynb"))

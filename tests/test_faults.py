@@ -1,4 +1,5 @@
-"""Faults with real processes: a kernel that dies, a cell over its time limit, a full disk.
+"""Faults with real processes: a kernel that dies, a cell over its time limit, a full disk,
+the batch's process killed with SIGKILL.
 
 In each case the other reports finish, earlier complete outputs stay intact,
 the manifest says what happened, and the next run finishes the job.
@@ -71,11 +72,51 @@ def test_full_disk_keeps_previous_outputs(tmp_path, batch_output):
            "--out", str(out), "--division", "Länsteknik", "--division", "Service", "--force"]
     proc = subprocess.run(cmd, cwd=ROOT, preexec_fn=small_disk, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 1
-    assert "File too large" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last == (f"3 report(s) could not be written to {out / '2021-T1'}: File too large (a limit on file "
+                    "size was reached: raise it or choose another --out); earlier complete reports are kept as "
+                    "they were"), proc.stderr
     assert reports() == before  # every earlier complete report is intact
+    for notebook in (out / "2021-T1").rglob("*.ipynb"):  # no half-written .error.ipynb
+        nbformat.read(notebook, as_version=4)
+    assert not list((out / "2021-T1").rglob("*.part"))
     index = (out / "2021-T1" / "index.html").read_text(encoding="utf-8")
     assert "Misslyckades" in index and "föregående version" in index
     manifest = _manifest(out)
     assert {e["status"] for e in manifest["reports"].values()} == {"failed"}
     finished = run_batch("2021-T1", SAMPLE, out, divisions=["Länsteknik", "Service"], progress=False)
     assert finished.ok and all(r.status == "ok" for r in finished.reports)
+
+
+def test_killing_the_run_ends_its_workers_and_kernels(tmp_path):
+    """`kill -9` of the run's own process (not its group): its workers and their kernels
+    end within seconds (the workers by PR_SET_PDEATHSIG, the kernels by polling their
+    parent), instead of running on."""
+    import os
+    import signal
+    import time
+
+    import psutil
+
+    cmd = [sys.executable, "-m", "regionanalytics.cli", "run", "--period", "2021-T1", "--data", str(SAMPLE),
+           "--out", str(tmp_path / "out"), "--division", "Länsteknik", "--division", "Service", "--jobs", "2"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    main = psutil.Process(proc.pid)
+    deadline = time.time() + 300
+    kernels = []
+    while time.time() < deadline and len(kernels) < 2 and proc.poll() is None:
+        time.sleep(0.2)
+        try:
+            family = main.children(recursive=True)
+            kernels = [p for p in family if "ipykernel_launcher" in " ".join(p.cmdline())]
+        except psutil.Error:
+            continue
+    assert len(kernels) == 2, "the run's two kernels did not start"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    alive = lambda: [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    end = time.time() + 10
+    while time.time() < end and alive():
+        time.sleep(0.2)
+    assert not alive(), [" ".join(p.cmdline())[:80] for p in alive()]

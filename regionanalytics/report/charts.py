@@ -35,6 +35,8 @@ def set_theme() -> None:
         # height is placed by measuring every tick label at each drawing (a third of it)
         "axes.titley": 1.0,
         "legend.frameon": False, "axes.formatter.use_locale": False,
+        # names from the data are plain text: "$" never starts matplotlib's mathtext
+        "text.parse_math": False,
     })
 
 

@@ -1,4 +1,12 @@
-"""The summary as a formatted Excel workbook, for analysts who paste figures into the report."""
+"""The summary as shared files: CSV, and a formatted Excel workbook for analysts who paste
+figures into the report.
+
+Both are opened in spreadsheet programs, so no text from the data may become a formula
+there (OWASP, "CSV Injection"): the workbook writes every text as a text cell (never a
+formula, and marked so that editing the cell keeps it text), the CSV neutralises text
+fields that begin with ``= + - @``, tab or carriage return
+(:func:`regionanalytics.iorw.neutralise`).
+"""
 from __future__ import annotations
 
 import io
@@ -7,7 +15,26 @@ import pandas as pd
 
 from .. import labels
 from ..formatting import round_half_up
+from ..iorw import FORMULA_TRIGGERS, write_csv
 from ..summary import KEY_METRICS
+
+
+def summary_csv(rows: pd.DataFrame) -> str:
+    """The key metrics as ``summary.csv`` and ``regionanalytics metrics`` write them: values
+    to four decimals (never -0.0), text fields neutralised (:func:`~regionanalytics.iorw.write_csv`)."""
+    return write_csv(rows.assign(value=rows["value"].round(4) + 0.0))
+
+
+def _as_text(ws) -> None:
+    """Every text cell of ``ws`` a text cell: openpyxl makes a formula of any text that
+    begins with ``=``; one that begins as a formula would is also marked with Excel's quote
+    prefix, so that editing it in Excel does not turn it into one."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if cell.value[:1] in FORMULA_TRIGGERS:
+                    cell.quotePrefix = True
 
 #: Excel number formats per unit (Excel shows them with the reader's locale separators).
 _FORMATS = {"tkr": "#,##0.0", "percent": "0.0", "procentenheter": "+0.0;-0.0;0.0", "persons": "#,##0",
@@ -59,6 +86,8 @@ def summary_workbook(rows: pd.DataFrame) -> bytes:
     for rec in rows.itertuples(index=False):
         data.append([rec.division, rec.metric, None if pd.isna(rec.value) else round(float(rec.value), 4) + 0.0,
                      getattr(rec, "flag", ""), getattr(rec, "note", "")])
+    for sheet in wb.worksheets:
+        _as_text(sheet)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -22,11 +22,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import __version__
-from ..exceptions import RegionAnalyticsError
-from ..iorw import atomic_write
+from ..exceptions import OutputError, ParameterError, RegionAnalyticsError, os_error_text
+from ..iorw import atomic_write, write_csv
 from .execute import ReportResult, describe_error, execute_report
 from .executors import make_executor
-from .planning import NOTEBOOKS, ReportSpec, plan_reports, refuse_credentials, relative_path
+from .locking import output_lock
+from .planning import (NOTEBOOKS, ReportSpec, plan_reports, refuse_credentials, relative_path,
+                       resolve_divisions)
 from .scopes import report_scopes, scope_of, text_digests
 
 #: What the PDFs' page header and title page call the region when no name is given.
@@ -121,7 +123,7 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
               scheduler: str | None = None, timeout: int = 600, progress: bool = True,
               notebooks: str | Path = NOTEBOOKS, pdf: bool = False,
               region_name: str | None = None, units: bool = False,
-              texts_dir: str | Path | None = None) -> BatchResult:
+              texts_dir: str | Path | None = None, wait: float = 600) -> BatchResult:
     """Produce every report of ``period``. See the module docstring.
 
     With ``units`` every chosen division's units get a report each (linked from their
@@ -132,29 +134,50 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     ``texts_dir`` is the folder of the
     people's texts (default ``<data_dir>/texts``; the period's files in its ``<period>/``).
 
+    One run at a time writes a period's folder: while another holds it (:mod:`.locking`),
+    the run says who and waits up to ``wait`` seconds, then gives up with
+    :class:`OutputError`.
+
     Raises :class:`ParameterError` or :class:`DataValidationError` before any
     kernel starts when a parameter or the data is wrong (or ``pdf`` is asked for
-    without Chromium).
+    without Chromium), :class:`OutputError` (one line: what, where, what to do) when
+    the output folder cannot be written.
     """
-    from ..data import load_region
-    from ..parameters import check_period
-    from ..summary import key_metrics
+    from ..periods import Period
 
+    if jobs < 1 or timeout < 1:
+        raise ParameterError(f"jobs and timeout are whole numbers of 1 or more; found jobs={jobs}, timeout={timeout}")
     if pdf:
         from .pdf import require_chromium
 
         require_chromium()
     refuse_credentials({"period": period, "data_dir": data_dir if isinstance(data_dir, str) else os.fspath(data_dir)})
-    data_dir = Path(data_dir)
     texts_dir = Path(texts_dir) if texts_dir else None
     if texts_dir is not None and not texts_dir.is_dir():
-        from ..exceptions import ParameterError
-
         raise ParameterError(f"--texts {texts_dir}: no such folder. Give the folder that holds the "
                              f"period's texts in {period}/ (region.md and one file per division), or "
                              "leave --texts out to read DATA/texts.")
-    if not force and (unchanged := _nothing_changed(period, data_dir, Path(out_dir), divisions,
-                                                    Path(notebooks), pdf, units, texts_dir)) is not None:
+    label = Period.parse(period).label
+    what = f"regionanalytics run --period {label}" + (" --units" if units else "") + (" --pdf" if pdf else "") \
+        + "".join(f" --division {d!r}" for d in divisions or [])
+    try:
+        with output_lock(Path(out_dir) / label, wait, what):
+            return _run_locked(period, Path(data_dir), Path(out_dir), divisions, jobs, force, scheduler,
+                               timeout, progress, Path(notebooks), pdf, region_name, units, texts_dir)
+    except OSError as exc:
+        inside = exc.filename is None or Path(os.path.abspath(exc.filename)).is_relative_to(Path(out_dir).absolute())
+        raise OutputError(os_error_text(exc, "write" if inside else "read")) from None
+
+
+def _run_locked(period, data_dir: Path, out_dir: Path, divisions, jobs, force, scheduler, timeout,
+                progress, notebooks: Path, pdf, region_name, units, texts_dir) -> BatchResult:
+    """:func:`run_batch` once it holds the output folder's lock."""
+    from ..data import load_region
+    from ..parameters import check_period
+    from ..summary import key_metrics
+
+    if not force and (unchanged := _nothing_changed(period, data_dir, out_dir, divisions,
+                                                    notebooks, pdf, units, texts_dir)) is not None:
         _print_outcome(unchanged)
         return unchanged
     region = load_region(data_dir)
@@ -164,13 +187,16 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
 
         region_name = named(data_dir) or DEFAULT_REGION_NAME
     unit_map = _units(region)
-    specs = plan_reports(p.label, data_dir, divisions, region.divisions, Path(notebooks),
-                         units=unit_map if units else None, texts_dir=texts_dir)
+    if divisions:  # as the reports write them, in any case; the nearest name when unknown
+        divisions = resolve_divisions(divisions, region.divisions, unit_map)
+    out = out_dir / p.label
+    previous = _read_manifest(out)
+    specs = plan_reports(p.label, data_dir, divisions, region.divisions, notebooks,
+                         units=unit_map if units else None, texts_dir=texts_dir,
+                         **_earlier(previous, out))
     digests = region.fingerprint
 
-    out = Path(out_dir) / p.label
     out.mkdir(parents=True, exist_ok=True)
-    previous = _read_manifest(out)
     # the sick-leave hours of the whole region, once: the summary and the scopes read them
     from ..metrics import hours_pair
 
@@ -245,12 +271,14 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     for r in batch.reports:
         if r.status in ("ok", "skipped"):
             r.data_digest = current
-    # reports of this period made by earlier runs (other divisions) stay listed
+    # reports of this period made by earlier runs (other divisions, units) stay listed,
+    # each under its division as a run of all would list it
+    made = {(s.parameters.get("division"), s.unit) for s in specs}
     carried = [ReportResult(slug=slug, **{k: v for k, v in entry.items() if k in ReportResult.__dataclass_fields__})
                for slug, entry in previous.get("reports", {}).items()
                if slug not in order and entry.get("status") in ("ok", "skipped", "failed")
-               and "title" in entry]
-    listed = batch.reports + sorted(carried, key=lambda r: r.title)
+               and "title" in entry and (entry.get("division"), entry.get("unit")) not in made]
+    listed = listing_order(batch.reports + carried, region.divisions)
     manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started, listed, [],
                          nb_versions, parts_of, reasons, region.divisions,
                          unit_map if units else None)
@@ -310,6 +338,33 @@ def _bilaga_titles(specs) -> dict[str, str]:
     return out
 
 
+def listing_order(reports: list[ReportResult], divisions: list[str]) -> list[ReportResult]:
+    """Reports as the index lists them: the region, then each division (in the data's
+    order; divisions the data no longer has after, by name) followed by its units."""
+    rank = {d: i for i, d in enumerate(divisions)}
+
+    def key(r: ReportResult):
+        if r.division is None:
+            return (0, 0, "", 0, "")
+        return (1, rank.get(r.division, len(rank)), r.division, 1 if r.unit else 0, r.unit or "")
+
+    return sorted(reports, key=key)
+
+
+def _earlier(previous: dict, out: Path) -> dict:
+    """What an earlier run of the period made that planning keeps consistent: who owns
+    each file name, and the unit reports a division's report links to."""
+    owners, pages = {}, {}
+    for slug, entry in previous.get("reports", {}).items():
+        if slug == "region" or "division" not in entry:
+            continue
+        owners[slug] = (entry.get("division"), entry.get("unit"))
+        html = entry.get("html")
+        if entry.get("unit") and entry.get("status") in ("ok", "skipped") and html and (out / html).exists():
+            pages.setdefault(entry["division"], {})[entry["unit"]] = html
+    return {"owners": owners, "earlier_pages": pages}
+
+
 def _units(region) -> dict[str, list[str]]:
     """Every division's units, as the finance table names them."""
     pairs = region.finance[["division", "unit"]].dropna().drop_duplicates()
@@ -320,10 +375,7 @@ def _write_changes(out: Path, region, period, summary) -> None:
     """``changes.csv``: every key figure against the previous tertial of the same year, as
     that tertial's run published it (its ``summary.csv`` beside this run's folder) or else
     computed from the data as it was known at that tertial's end."""
-    import io
-
-    import pandas as pd
-
+    from ..iorw import read_csv
     from ..summary import changes, key_metrics
 
     earlier = period.previous_tertial()
@@ -331,12 +383,10 @@ def _write_changes(out: Path, region, period, summary) -> None:
     if earlier is not None:
         published = out.parent / earlier.label / "summary.csv"
         if published.exists():
-            previous, source = pd.read_csv(published), f"{earlier.label}/summary.csv"
+            previous, source = read_csv(published), f"{earlier.label}/summary.csv"
         else:
             previous, source = key_metrics(region, earlier), f"computed for {earlier.label}"
-    buffer = io.StringIO()
-    changes(summary, previous, source).to_csv(buffer, index=False)
-    atomic_write(out / "changes.csv", buffer.getvalue())
+    atomic_write(out / "changes.csv", write_csv(changes(summary, previous, source)))
 
 
 def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, notebooks: Path,
@@ -358,12 +408,16 @@ def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, note
     if not previous.get("finished") or not known or not data_dir.is_dir():
         return None
     digests = fingerprint(table_files(data_dir))
-    if digests != previous.get("data_fingerprint") or (divisions and not set(divisions) <= set(known)):
+    if digests != previous.get("data_fingerprint"):
         return None
     if units and not previous.get("units"):
         return None
-    specs = plan_reports(label, data_dir, divisions, known, notebooks,
-                         units=previous.get("units") if units else None, texts_dir=texts_dir)
+    try:
+        specs = plan_reports(label, data_dir, divisions, known, notebooks,
+                             units=previous.get("units") if units else None, texts_dir=texts_dir,
+                             **_earlier(previous, out))
+    except ParameterError:  # an unknown division: said with the data loaded
+        return None
     written = text_digests(_texts_folder(data_dir, label, texts_dir), specs)
     batch = BatchResult(label, out)
     for spec in specs:
@@ -443,13 +497,9 @@ def _manifest(period, data_dir, digests, jobs, scheduler, force, started, report
 
 
 def _write_summaries(out: Path, summary) -> None:
-    import io
+    from ..report.summary_excel import summary_csv, summary_workbook
 
-    from ..report.summary_excel import summary_workbook
-
-    buffer = io.StringIO()
-    summary.assign(value=summary["value"].round(4) + 0.0).to_csv(buffer, index=False)  # never -0.0
-    atomic_write(out / "summary.csv", buffer.getvalue())
+    atomic_write(out / "summary.csv", summary_csv(summary))
     atomic_write(out / "summary.xlsx", summary_workbook(summary))
 
 
@@ -458,7 +508,12 @@ def _print_outcome(batch: BatchResult) -> None:
         mark = {"ok": "ok", "skipped": "up to date", "failed": "FAILED"}[r.status]
         where = r.html or r.notebook or ""
         print(f"  {mark:<10} {r.title:<36} {where}", file=sys.stderr)
-    if batch.failed:
+    unwritten = {r.error.split(": ", 1)[1] for r in batch.failed if (r.error or "").startswith("could not write ")}
+    if batch.failed and len(unwritten) == 1 and all((r.error or "").startswith("could not write ") for r in batch.failed):
+        # one cause (a full disk, a read-only folder): one line, not one per report
+        print(f"{len(batch.failed)} report(s) could not be written to {batch.out_dir}: {unwritten.pop()}; "
+              "earlier complete reports are kept as they were", file=sys.stderr)
+    elif batch.failed:
         print(f"{len(batch.failed)} report(s) failed; see the .error.ipynb files in {batch.out_dir}:",
               file=sys.stderr)
         for r in batch.failed:

@@ -34,7 +34,6 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
                    warm: bool = True, pdf: dict | None = None) -> ReportResult:
     """Execute and render one report (runs in a worker process); with ``pdf`` (the page
     header's ``period_sv`` and ``region``) also print it as a PDF beside the HTML."""
-    import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -65,9 +64,7 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
                 # a kernel that could not start (port race, slow start-up) gets one more try;
                 # a failure after cells ran is the report's own and is not retried
                 shutdown_warm()
-                ran = partial.exists() and any(c.get("execution_count") for c in
-                                               nbformat.read(partial, as_version=4).cells)
-                if attempt == 2 or ran:
+                if attempt == 2 or _cells_ran(partial):
                     raise
         html = notebook_to_html(nb, spec.title)
         atomic_write(out / f"{spec.slug}.html", html)
@@ -83,11 +80,39 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
     except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
         shutdown_warm()  # never run the next report in a kernel left in an unknown state
         result.error = describe_error(exc)
-        if partial.exists():
-            os.replace(partial, out / f"{spec.slug}.error.ipynb")
-            result.notebook = f"{spec.slug}.error.ipynb"
+        if _complete_notebook(partial):
+            try:
+                os.replace(partial, out / f"{spec.slug}.error.ipynb")
+                result.notebook = f"{spec.slug}.error.ipynb"
+            except OSError:
+                pass
+        partial.unlink(missing_ok=True)  # half-written (a full disk): nothing that looks like a notebook
     result.seconds = round(time.perf_counter() - started, 2)
     return result
+
+
+def _cells_ran(path: Path) -> bool:
+    """Whether the report's notebook shows that cells ran (a half-written one: they did)."""
+    import nbformat
+
+    if not path.exists():
+        return False
+    try:
+        return any(c.get("execution_count") for c in nbformat.read(path, as_version=4).cells)
+    except Exception:  # noqa: BLE001 - written in part: it ran, and failed writing
+        return True
+
+
+def _complete_notebook(path: Path) -> bool:
+    """Whether ``path`` is a whole notebook (papermill writes it in place: a disk that
+    filled up while it wrote leaves half a file, which is no notebook to keep)."""
+    import nbformat
+
+    try:
+        nbformat.read(path, as_version=4)
+        return True
+    except Exception:  # noqa: BLE001 - absent, truncated or not JSON
+        return False
 
 
 def _without_local_paths(nb) -> None:
@@ -175,4 +200,8 @@ def describe_error(exc: Exception) -> str:
 
     if isinstance(exc, PapermillExecutionError):
         return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
+    if isinstance(exc, OSError) and exc.errno is not None:
+        from ..exceptions import os_error_text
+
+        return os_error_text(exc)
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()

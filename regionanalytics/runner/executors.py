@@ -5,18 +5,49 @@ one from the command line's options.
 """
 from __future__ import annotations
 
+import os
+import sys
+import threading
+import time
 from concurrent.futures import as_completed
+
+#: ``prctl(2)`` option: the signal a process gets when its parent ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent(parent: int) -> None:
+    """Make this worker process end when the batch's process ``parent`` does, even when
+    that is killed with SIGKILL (which runs no clean-up): on Linux the kernel sends it
+    SIGKILL (``prctl(PR_SET_PDEATHSIG)``), elsewhere a thread checks every second. Its
+    kernel then ends too: ipykernel polls its parent (the worker) and exits when it has
+    gone. (Runs first in every worker: the pool's initializer.)"""
+    import signal
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        def watch():
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True, name="end-with-parent").start()
+    if os.getppid() != parent:  # the parent ended before the line above took effect
+        os._exit(1)
 
 
 class LocalExecutor:
-    """A pool of worker processes on this machine."""
+    """A pool of worker processes on this machine; they end with the process that made them."""
 
     def __init__(self, jobs: int):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         self.pool = ProcessPoolExecutor(max_workers=max(1, jobs),
-                                        mp_context=multiprocessing.get_context("spawn"))
+                                        mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=end_with_parent, initargs=(os.getpid(),))
 
     def submit(self, fn, *args):
         return self.pool.submit(fn, *args)
