@@ -79,6 +79,8 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
         result.figures = figures_from_notebook(nb)
     except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
         shutdown_warm()  # never run the next report in a kernel left in an unknown state
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(partial)  # papermill's own write of the notebook names no file
         result.error = describe_error(exc)
         if _complete_notebook(partial):
             try:
