@@ -316,3 +316,16 @@ def test_longer_accounts_and_an_unsigned_commitment(balance):
     key = st.balance_key_figures(unsigned, finance, central, "2021-T1").iloc[0]
     assert key["total_assets"] == 1066.5 and key["pension_commitments"] == 500.0
     assert key["equity_ratio_incl_pensions_pct"] == pytest.approx(100 * (466.5 - 500) / 1066.5)
+
+
+def test_statement_lines_by_division_add_up_to_the_region():
+    finance, central = parts(ledger())
+    lines = st.statement_lines(pd.concat([finance, central], ignore_index=True), "2021-T1", by=["division"])
+    # D: revenue 4 × (10 + 45) + 2 = 222, costs −200; F: revenue −180 (the internal funding)
+    d = lines[lines["division"] == "D"].set_index("line")["actual"]
+    assert d["operating_revenue"] == 222.0 and d["operating_costs"] == -200.0
+    region = st.income_statement(finance, central, FORECAST, "2021-T1", PLAN).set_index("line")
+    summed = lines.groupby("line")[["actual", "actual_prev_year", "annual_budget"]].sum()
+    for line in summed.index:
+        assert summed.loc[line].tolist() == pytest.approx(region.loc[line, ["actual", "actual_prev_year",
+                                                                             "annual_budget"]].tolist())

@@ -9,6 +9,8 @@ from .economy import (action_plan_fulfilment, budget_deviation, forecast_change,
                       monthly_result, require_period)
 from ._frames import in_months
 from .goals import goal_fulfilment
+from .statements import (balance_key_figures, balance_requirement, balance_sheet, financial_goals,
+                         income_statement, statement_lines)
 from .production import production_change
 from .sick_leave import key_figures as sick_leave_key_figures
 from .sick_leave import hours_pair, person_months, sick_leave
@@ -20,5 +22,6 @@ __all__ = [
     "require_period", "in_months", "goal_fulfilment", "production_change", "sick_leave",
     "sick_leave_key_figures", "person_months", "hours_pair", "headcount", "worked_hours",
     "forecast_change", "forecast_prev_tertial", "staff_costs", "net_cost", "region_result", "investments",
-    "staff_structure", "turnover", "extra_hours", "annual_workers", "kolada_month", "turnover_12_months",
+    "income_statement", "statement_lines", "balance_sheet", "balance_key_figures", "balance_requirement",
+    "financial_goals", "staff_structure", "turnover", "extra_hours", "annual_workers", "kolada_month", "turnover_12_months",
 ]

@@ -10,6 +10,8 @@ docs/assumptions.md cites the rules (LKBR, kommunallagen 11 kap., RKR R17, Regio
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -17,7 +19,7 @@ from .. import accounts as acc
 from ..exceptions import StatementError
 from ..labels import STATEMENT_REASONS as WHY
 from ..periods import Period, months_sv
-from ._frames import in_months, pct
+from ._frames import as_by, check_by, group_sum, in_months, pct
 from .economy import forecast_deviation
 
 #: The lines of the resultaträkning in the order regions publish them; subtotals are
@@ -92,6 +94,35 @@ def _with_subtotals(detail: pd.Series) -> pd.Series:
     for total, parts in SUBTOTALS.items():
         out[total] = out[list(parts)].sum(min_count=len(parts)) if out[list(parts)].notna().all() else np.nan
     return out
+
+
+def statement_lines(finance: pd.DataFrame, period: str | Period,
+                    by: str | Sequence[str] | None = ("division",)) -> pd.DataFrame:
+    """The resultaträkning's detail lines per ``by`` group: the period, the same period last
+    year and the year's budget (tkr), one row per group and line that has rows. For a
+    division its revenue includes the internal funding (Regionersättning); the region's own
+    statement, netted, is :func:`income_statement`.
+
+    >>> fin = pd.DataFrame({"month": ["2021-01"] * 3, "division": ["A", "A", "B"],
+    ...     "category": ["Personalkostnader", "Läkemedel", "Personalkostnader"],
+    ...     "actual": [-5.0, -2.0, -3.0], "budget": [-4.0, -2.0, -3.0]})
+    >>> statement_lines(fin, "2021-01").values.tolist()
+    [['A', 'operating_costs', -7.0, nan, -6.0], ['B', 'operating_costs', -3.0, nan, -3.0]]
+    """
+    period = Period.parse(period)
+    by = as_by(by)
+    check_by(finance, by, "finance")
+    rows = in_months(finance, period.two_years_months)
+    rows = rows.assign(line=statement_line(rows))
+    keys = by + ["line"]
+    now = group_sum(in_months(rows, period.months), keys, ["actual"])
+    before = group_sum(in_months(rows, period.previous_year().months), keys, ["actual"])
+    budget = group_sum(in_months(rows, period.year_months), keys, ["budget"])
+    out = now.merge(before.rename(columns={"actual": "actual_prev_year"}), on=keys, how="outer")
+    out = out.merge(budget.rename(columns={"budget": "annual_budget"}), on=keys, how="outer")
+    order = {line: i for i, line in enumerate(INCOME_LINES)}
+    out = out.sort_values(by + ["line"], key=lambda s: s.map(order) if s.name == "line" else s)
+    return out[keys + ["actual", "actual_prev_year", "annual_budget"]].reset_index(drop=True)
 
 
 def region_forecast(forecast: pd.DataFrame, finance: pd.DataFrame, central: pd.DataFrame,
