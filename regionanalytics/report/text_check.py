@@ -192,8 +192,8 @@ def check_texts(folder: Path, figures: dict, divisions: list[str],
     """Every text of a period's folder: each scope's status and every typed number that
     disagrees with the figures (``figures``: :func:`texts.scope_figures`). A text that
     cannot be read or names an unknown figure is listed as an error (``kind="error"``).
-    Unit texts are checked against their division's unit-free figures only where the unit's
-    own figures are in ``figures`` (under ``"division\\x1funit"``)."""
+    A unit's text is read and its placeholders checked; its typed numbers are compared only
+    where the unit's own figures are in ``figures`` (under ``"division\\x1funit"``)."""
     statuses, findings = [], []
     wanted = [(REGION_ROW, folder / tx.REGION_FILE, [REGION_ROW] + list(divisions))]
     for division in divisions:
@@ -211,9 +211,11 @@ def check_texts(folder: Path, figures: dict, divisions: list[str],
             text = tx.read_text(Path(path), name)
             statuses.append(TextStatus(scope, name, text.status, text.author))
             context = tx.Scope(scopes[0], figures, others=scope == REGION_ROW)
+            known = [s for s in scopes if s in figures]
             for part in [text.summary] + text.sections:
                 tx.render(part, context, name)  # an unknown name is an error here too
-                findings += check_part(part, name, [s for s in scopes if s in figures] or scopes, figures)
+                if known:  # a unit's figures are its own report's: its typed numbers are not checked here
+                    findings += check_part(part, name, known, figures)
         except TextError as exc:
             statuses.append(TextStatus(scope, name, "fel"))
             findings.append(Finding(exc.file, exc.line, "", scope, "error", message=exc.message))
