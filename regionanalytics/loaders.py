@@ -945,14 +945,24 @@ def _ledger(path: Path, dimension: str | None):
     with _SIE_LOCK:
         if _SIE_LAST.get("key") != key:
             _SIE_LAST.clear()
-            _SIE_LAST.update(key=key, ledger=sie.read_ledger(path, dimension or sie.DIMENSION))
+            _SIE_LAST.update(key=key, ledger=sie.read_ledger(path, dimension or sie.DIMENSION), taken=set())
         return _SIE_LAST["ledger"]
+
+
+def _taken(table: str) -> None:
+    """Forget the kept SIE file once both its tables have been taken (it holds every row)."""
+    with _SIE_LOCK:
+        if "taken" in _SIE_LAST:
+            _SIE_LAST["taken"].add(table)
+            if _SIE_LAST["taken"] >= set(SIE_TABLES):
+                _SIE_LAST.clear()
 
 
 def _sie_table(path: Path, spec: Table, dimension: str | None) -> RawTable:
     """The finance or the balance table of a SIE file (see :mod:`regionanalytics.sie`).
     The file's problems and notes come with its finance table."""
     ledger = _ledger(path, dimension)
+    _taken(spec.name)
     frame = ledger.finance if spec.name == "finance" else ledger.balance
     problems, notes = (ledger.problems, ledger.notes) if spec.name == "finance" else ([], [])
     if frame is None or ledger.problems:
