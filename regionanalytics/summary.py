@@ -128,10 +128,26 @@ def statement_figures(data: RegionData, period: str | Period) -> tuple[dict, dic
     >>> sorted(figures) == sorted(STATEMENT_FIGURES)
     True
     """
+    period = Period.parse(period)
+    # the key metrics and the figures they cannot give both ask: computed once per data set
+    # the memo keeps the frames themselves (compared by identity): a frame freed and another
+    # made at its address can never be taken for it
+    frames = (data, data.finance, data.central, data.forecast, data.balance, data.accounts)
+    key = (tuple(sorted(data.fingerprint.items())), period.label)
+    held = _STATEMENT_MEMO.get("frames", ())
+    if _STATEMENT_MEMO.get("key") != key or len(held) != len(frames) or any(a is not b for a, b in zip(held, frames)):
+        _STATEMENT_MEMO.update(key=key, frames=frames, value=_statement_figures(data, period))
+    figures, reasons = _STATEMENT_MEMO["value"]
+    return dict(figures), dict(reasons)
+
+
+_STATEMENT_MEMO: dict = {}
+
+
+def _statement_figures(data: RegionData, period: Period) -> tuple[dict, dict]:
     from .exceptions import StatementError
     from .metrics import statements as st
 
-    period = Period.parse(period)
     figures = dict.fromkeys(STATEMENT_FIGURES, float("nan"))
     reasons: dict[str, str] = {}
     balance = data.balance
