@@ -90,7 +90,8 @@ def test_full_disk_keeps_previous_outputs(tmp_path, batch_output):
     assert {s for s, e in manifest["reports"].items() if e["status"] == "failed"} == {
         "region", "division-lansteknik", "division-service"}
     finished = run_batch("2021-T1", SAMPLE, out, divisions=["Länsteknik", "Service"], progress=False)
-    assert finished.ok and all(r.status == "ok" for r in finished.reports)
+    assert finished.ok  # the three that failed are made; the director's, finished before, is up to date
+    assert {r.slug for r in finished.reports if r.status == "ok"} >= {"region", "division-lansteknik", "division-service"}
 
 
 def test_killing_the_run_ends_its_workers_and_kernels(tmp_path):
