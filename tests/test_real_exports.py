@@ -291,6 +291,9 @@ def test_an_april_export_and_a_later_one_agree_on_every_tertial_1_figure(sample,
     goals = sample.goals[sample.goals["period"] == "2021-T1"].copy()
     goals["higher_is_better"] = goals["higher_is_better"].map({True: "ja", False: "nej"})
     goals.to_csv(april / "goals.csv", index=False)
+    # the balance report as of April's close, and the financial goals (set for the year)
+    sample.balance[sample.balance["month"] <= "2021-04"].to_csv(april / "balance.csv", index=False)
+    sample.financial_goals.to_csv(april / "financial_goals.csv", index=False)
     assert spells["end"].isna().sum() > 100  # the test means something: many spells were running
 
     later = key_metrics(sample, "2021-T1")
