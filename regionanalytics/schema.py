@@ -5,6 +5,7 @@ Loaders, validation, the README's contract table and the tests all read it.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -398,13 +399,61 @@ REGION_ROW = "Region"
 
 
 def name_key(name: str) -> str:
-    """A name as a reader tells it apart: Unicode's compatibility form (``Å`` written as
-    A + ring is ``Å``), case and runs of white space do not count. Two divisions (or two
-    units of one division) with the same key are one name to a reader, and to a file name.
+    """A name as a reader tells it apart, so two divisions (or two units of one division)
+    with the same key are one name to a reader, and to a file name. What does not count:
+
+    * Unicode's compatibility form (NFKC): ``Å`` written as A + ring is ``Å``, a
+      fullwidth ``Ｖ`` is ``V``, a non-breaking space is a space;
+    * invisible characters (Unicode's format characters, category Cf: zero-width space
+      U+200B, zero-width joiner U+200D, byte order mark U+FEFF, soft hyphen);
+    * a letter of another script that Unicode's confusables (UTS #39, through the
+      ``confusable-homoglyphs`` package) list as looking like one Latin letter: Cyrillic
+      ``а е о р с`` and Greek ``Α`` read as Latin ``a e o p c`` and ``A`` (:func:`_latin_lookalike`);
+    * case and runs of white space.
+
+    Latin letters are never changed, so ``å``, ``ä`` and ``ö`` stay apart from ``a`` and
+    ``o``; nor are Latin letters and digits taken for each other (``l`` and ``1``).
 
     >>> name_key("Folktandv\\u00e5rd") == name_key("FOLKTANDVA\\u030aRD  ")
+    True
+    >>> name_key("V\\u0430rd") == name_key("Vard") != name_key("Vård")   # Cyrillic a
     True
     """
     import unicodedata
 
-    return " ".join(unicodedata.normalize("NFKC", str(name)).casefold().split())
+    # each letter apart from its accents (a Cyrillic о with a diaeresis is not Latin ö)
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(_latin_lookalike(c) for c in text if unicodedata.category(c) != "Cf")
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def lookalike_characters(name: str) -> list[str]:
+    """The characters of ``name`` that :func:`name_key` reads as others or not at all, as
+    ``U+0430 CYRILLIC SMALL LETTER A`` (for a message that tells two spellings apart).
+
+    >>> lookalike_characters("V\\u0430rd\\u200b")
+    ['U+0430 CYRILLIC SMALL LETTER A', 'U+200B ZERO WIDTH SPACE']
+    """
+    import unicodedata
+
+    out = []
+    for c in dict.fromkeys(str(name)):
+        if (unicodedata.category(c) == "Cf" or (c.isspace() and c != " ")
+                or unicodedata.normalize("NFKC", c) != c or _latin_lookalike(c) != c):
+            out.append(f"U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED CHARACTER')}")
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _latin_lookalike(char: str) -> str:
+    """The Latin letter ``char`` looks like, where it is a letter of another script that
+    Unicode's confusables list with one Latin letter (Cyrillic ``а`` is ``a``); else ``char``."""
+    from confusable_homoglyphs import categories, confusables
+
+    if not char.isalpha() or categories.alias(char) in ("LATIN", "COMMON"):
+        return char
+    found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
+    for homoglyph in (found[0]["homoglyphs"] if found else []):
+        if len(homoglyph["c"]) == 1 and categories.alias(homoglyph["c"]) == "LATIN":
+            return homoglyph["c"]
+    return char

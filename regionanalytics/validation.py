@@ -15,7 +15,7 @@ from .accounts import TAX_FINANCING, categorise
 from .exceptions import Problem
 from .loaders import MAX_PER_COLUMN, ROW, cell_problems
 from .periods import month_span
-from .schema import MONTHLY_PAID, REGION_ROW, TABLES, Column, Table, name_key
+from .schema import MONTHLY_PAID, REGION_ROW, TABLES, Column, Table, lookalike_characters, name_key
 
 #: Absence reasons that count as sick leave (sjukfrånvaro), casefolded. SKR's mandatory
 #: sick-leave report counts absence "på grund av sjukdom"; an occupational injury is
@@ -453,6 +453,13 @@ def text_problems(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> lis
     return problems
 
 
+def _spelling(value: str, row) -> str:
+    """A name as a message shows it beside another spelling: its text, its row and the
+    characters a reader cannot see or tells from a Latin letter only by their code."""
+    odd = lookalike_characters(value)
+    return f"{value!r} (row {int(row)}" + (f", with {', '.join(odd)})" if odd else ")")
+
+
 def name_problems(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[Problem]:
     """Names a reader cannot tell apart: two divisions, or two units of one division,
     that differ only in case, spaces or Unicode form (:func:`~regionanalytics.schema.name_key`),
@@ -470,12 +477,13 @@ def name_problems(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> lis
             scope = first["division"] if column == "unit" else pd.Series("", index=first.index)
             keys = scope + "\x1f" + first[column].map(name_key)
             for _, same in first[keys.duplicated(keep=False)].groupby(keys[keys.duplicated(keep=False)], sort=False):
-                shown = " and ".join(f"{v!r} (row {int(r)})" for v, r in zip(same[column], same[ROW]))
+                shown = " and ".join(_spelling(v, r) for v, r in zip(same[column], same[ROW]))
                 where = f" of division {same['division'].iloc[0]!r}" if column == "unit" else ""
                 problems.append(Problem(names[table], int(same[ROW].iloc[-1]), column, same[column].iloc[-1],
                                         f"one way of writing each {column}{where}: {shown} differ only in "
-                                        "case, spaces or how a letter is encoded, which a reader (and a file "
-                                        "name) cannot tell apart"))
+                                        "case, spaces, how a letter is encoded, invisible characters or "
+                                        "letters of another script that look like Latin ones, which a reader "
+                                        "(and a file name) cannot tell apart"))
     finance = tables.get("finance")
     if finance is not None and finance["division"].notna().any():
         pairs = finance[["division", "account"]].dropna().drop_duplicates()

@@ -60,6 +60,85 @@ def test_units_differing_only_in_spaces_and_case_within_a_division_are_refused(t
     assert any("one way of writing each unit of division 'Service'" in str(p) for p in report.problems)
 
 
+#: Spellings of "Service" a reader cannot tell from it, and the character each hides.
+LOOKALIKES = {
+    "Servi\u0441e": "U+0441 CYRILLIC SMALL LETTER ES",        # Cyrillic с
+    "S\u0435rvice": "U+0435 CYRILLIC SMALL LETTER IE",        # Cyrillic е
+    "\u0405ervice": "U+0405 CYRILLIC CAPITAL LETTER DZE",     # Cyrillic Ѕ
+    "Ser\u200bvice": "U+200B ZERO WIDTH SPACE",
+    "Service\u200d": "U+200D ZERO WIDTH JOINER",
+    "\ufeffService": "U+FEFF ZERO WIDTH NO-BREAK SPACE",      # a byte order mark inside the file
+    "\uff33ervice": "U+FF33 FULLWIDTH LATIN CAPITAL LETTER S",
+}
+
+
+@pytest.mark.parametrize("lookalike", list(LOOKALIKES))
+def test_divisions_a_reader_sees_as_one_are_refused_naming_both_spellings(tmp_path, lookalike):
+    """A division written with a Cyrillic letter, an invisible character or a fullwidth
+    letter in the 2021 rows is one division to a reader but two to a program: refused with
+    the file, the row and the column, both spellings and the character that tells them apart."""
+    data = write_two_divisions(tmp_path / "data", [("Kost", 12)])
+    renamed(data, "finance", "Service", lookalike, only="2021-")
+    report = validate(data)
+    found = [p for p in report.problems if p.column == "division"]
+    assert len(found) == 1, report.problems
+    text = str(found[0])
+    assert text.startswith("finance.csv, row 26, column 'division'"), text
+    assert f"'Service' (row 2) and {lookalike!r} (row 26, with {LOOKALIKES[lookalike]})" in text, text
+    assert "letters of another script that look like Latin ones" in text
+    with pytest.raises(Exception) as raised:
+        load_region(data)
+    assert "row 26" in str(raised.value)
+
+
+def test_a_greek_capital_in_a_unit_is_refused_and_a_non_breaking_space_is_one_name(tmp_path):
+    """Units of Service: ``ΑT Kost`` (Greek Alpha) against ``AT Kost`` is refused naming the
+    Alpha; ``Akut\xa0vård`` is read as ``Akut vård`` (the loader reads every run of white
+    space as one space, as a reader sees it): one unit, so its finance rows collide, refused."""
+    data = write_two_divisions(tmp_path / "data", [("AT Kost", 12), ("\u0391T Kost", 12), ("Akut vård", 11),
+                                                    ("Akut\xa0vård", 11)])
+    problems = [str(p) for p in validate(data).problems if p.column == "unit"]
+    assert len(problems) == 2, problems   # finance.csv and employees.csv (rows 2–13 AT Kost's 12 persons)
+    assert problems[0].startswith("finance.csv, row 3, column 'unit': found 'ΑT Kost'"), problems
+    assert "'AT Kost' (row 2) and 'ΑT Kost' (row 3, with U+0391 GREEK CAPITAL LETTER ALPHA)" in problems[0]
+    assert problems[1].startswith("employees.csv, row 14, column 'unit'"), problems
+    # the non-breaking space is a space, so the two units' finance rows are one key twice: refused
+    data = write_two_divisions(tmp_path / "data2", [("Akut vård", 11), ("Akut\xa0vård", 11)])
+    problems = [str(p) for p in validate(data).problems]
+    assert problems[0] == ("finance.csv, row 3, column 'month+division+unit+account': found '2020-01, Service, "
+                           "Akut vård, Konto', expected one row per (month, division, unit, account); row 2 has "
+                           "the same key"), problems[0]
+    assert not any("Akut\xa0vård" in p for p in problems)   # one spelling, as a reader sees it
+
+
+@pytest.mark.parametrize("a, b", [("Vård", "Vard"), ("Öron", "Oron"), ("Ärende", "Arende"), ("Avd 1", "Avd l"),
+                                  ("Röntgen", "Rontgen")])
+def test_swedish_letters_and_digits_stay_distinct_names(tmp_path, a, b):
+    """Latin letters are never read as others: å, ä, ö are not a or o, nor 1 an l."""
+    from regionanalytics.schema import name_key
+
+    assert name_key(a) != name_key(b)
+    data = write_two_divisions(tmp_path / "data", [(a, 12), (b, 12)])
+    assert validate(data).ok, validate(data).problems
+
+
+def test_a_cyrillic_o_with_a_diaeresis_is_the_latin_o_umlaut():
+    """Cyrillic о + combining diaeresis (and its composed ӧ) looks like Swedish ö."""
+    from regionanalytics.schema import name_key
+
+    assert name_key("R\u043e\u0308ntgen") == name_key("R\u04e7ntgen") == name_key("Röntgen")
+    assert name_key("\u0420\u043entgen") == name_key("Pontgen")   # Cyrillic Р is a Latin P to a reader
+
+
+def test_division_option_finds_a_division_written_with_a_lookalike(tmp_path):
+    """``--division Service`` finds the one division whose name a reader reads as Service."""
+    data = write_two_divisions(tmp_path / "data", [("Kost", 12)])
+    for table in ("finance", "employees"):
+        renamed(data, table, "Service", "S\u0435rvice")
+    region = load_region(data)
+    assert resolve_divisions(["Service"], region.divisions) == ["S\u0435rvice"]
+
+
 @pytest.mark.parametrize("name", ["Region", "REGION", " region "])
 def test_a_division_named_as_the_region_row_is_refused(tmp_path, name):
     data = write_two_divisions(tmp_path / "data", [("Kost", 12)])
