@@ -24,8 +24,9 @@
 12. a re-run after one division's text changed (its report and the director's are made
     again), against the first run.
 
-``--only pseudonyms|pdf|rerun|units|texts`` runs one of sections 5–8 or 12 alone and
-replaces it in the results file.
+``--only pseudonyms|pdf|rerun|units|sie|marginal|paxml|texts`` runs one of sections 5–12
+alone and replaces it in the results file; ``--sie-facts N`` makes section 9's ledger
+smaller for a quick try (the results file is then left alone unless ``--out`` names one).
 
 Every measured step runs in its own process, so its peak memory (max RSS) is
 its own. Results go to benchmarks/RESULTS.md.
@@ -152,7 +153,10 @@ def step_read_finance(path: str) -> dict:
     return {"rows": len(df), "actual": float(df["actual"].sum())}
 
 
-def make_sie_data(keys: int = 2_000_000) -> tuple[Path, Path]:
+SIE_FACTS = 2_000_000  # section 9's ledger: about this many #TRANS (whole units of 24 months × 80 accounts)
+
+
+def make_sie_data(keys: int = SIE_FACTS) -> tuple[Path, Path]:
     """The same ledger facts twice: a finance CSV (one row per month, unit and account with
     actual and budget) and a SIE 4 file (one #TRANS per fact inside a #VER per unit and
     month, one #PBUDGET per fact, a #RES per account and year, and #KSUMMA: the file
@@ -225,9 +229,9 @@ def make_sie_data(keys: int = 2_000_000) -> tuple[Path, Path]:
 STEPS["read_finance"] = step_read_finance
 
 
-def sie_section(repeat: int) -> list[str]:
+def sie_section(repeat: int, keys: int = SIE_FACTS) -> list[str]:
     """Reading the ledger as SIE 4 against the same facts as CSV, in turns."""
-    csv_path, sie_path = make_sie_data()
+    csv_path, sie_path = make_sie_data(keys)
     runs = {"csv": [], "sie": []}
     for _ in range(repeat):
         runs["csv"].append(measure([sys.executable, __file__, "--step", "read_finance", str(csv_path)]))
@@ -798,11 +802,14 @@ def main() -> None:
     parser.add_argument("--scales", nargs="+", type=int, default=[1, 10])
     parser.add_argument("--batch-scales", nargs="+", type=int, default=[1])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS.md"))
+    parser.add_argument("--out", help="the results file (default benchmarks/RESULTS.md)")
     parser.add_argument("--pseudonym-scales", nargs="+", type=int, default=[10])
     parser.add_argument("--only", choices=("pseudonyms", "pdf", "rerun", "units", "sie", "marginal", "paxml",
                                            "texts"),
-                        help="run section 5 (pseudonyms) or 6 (pdf) alone and replace it in the results file")
+                        help="run one section (5–12) alone and replace it in the results file")
+    parser.add_argument("--sie-facts", type=int, default=SIE_FACTS,
+                        help="#TRANS lines of section 9's ledger; a smaller one only prints its section unless "
+                             "--out is given")
     args = parser.parse_args()
     if args.step:
         name, data_dir = args.step
@@ -813,13 +820,18 @@ def main() -> None:
                            "pdf": lambda: (6, pdf_section([1], args.repeat)),
                            "rerun": lambda: (7, rerun_section(args.repeat)),
                            "units": lambda: (8, units_section()),
-                           "sie": lambda: (9, sie_section(args.repeat)),
+                           "sie": lambda: (9, sie_section(args.repeat, args.sie_facts)),
                            "marginal": lambda: (10, marginal_section(args.repeat)),
                            "paxml": lambda: (11, paxml_section(args.repeat)),
                            "texts": lambda: (12, text_rerun_section(args.repeat))}[args.only]()
-        replace_section(Path(args.out), number, section)
-        print(f"wrote {args.out}")
+        if args.out is None and args.sie_facts != SIE_FACTS:  # a quick try: not the section's ledger
+            print("\n".join(section))
+            return
+        out = args.out or str(ROOT / "benchmarks" / "RESULTS.md")
+        replace_section(Path(out), number, section)
+        print(f"wrote {out}")
         return
+    args.out = args.out or str(ROOT / "benchmarks" / "RESULTS.md")
 
     lines = ["# Benchmark results", "",
              f"Command: `python benchmarks/run.py --scales {' '.join(map(str, args.scales))} "
