@@ -41,6 +41,9 @@ COST_CATEGORIES = OPERATING_COSTS + (DEPRECIATION, FINANCIAL_COSTS, REALISATION_
 REVENUE_CATEGORIES = (OPERATING_REVENUE,) + TAX_FINANCING + (FINANCIAL_INCOME, REALISATION_GAINS)
 #: How many units or accounts a note lists before it counts the rest.
 LISTED = 10
+#: A budget this many times the actuals (or this share of them) is in another unit: real
+#: budgets and actuals of one region differ by a few tens of percent, a unit by 1 000.
+UNIT_RATIO = 100
 #: Amounts (tkr) smaller than this are 0: a rounded export's noise.
 _ZERO = 0.0005
 
@@ -88,6 +91,37 @@ def signed(budget: pd.DataFrame, rules, name: str) -> tuple[pd.DataFrame, list[s
                                 f"rows {rows}{' and more' if len(group) > 5 else ''} have it"))
     return out, [f"{name}: costs and revenue are both positive (amounts without sign): costs read as "
                  "negative, revenue as positive, by the account plan's category of each account"], problems
+
+
+def unit_problems(finance: pd.DataFrame, budget: pd.DataFrame, names: dict[str, str]) -> list[Problem]:
+    """A problem when the budget table is :data:`UNIT_RATIO` times the actuals or more (or
+    that share of them or less) over the closed months it budgets: one of the two is in
+    another unit than its header or title says (kronor read as tkr), and every budget
+    figure would be wrong by that factor.
+
+    >>> fin = pd.DataFrame({"month": "2021-01", "actual": [-500.0, -300.0]})
+    >>> bud = pd.DataFrame({"month": "2021-01", "budget": [-480_000.0, -310_000.0]})
+    >>> [p.column for p in unit_problems(fin, bud, {"budget": "b.csv", "finance": "f.csv"})]
+    ['budget']
+    """
+    if budget is None or budget.empty:
+        return []
+    closed = set(finance.loc[finance["actual"].notna(), "month"]) & set(budget["month"].dropna())
+    if not closed:
+        return []
+    planned = float(budget.loc[budget["month"].isin(closed), "budget"].abs().sum())
+    booked = float(finance.loc[finance["month"].isin(closed), "actual"].abs().sum())
+    if planned <= 0 or booked <= 0 or 1 / UNIT_RATIO < planned / booked < UNIT_RATIO:
+        return []
+    ratio = planned / booked
+    how = f"{ratio:,.0f} times" if ratio > 1 else f"1/{1 / ratio:,.0f} of"
+    months = f"{min(closed)} to {max(closed)}" if len(closed) > 1 else min(closed)
+    return [Problem(names["budget"], None, "budget", None,
+                    f"a budget in the unit of the actuals; over the closed months {months} the budget sums "
+                    f"to {_tkr(planned)} (absolute amounts), {how} the actuals' {_tkr(booked)} in "
+                    f"{names['finance']}: one of them is in another unit than it says (kronor read as "
+                    "tkr?). State the unit: a title line above the header ('Belopp i kr') or the amount's "
+                    "header ('Budget (kr)'); a file without one is read as tkr")]
 
 
 def fill_budgeted_months(finance: pd.DataFrame) -> pd.DataFrame:

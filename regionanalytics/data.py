@@ -191,6 +191,7 @@ def _combine_budget(frames: dict[str, pd.DataFrame], names: dict[str, str]) -> t
     problems, notes = [], []
     if "budget" in frames:
         frames["budget"], notes, problems = _budget.signed(frames["budget"], rules, names["budget"])
+        problems += _budget.unit_problems(frames["finance"], frames["budget"], names)
         if problems:
             return problems, notes
     finance, more = _budget.combine(frames["finance"], frames.get("budget"), names)

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import limits
+from . import layout, limits
 from .exceptions import Problem
 from .schema import AMOUNT_UNITS, PAXML_SUFFIXES, SIE_SUFFIXES, SIE_TABLES, TABLES, Column, Table, header_lookup
 
@@ -38,12 +38,11 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 
 _UNIT_WORDS = "|".join(re.escape(w) for w in sorted(AMOUNT_UNITS, key=len, reverse=True))
-_UNIT_IN_HEADER = re.compile(rf"(?<!\w)(?:{_UNIT_WORDS})(?!\w)", re.IGNORECASE)
 _UNIT_SUFFIX = re.compile(rf"[\s,]*(?:i\s+)?(?:{_UNIT_WORDS})\s*$", re.IGNORECASE)
 
 
 def _norm_header(text: str) -> str:
-    text = str(text).replace("\ufeff", "").replace("_", " ")
+    text = layout.thousands(str(text).replace("\ufeff", "").replace("_", " "))
     text = re.sub(r"\(.*?\)", "", text)  # "Utfall (tkr)" -> "Utfall"
     text = _UNIT_SUFFIX.sub("", text.strip().strip('"'))  # "Belopp i kronor", "Budget, kr" -> the name
     return " ".join(text.split()).strip().strip('"').casefold()
@@ -55,11 +54,13 @@ def amount_unit(label: str) -> tuple[float, str | None]:
 
     >>> amount_unit("Budget (kr)"), amount_unit("Belopp, mnkr"), amount_unit("Utfall tkr"), amount_unit("Budget")
     ((0.001, 'kr'), (1000.0, 'mnkr'), (1.0, 'tkr'), (1.0, None))
+    >>> amount_unit("Belopp i 1 000-tals kronor")
+    (1.0, '1000-tals kronor')
     """
-    found = _UNIT_IN_HEADER.findall(str(label))
+    found = layout.units_in(label)
     if not found:
         return 1.0, None
-    word = found[-1].casefold()
+    word = found[-1]
     return AMOUNT_UNITS[word], word
 
 
@@ -216,24 +217,30 @@ def _longest_line(data: bytes, bound: int) -> tuple[int, int] | None:
     return None
 
 
-def _find_header(rows: list[list[str]], lookup: dict[str, str]) -> tuple[int, int]:
-    """Index of the row that best matches the table's header, and how many columns matched."""
+def _find_header(rows: list[list[str]], lookup: dict[str, str], wide: bool = False) -> tuple[int, int]:
+    """Index of the row that best matches the table's header, and how many columns matched
+    (month columns count as one when the table may be ``wide``)."""
     best, best_n = -1, 0
     for i, cells in enumerate(rows[:_HEADER_SCAN_LINES]):
-        n = len({lookup[c] for c in map(_norm_header, cells) if c in lookup})
+        norms = [_norm_header(c) for c in cells]
+        n = len({lookup[c] for c in norms if c in lookup})
+        if wide and "month" not in {lookup.get(c) for c in norms} and any(map(layout.is_month_header, norms)):
+            n += 1
         if n > best_n:
             best, best_n = i, n
     return best, best_n
 
 
-def _csv_frame(text: str, spec: Table, name: str) -> tuple[pd.DataFrame | None, int, list[Problem]]:
-    """The tolerant reader: any CSV pandas can read, with row numbers in its errors."""
+def _csv_frame(text: str, spec: Table, name: str) -> tuple[pd.DataFrame | None, int, list[Problem], list]:
+    """The tolerant reader: any CSV pandas can read, with row numbers in its errors.
+    Returns the frame, its first row's number, problems and the title lines' cells."""
     head = text[:4 * _HEAD_BYTES]  # the header is near the top: never split the whole text
-    header_idx, matched, sep = _header_and_delimiter(head.splitlines()[:_HEADER_SCAN_LINES], spec)
+    lines = head.lstrip("\ufeff").splitlines()[:_HEADER_SCAN_LINES]
+    header_idx, matched, sep = _header_and_delimiter(lines, spec)
     if matched < 2:
         return None, 0, [Problem(name, None, None, None,
                                  _expected_header(spec) + "; no such header row was found in "
-                                 f"the first {_HEADER_SCAN_LINES} lines (wrong delimiter, or not this table?)")]
+                                 f"the first {_HEADER_SCAN_LINES} lines (wrong delimiter, or not this table?)")], []
     try:
         # header=None: pandas would rename a second "Utfall" to "Utfall.1", hiding the duplicate
         df = pd.read_csv(io.StringIO(text), sep=sep, skiprows=header_idx, header=None, dtype=str,
@@ -242,12 +249,20 @@ def _csv_frame(text: str, spec: Table, name: str) -> tuple[pd.DataFrame | None, 
         m = re.search(r"line (\d+)", str(exc))
         row = header_idx + int(m.group(1)) if m else None
         return None, 0, [Problem(name, row, None, None,
-                                 f"the same number of fields on every line as in the header ({str(exc).strip()})")]
+                                 f"the same number of fields on every line as in the header ({str(exc).strip()})")], []
     first_row = header_idx + 2
     header = df.iloc[0].tolist() if len(df) else []
     df = df.iloc[1:].reset_index(drop=True)
     df.columns = header
-    return df, first_row, []
+    return df, first_row, [], _title_rows(lines[:header_idx], sep)
+
+
+def _title_rows(lines: list[str], sep: str) -> list[list[str]]:
+    """The cells of the title lines above a CSV file's header."""
+    try:
+        return list(csv.reader(lines, delimiter=sep))
+    except csv.Error:
+        return [[line] for line in lines]
 
 
 def _is_gzip(path: Path) -> bool:
@@ -277,7 +292,7 @@ def _header_and_delimiter(lines: list[str], spec: Table) -> tuple[int, int, str]
             rows = list(csv.reader(lines, delimiter=sep))
         except csv.Error:  # a field longer than the csv module reads, or a stray newline
             continue
-        i, n = _find_header(rows, lookup)
+        i, n = _find_header(rows, lookup, spec.wide)
         if n > best[1]:
             best = (i, n, sep)
     return best
@@ -320,11 +335,11 @@ class _Bounded(io.RawIOBase):
         super().close()
 
 
-def _arrow_csv(path: Path, spec: Table) -> tuple[list, list[str], int, str] | None:
+def _arrow_csv(path: Path, spec: Table) -> tuple[list, list[str], int, str, list] | None:
     """Read a well-formed CSV export with Arrow's multithreaded reader.
 
     Returns the cells of every column as Arrow string arrays, the header, the
-    first data row's number and the encoding read; None when the file is not strictly
+    first data row's number, the encoding read and the title lines' cells; None when the file is not strictly
     rectangular text in one encoding (blank lines, ragged rows, damage), which the
     tolerant reader then handles and reports with row numbers.
     """
@@ -366,7 +381,7 @@ def _arrow_csv(path: Path, spec: Table) -> tuple[list, list[str], int, str] | No
             return None
         finally:
             source.close()
-        return [table.column(n) for n in names], header, header_idx + 2, enc
+        return [table.column(n) for n in names], header, header_idx + 2, enc, _title_rows(lines[:header_idx], sep)
     return None
 
 
@@ -518,31 +533,34 @@ def _check_parquet(path: Path, name: str) -> Problem | None:
     return None
 
 
-def _excel_frame(path: Path, spec: Table, name: str) -> tuple[pd.DataFrame | None, int, list[Problem]]:
+def _excel_frame(path: Path, spec: Table, name: str) -> tuple[pd.DataFrame | None, int, list[Problem], list]:
     lookup = _lookup(spec)
     too_large = _check_workbook(path, name)
     if too_large is not None:
-        return None, 0, [too_large]
+        return None, 0, [too_large], []
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
     except Exception as exc:  # noqa: BLE001 - a damaged workbook fails in many ways
-        return None, 0, [Problem(name, None, None, None, f"a readable .xlsx workbook ({exc})")]
+        return None, 0, [Problem(name, None, None, None, f"a readable .xlsx workbook ({exc})")], []
     best = (None, -1, 0)
     for sheet, frame in sheets.items():
         rows = frame.head(_HEADER_SCAN_LINES).astype(str).values.tolist()
-        i, n = _find_header(rows, lookup)
+        i, n = _find_header(rows, lookup, spec.wide)
         if n > best[2]:
             best = (sheet, i, n)
     sheet, header_idx, matched = best
     if matched < 2:
         return None, 0, [Problem(name, None, None, None,
-                                 _expected_header(spec) + " on one of the workbook's sheets")]
+                                 _expected_header(spec) + " on one of the workbook's sheets")], []
     frame = sheets[sheet]
-    header = [str(c) for c in frame.iloc[header_idx].tolist()]
+    title = [[_excel_cell(v) for v in row] for row in frame.iloc[:header_idx].itertuples(index=False)]
+    # a month header may be a date or a number (202101) in the sheet
+    header = [_excel_cell(c) if isinstance(c, (datetime, date, pd.Timestamp))
+              or (isinstance(c, float) and c.is_integer()) else str(c) for c in frame.iloc[header_idx].tolist()]
     body = frame.iloc[header_idx + 1:].reset_index(drop=True)
     body.columns = header
     body = body.apply(lambda col: col.map(_excel_cell))
-    return body, header_idx + 2, []
+    return body, header_idx + 2, [], title
 
 
 def _excel_cell(value) -> str:
@@ -795,8 +813,9 @@ def read_raw(path: str | Path, table: str, sie_dimension: str | None = None) -> 
     problems: list[Problem] = []
     fast = None if path.is_dir() or path.suffix in (".parquet", ".xlsx") else _arrow_csv(path, spec)
     encoding = None  # of a CSV file: "utf-8-sig" or "cp1252"
+    title: list[list[str]] = []  # the cells of the title lines above the header
     if fast is not None:
-        cells, header, first_row, encoding = fast
+        cells, header, first_row, encoding, title = fast
     else:
         if path.is_dir() or path.suffix == ".parquet":
             too_large = _check_parquet(path, name)
@@ -804,7 +823,7 @@ def read_raw(path: str | Path, table: str, sie_dimension: str | None = None) -> 
                 return RawTable(None, [too_large])
             frame, first_row = pd.read_parquet(path), 2
         elif path.suffix == ".xlsx":
-            frame, first_row, problems = _excel_frame(path, spec, name)
+            frame, first_row, problems, title = _excel_frame(path, spec, name)
         else:
             data, err = _read_bytes(path)
             if err:
@@ -815,7 +834,7 @@ def read_raw(path: str | Path, table: str, sie_dimension: str | None = None) -> 
             if not text.strip():
                 return RawTable(None, [Problem(name, None, None, None, _expected_header(spec) +
                                                "; the file is empty")])
-            frame, first_row, problems = _csv_frame(text, spec, name)
+            frame, first_row, problems, title = _csv_frame(text, spec, name)
         if frame is None:
             return RawTable(None, problems)
         header = [str(c) for c in frame.columns]
@@ -826,9 +845,21 @@ def read_raw(path: str | Path, table: str, sie_dimension: str | None = None) -> 
         return RawTable(None, [Problem(name, first_row - 1, None, None,
                                        f"a header of at most {bound.columns} columns; it has {len(header)} "
                                        "(REGIONANALYTICS_MAX_COLUMNS sets the bound)")])
+    lookup = _lookup(spec)
+    notes: list[str] = []
+    row_numbers = None  # of a wide file's long rows: the file's row of each
+    if spec.wide and header:
+        norms = [_norm_header(h) for h in header]
+        long = layout.wide_to_long(header, norms, [lookup.get(n) for n in norms], cells, first_row, title,
+                                   name, parse_number)
+        if long is not None:
+            if long.problems:
+                return RawTable(None, problems + long.problems, None, long.notes)
+            header, cells, row_numbers, notes = long.header, long.cells, long.rows, list(long.notes)
+    stated, unit_problems = layout.stated_unit(title, name)
+    problems += unit_problems
     # the contract's columns, under whichever accepted header the file uses; two headers
     # for one column (Utfall twice, or Utfall and actual) are an error, never a choice
-    lookup = _lookup(spec)
     found: dict[str, tuple[str, object]] = {}
     position: dict[str, int] = {}
     for i, (label, values) in enumerate(zip(header, cells)):
@@ -848,7 +879,6 @@ def read_raw(path: str | Path, table: str, sie_dimension: str | None = None) -> 
             found[canonical] = (label, values)
             position[canonical] = i
     n_rows = len(cells[0]) if cells else 0
-    notes: list[str] = []
     person_ids, from_pnr = (_personnummer_column(found, name, notes) if "person_id" in found
                             else (None, {}))
     derived = {c.name for c in spec.columns if c.from_personnummer and c.name not in found
@@ -888,7 +918,7 @@ def read_raw(path: str | Path, table: str, sie_dimension: str | None = None) -> 
     if not found:
         blank_rows[:] = False
     keep = ~blank_rows  # blank lines (e.g. a trailing empty line) are not data
-    rows = np.arange(first_row, first_row + n_rows)[keep]
+    rows = (np.arange(first_row, first_row + n_rows) if row_numbers is None else row_numbers)[keep]
     if not keep.any():
         problems.append(Problem(name, None, None, None, "at least one data row below the header"))
 
@@ -904,9 +934,18 @@ def read_raw(path: str | Path, table: str, sie_dimension: str | None = None) -> 
         out[col.name] = column.typed(col)
         if col.amount:
             factor, unit = amount_unit(column.label)
+            said = ""
+            if stated is not None and unit is not None and factor != stated.factor:
+                problems.append(Problem(name, first_row - 1, column.label, column.label,
+                                        f"the unit the title states ('{stated.text}', line {stated.line}: "
+                                        f"{stated.word}), or no unit in the header; the header says {unit}: "
+                                        "correct the title or the header, whichever is wrong"))
+            elif stated is not None and unit is None:
+                factor, unit = stated.factor, stated.word
+                said = f" (by the title line {stated.line}, '{stated.text}')"
             if factor != 1.0:
                 out[col.name] = out[col.name] * factor
-                notes.append(f"{name}: column '{column.label}' is in {unit}; read as tkr "
+                notes.append(f"{name}: column '{column.label}' is in {unit}{said}; read as tkr "
                              f"(× {factor:g})")
         unreadable[col.name] = column.unreadable()
         if not isinstance(column, _PersonColumn):

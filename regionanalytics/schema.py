@@ -78,6 +78,9 @@ class Table:
     key: tuple[str, ...]
     #: Whether every month between the first and the last must be present.
     contiguous_months: bool = False
+    #: Whether the file may come wide, one column per month (``jan … dec``, ``2021-01 …``,
+    #: ``Period 1 … 12``, a ``Helår`` total): read long by :mod:`regionanalytics.layout`.
+    wide: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -100,9 +103,16 @@ _ACCOUNT = Column("account", "text", ("konto", "kontonamn", "kontogrupp", "konto
 
 #: Words for the unit of an amount in a header ("Budget (kr)", "Belopp, mnkr", "Belopp i
 #: kronor"): the factor that turns it into tkr. A header without one is in tkr.
+#: Thousands written out ("Belopp i 1 000-tals kronor", "tusentals kr") are tkr, never kr;
+#: "1 000" with any space is read as "1000" (regionanalytics.layout.units_in).
 AMOUNT_UNITS = {"kr": 0.001, "kronor": 0.001, "sek": 0.001, ":-": 0.001,
                 "tkr": 1.0, "tsek": 1.0, "ksek": 1.0, "tusental kronor": 1.0, "tusen kronor": 1.0,
-                "mnkr": 1000.0, "mkr": 1000.0, "msek": 1000.0, "miljoner kronor": 1000.0}
+                "tusentals kronor": 1.0, "tusental kr": 1.0, "tusentals kr": 1.0, "tusen kr": 1.0,
+                "1000-tal kronor": 1.0, "1000-tals kronor": 1.0, "1000-tal kr": 1.0, "1000-tals kr": 1.0,
+                "1000 kronor": 1.0, "1000 kr": 1.0, "1000 sek": 1.0, "1000-tal": 1.0, "1000-tals": 1.0,
+                "mnkr": 1000.0, "mkr": 1000.0, "msek": 1000.0, "miljoner kronor": 1000.0,
+                "miljoner kr": 1000.0, "mn kr": 1000.0, "milj kr": 1000.0, "milj. kr": 1000.0,
+                "miljontals kronor": 1000.0}
 
 #: Person ids: pseudonymous ids, or personnummer (pseudonymised while read).
 _PERSON_ID_ALIASES = ("person-id", "personid", "person", "anställningsid", "anställningsnummer",
@@ -171,6 +181,7 @@ TABLES: dict[str, Table] = {
                        amount=True),
             ),
             key=("month", "division", "unit", "account"),
+            wide=True,
         ),
         Table(
             "forecast",
