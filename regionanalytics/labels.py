@@ -279,6 +279,7 @@ WRITTEN = {
     "review_hidden": ("”{typed}” gäller sjukfrånvaron för {scope}, som inte visas ({reason}); "
                       "skriv ingen siffra för den."),
     "review_error": "texten kan inte användas: {message}",
+    "unit_scope": "verksamheten {unit} i {division}",
     "text_column": "Text",
     "status": {"saknas": "saknas", "utkast": "utkast", "klar": "klar"},
 }

@@ -29,9 +29,16 @@ def check_division(data: RegionData, division: str) -> str:
     return division
 
 
+def units_of(data: RegionData) -> dict[str, list[str]]:
+    """Every division of the data -> its units, as the finance table names them (sorted)."""
+    pairs = data.finance[["division", "unit"]].dropna().drop_duplicates()
+    found = {d: sorted(g["unit"]) for d, g in pairs.groupby("division", observed=True)}
+    return {d: found.get(d, []) for d in data.divisions}
+
+
 def check_unit(data: RegionData, division: str, unit: str) -> str:
     """``unit`` when the division has it in the finance table, else :class:`ParameterError`."""
-    units = sorted(data.finance.loc[data.finance["division"] == division, "unit"].dropna().unique())
+    units = units_of(data).get(division, [])
     if unit not in units:
         raise ParameterError(f"Parameter unit={unit!r} is not a unit of {division}; "
                              f"expected one of: {', '.join(units)}.")

@@ -17,7 +17,7 @@ import pandas as pd
 from .. import labels, metrics
 from ..data import load_region
 from ..iorw import slugify
-from ..parameters import check_period
+from ..parameters import check_period, units_of
 from ..summary import REGION_ROW
 from . import charts, narrative, views
 from . import texts as tx
@@ -51,7 +51,8 @@ class DirectorReport(_Report):
         chosen = [tuple(b) for b in bilagor] if bilagor else \
             [(d, f"division-{slugify(d)}.html") for d in data.divisions]
         written = _read_written(folder, lambda f: f / tx.REGION_FILE if (f / tx.REGION_FILE).is_file() else None)
-        division_texts = {d: _read_written(folder, lambda f, d=d: tx.division_file(f, d)) for d, _ in chosen}
+        known = units_of(data)
+        division_texts = {d: _read_written(folder, lambda f, d=d: tx.division_file(f, d, known)) for d, _ in chosen}
         return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"], unknown=region["unknown"],
                    texts=folder, written=written, bilagor=chosen, division_texts=division_texts)
 

@@ -24,7 +24,7 @@ import pandas as pd
 from .. import labels, metrics
 from ..data import RegionData, load_region
 from ..metrics import shown_sick_leave
-from ..parameters import check_division, check_period
+from ..parameters import check_division, check_period, units_of
 from ..periods import months_sv
 from ..summary import NO_BUDGET, SICK_LEAVE_FIGURES, STAFF_FIGURES, months_without_rows
 from ..validation import finance_gaps
@@ -87,7 +87,7 @@ class DivisionReport(_Report):
         folder = tx.texts_folder(data_dir, p.label, texts_dir or None)
         return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"],
                    unknown=region["unknown"], division=division, texts=folder,
-                   written=_read_written(folder, lambda f: tx.division_file(f, division)))
+                   written=_read_written(folder, lambda f: tx.division_file(f, division, units_of(data))))
 
     def _text_scope(self) -> tx.Scope:
         return tx.Scope(self.division, _scope_figures(self.data, self.period))

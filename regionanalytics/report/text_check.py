@@ -17,6 +17,7 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Callable
 
 from .. import labels
 from ..exceptions import TextError
@@ -75,6 +76,9 @@ class Finding:
 
 
 def _scope_sv(scope: str) -> str:
+    if "\x1f" in scope:
+        division, unit = scope.split("\x1f", 1)
+        return labels.WRITTEN["unit_scope"].format(unit=unit, division=labels.division_name(division))
     return "regionen" if scope == REGION_ROW else labels.division_name(scope)
 
 
@@ -136,7 +140,7 @@ def check_part(part: tx.Part, file: str, scopes: list[str], figures: dict) -> li
                   and (len(scopes) == 1 or s.casefold() in typed.sentence.casefold())]
         if family in ("percent", "procentenheter") and hidden and _SICK.search(typed.sentence):
             out.append(Finding(file, typed.line, typed.typed, hidden[0], "hidden",
-                               message=f"{typed.typed!r} is typed for the sick leave of {hidden[0]}, which is "
+                               message=f"{typed.typed!r} is typed for the sick leave of {scope_label(hidden[0])}, which is "
                                        "not shown (a group of ten or fewer); remove the number."))
             continue
         candidates, hit = [], None
@@ -174,7 +178,7 @@ def check_part(part: tx.Part, file: str, scopes: list[str], figures: dict) -> li
 
 
 def _scope_en(scopes: list[str]) -> str:
-    return "the region or its divisions" if len(scopes) > 1 else scopes[0]
+    return "the region or its divisions" if len(scopes) > 1 else scope_label(scopes[0])
 
 
 @dataclass
@@ -188,19 +192,31 @@ class TextStatus:
 
 
 def check_texts(folder: Path, figures: dict, divisions: list[str],
-                units: dict[str, list[str]] | None = None) -> tuple[list[TextStatus], list[Finding]]:
+                units: dict[str, list[str]] | None = None,
+                unit_figures: Callable[[str, str], dict] | None = None) -> tuple[list[TextStatus], list[Finding]]:
     """Every text of a period's folder: each scope's status and every typed number that
     disagrees with the figures (``figures``: :func:`texts.scope_figures`). A text that
-    cannot be read or names an unknown figure is listed as an error (``kind="error"``).
-    A unit's text is read and its placeholders checked; its typed numbers are compared only
-    where the unit's own figures are in ``figures`` (under ``"division\\x1funit"``)."""
+    cannot be read or names an unknown figure is listed as an error (``kind="error"``), and
+    so is a Markdown file that is the text of no scope of the data (a misspelt name).
+
+    ``units`` (division -> its units) are the units whose optional texts are read;
+    ``unit_figures(division, unit)`` gives a unit's own figures (as
+    :func:`regionanalytics.report.unit.unit_text_figures`), against which its text's
+    placeholders and typed numbers are checked, the hidden sick-leave rule included. A unit
+    without a text has no status (its text is optional)."""
     statuses, findings = [], []
+    known = {d: list((units or {}).get(d, [])) for d in divisions}
+    figures = dict(figures)
     wanted = [(REGION_ROW, folder / tx.REGION_FILE, [REGION_ROW] + list(divisions))]
     for division in divisions:
-        wanted.append((division, _found(lambda: tx.division_file(folder, division), findings, folder), [division]))
-        for unit in (units or {}).get(division, []):
-            key = f"{division}\x1f{unit}"
-            wanted.append((key, _found(lambda: tx.unit_file(folder, division, unit), findings, folder), [key]))
+        wanted.append((division, _found(lambda: tx.division_file(folder, division, known), findings, folder),
+                       [division]))
+        for unit in known[division]:
+            path = _found(lambda: tx.unit_file(folder, division, unit, known), findings, folder)
+            key = unit_key(division, unit)
+            if path is not None and unit_figures is not None:
+                figures[key] = unit_figures(division, unit)
+            wanted.append((key, path, [key]))
     for scope, path, scopes in wanted:
         if path is None or not Path(path).is_file():
             if "\x1f" not in scope:
@@ -211,15 +227,39 @@ def check_texts(folder: Path, figures: dict, divisions: list[str],
             text = tx.read_text(Path(path), name)
             statuses.append(TextStatus(scope, name, text.status, text.author))
             context = tx.Scope(scopes[0], figures, others=scope == REGION_ROW)
-            known = [s for s in scopes if s in figures]
+            known_scopes = [s for s in scopes if s in figures]
             for part in [text.summary] + text.sections:
                 tx.render(part, context, name)  # an unknown name is an error here too
-                if known:  # a unit's figures are its own report's: its typed numbers are not checked here
-                    findings += check_part(part, name, known, figures)
+                if known_scopes:
+                    findings += check_part(part, name, known_scopes, figures)
         except TextError as exc:
             statuses.append(TextStatus(scope, name, "fel"))
             findings.append(Finding(exc.file, exc.line, "", scope, "error", message=exc.message))
-    return statuses, findings
+    for path in tx.stray_files(folder, known):
+        near = tx.closest_file_names(path.name, known)
+        findings.append(Finding(tx._shown(folder, path), None, "", "", "error", message=(
+            "the file is the text of no division or unit of the data, so no report shows it"
+            + (f" (closest: {', '.join(near)})" if near else "") + "; name it as the data names the "
+            "division or unit, or as its report's file name.")))
+    unique, seen = [], set()
+    for finding in findings:  # a name two scopes share is found for each of them
+        if (finding.file, finding.line, finding.kind, finding.message, finding.typed) not in seen:
+            seen.add((finding.file, finding.line, finding.kind, finding.message, finding.typed))
+            unique.append(finding)
+    return statuses, unique
+
+
+def unit_key(division: str, unit: str) -> str:
+    """A unit's key among the scopes' figures and statuses."""
+    return f"{division}\x1f{unit}"
+
+
+def scope_label(scope: str) -> str:
+    """A scope key as messages name it: the region, a division, or a unit and its division."""
+    if "\x1f" in scope:
+        division, unit = scope.split("\x1f", 1)
+        return f"{unit} ({division})"
+    return scope
 
 
 def _found(find, findings: list, folder: Path):

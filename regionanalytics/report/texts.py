@@ -26,6 +26,7 @@ import difflib
 import hashlib
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -185,32 +186,105 @@ def texts_folder(data_dir: str | Path, period: str, texts_dir: str | Path | None
 
 
 def _shown(folder: Path, path: Path) -> str:
-    return f"{folder.name}/{path.name}"
+    return unicodedata.normalize("NFC", f"{folder.name}/{path.name}")
 
 
-def division_file(folder: Path, division: str) -> Path | None:
+def _fold(name: str) -> str:
+    """A file name as it is compared: NFC (a Mac writes "ä" as "a" and a combining
+    diaeresis) and case aside."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def scope_file_names(division: str, unit: str | None = None) -> set[str]:
+    """The names a scope's text file may have: a division's as the data writes it, as
+    running text names it ("Division Älvdal.md") or as its report's file name
+    ("division-alvdal.md"); a unit's as the data writes it or as its report's file name
+    ("unit-service--kostservice.md")."""
+    if unit is None:
+        return {f"{division}.md", f"{labels.division_name(division, capital=True)}.md",
+                f"division-{slugify(division)}.md"}
+    return {f"{unit}.md", f"unit-{slugify(division)}--{slugify(unit)}.md"}
+
+
+def text_owners(known: dict[str, list[str]]) -> dict[str, list[tuple[str, str | None]]]:
+    """Every file name a text of the data may have (folded) -> the scopes it would name:
+    ``(division, None)`` or ``(division, unit)``. ``known`` is division -> its units."""
+    out: dict[str, list[tuple[str, str | None]]] = {}
+    for division, units in known.items():
+        for scope in [(division, None)] + [(division, u) for u in units]:
+            for name in {_fold(n) for n in scope_file_names(*scope)}:
+                out.setdefault(name, []).append(scope)
+    return out
+
+
+def scope_name(division: str, unit: str | None = None) -> str:
+    """A scope as messages name it: "division Service", "unit Kostservice of division Service"."""
+    if unit is None:
+        return f"division {division}"
+    return f"unit {unit} of division {division}"
+
+
+def division_file(folder: Path, division: str, known: dict[str, list[str]] | None = None) -> Path | None:
     """The text file of a division: named as the data writes it, as running text names it
     ("Division Älvdal.md") or as its report's file name ("division-alvdal.md"); two files for
-    the same division are an error (which one would the board read?)."""
-    names = {f"{division}.md", f"{labels.division_name(division, capital=True)}.md",
-             f"division-{slugify(division)}.md"}
-    return _one(folder, names, f"division {division}")
+    the same division are an error (which one would the board read?). With ``known`` (the
+    data's divisions and their units) a file whose name would name another scope too is an
+    error naming both (see :func:`text_owners`)."""
+    return _one(folder, (division, None), known)
 
 
-def unit_file(folder: Path, division: str, unit: str) -> Path | None:
-    """The text file of a unit: named as the data writes it or as its report's file name."""
-    return _one(folder, {f"{unit}.md", f"unit-{slugify(division)}--{slugify(unit)}.md"}, f"unit {unit}")
+def unit_file(folder: Path, division: str, unit: str, known: dict[str, list[str]] | None = None) -> Path | None:
+    """The text file of a unit: named as the data writes it or as its report's file name;
+    with ``known``, a name another scope has too is an error (a unit named as a division, a
+    unit name two divisions have, two units whose report names are the same)."""
+    return _one(folder, (division, unit), known)
 
 
-def _one(folder: Path, names: set[str], what: str) -> Path | None:
+def _one(folder: Path, scope: tuple[str, str | None], known: dict[str, list[str]] | None) -> Path | None:
     if not folder.is_dir():
         return None
-    wanted = {n.casefold() for n in names}
-    found = sorted(p for p in folder.iterdir() if p.is_file() and p.name.casefold() in wanted)
+    what = scope_name(*scope)
+    wanted = {_fold(n) for n in scope_file_names(*scope)}
+    found = sorted(p for p in folder.iterdir() if p.is_file() and _fold(p.name) in wanted)
     if len(found) > 1:
         raise TextError(_shown(folder, found[0]), None,
-                        f"{' and '.join(p.name for p in found)} are both the text of {what}; keep one.")
+                        f"{' and '.join(_nfc(p.name) for p in found)} are both the text of {what}; keep one.")
+    if found and known is not None:
+        owners = text_owners(known)
+        others = [s for s in owners.get(_fold(found[0].name), [scope]) if s != scope]
+        if others:  # the same message whichever scope asks: divisions first, then units
+            both = sorted([scope] + others, key=lambda s: (s[1] is not None, s[0], s[1] or ""))
+            fix = "; ".join(f"{scope_name(*s)}: {_unambiguous(s, owners)}" for s in both)
+            raise TextError(_shown(folder, found[0]), None,
+                            f"the name is that of the {' and of the '.join(scope_name(*s) for s in both)}; "
+                            f"name each text so that it is one scope's only ({fix}).")
     return found[0] if found else None
+
+
+def _unambiguous(scope: tuple[str, str | None], owners: dict) -> str:
+    names = sorted(n for n in scope_file_names(*scope) if owners.get(_fold(n)) == [scope])
+    return names[-1] if names else "no file name is its alone; rename the unit in the data"
+
+
+def stray_files(folder: Path, known: dict[str, list[str]]) -> list[Path]:
+    """The Markdown files of a texts folder that are the text of no scope of the data (a
+    misspelt name would otherwise be left out without a word)."""
+    if not folder.is_dir():
+        return []
+    owners = text_owners(known)
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.casefold() == ".md"
+                  and _fold(p.name) != REGION_FILE and _fold(p.name) not in owners)
+
+
+def closest_file_names(name: str, known: dict[str, list[str]]) -> list[str]:
+    """The file names of the data's scopes nearest to ``name`` (for a stray file)."""
+    names = {_fold(n): n for d, units in known.items()
+             for s in [(d, None)] + [(d, u) for u in units] for n in scope_file_names(*s)}
+    return [names[n] for n in difflib.get_close_matches(_fold(name), list(names), n=3, cutoff=0.6)]
+
+
+def _nfc(name: str) -> str:
+    return unicodedata.normalize("NFC", name)
 
 
 def read_text(path: Path, name: str | None = None) -> TextFile:
@@ -224,6 +298,9 @@ def read_text(path: Path, name: str | None = None) -> TextFile:
         line = raw[:exc.start].count(b"\n") + 1
         raise TextError(name, line, "the file is not UTF-8 text; save it as UTF-8 (\"Unicode\") "
                                     "and run again.") from None
+    # a text pasted from a PDF or saved on a Mac may write "ä" as "a" and a combining
+    # diaeresis: as NFC its headings, units ("anställda") and division names are the same
+    text = unicodedata.normalize("NFC", text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out = TextFile(path=path, name=name)
     start = _front_matter(lines, out)
@@ -407,3 +484,10 @@ def digest(paths) -> str:
         h.update(str(Path(path).name).encode() + b"\0")
         h.update(Path(path).read_bytes() if Path(path).is_file() else b"\0absent\0")
     return h.hexdigest()[:16]
+
+
+def folder_digest(folder: Path) -> str:
+    """A digest of every Markdown file of a texts folder: what the texts' check lists
+    (a unit's text, a misspelt file name) changes with it even when no report shows it."""
+    folder = Path(folder)
+    return digest(sorted(folder.glob("*.md"))) if folder.is_dir() else ""

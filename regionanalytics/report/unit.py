@@ -1,37 +1,84 @@
 """The report of one unit of a division: the division report's sections on the unit's rows."""
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .. import labels, metrics
-from ..data import load_region
+from ..data import RegionData, load_region
 from ..metrics import shown_sick_leave
-from ..parameters import check_division, check_period, check_unit
+from ..parameters import check_division, check_period, check_unit, units_of
+from ..periods import Period
 from ..summary import SICK_LEAVE_FIGURES
 from . import charts, narrative, texts as tx, views
 from ._base import TEXTS, _read_written, _region_figures
 from .division import DivisionReport, _parts
 
 
+def unit_figures(data: RegionData, period: Period, division: str, unit: str) -> dict:
+    """A unit's key figures (the key metrics are per division), from the unit's own rows:
+    result, budget and forecast, headcount and hours, and its sick leave as the one model
+    over every shown figure decides it (:mod:`regionanalytics.metrics.shown_sick_leave`)."""
+    def rows(name: str) -> pd.DataFrame:
+        parts = _parts(data, name, ("division", "unit"))
+        return parts.get((division, unit), parts[None])
+
+    fin, employees = rows("finance"), rows("employees")
+    economy = metrics.budget_deviation(fin, period, by=[]).iloc[0].to_dict()
+    staff = metrics.headcount(employees, period, by=[]).iloc[0].to_dict()
+    hours = metrics.worked_hours(employees, period, by=[]).iloc[0].to_dict()
+    sick = unit_sick_figures(data, period, division, unit).set_index("figure")
+    forecast = metrics.forecast_deviation(rows("forecast"), fin, period, by=[]).iloc[0]
+
+    def sick_value(figure: str, column: str):
+        return sick.loc[figure, column] if figure in sick.index else None
+
+    return {**economy, "result_change": economy["change"], **staff, **hours,
+            "forecast": forecast["forecast"], "forecast_deviation": forecast["forecast_deviation"],
+            "sick_leave_pct": sick_value("total", "value"),
+            "sick_leave_pct_prev_year": sick_value("total", "value_prev_year"),
+            "sick_leave_change_pp": sick_value("total", "change_pp"),
+            "long_term_sick_share_pct": sick_value("long_term_share", "value"),
+            "sick_leave_reason": sick_value("total", "reason") if "total" in sick.index else "small"}
+
+
+def unit_sick_figures(data: RegionData, period: Period, division: str, unit: str) -> pd.DataFrame:
+    """The unit's rows of the shown sick-leave figures (total, long-term share, by gender and age)."""
+    figures = _region_figures(data, period)["unit_sick_figures"]
+    mine = figures[(figures["division"] == division) & (figures["unit"] == unit)]
+    return mine.drop(columns=["division", "unit"]).reset_index(drop=True)
+
+
 def unit_text_figures(row: dict, unknown: dict) -> dict[str, tx.Figure]:
     """A unit's own figures as its text's placeholders name them: a sick-leave figure that
-    is empty is hidden (a small group), a figure the data cannot give says why."""
+    is empty is hidden (a small group, or one that would let a small group's be worked
+    out), a figure the data cannot give says why."""
     out = {}
     for metric, value in row.items():
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
+        if metric in SICK_LEAVE_FIGURES and (value is None or value != value):
+            out[metric] = tx.Figure(None, "suppressed")
+        elif value is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
             continue
-        if metric in unknown:
+        elif metric in unknown:
             out[metric] = tx.Figure(None, "missing", unknown[metric])
         elif value != value:  # NaN
-            out[metric] = tx.Figure(None, "suppressed" if metric in SICK_LEAVE_FIGURES else "none")
+            out[metric] = tx.Figure(None, "none")
         else:
             out[metric] = tx.Figure(float(value))
-    for metric in SICK_LEAVE_FIGURES:
-        out.setdefault(metric, tx.Figure(None, "suppressed" if row.get("sick_leave_pct") is None else "none"))
+    for metric in SICK_LEAVE_FIGURES:  # a unit without rows of its own has none to show
+        out.setdefault(metric, tx.Figure(None, "suppressed"))
     return out
+
+
+def unit_scope_figures(data: RegionData, period: Period):
+    """``(division, unit) -> the unit's figures as its text names them``, for
+    :func:`regionanalytics.report.text_check.check_texts` (computed only for the units
+    that have a text)."""
+    unknown = _region_figures(data, period)["unknown"]
+    return lambda division, unit: unit_text_figures(unit_figures(data, period, division, unit), unknown)
 
 
 @dataclass
@@ -58,7 +105,7 @@ class UnitReport(DivisionReport):
         folder = tx.texts_folder(data_dir, p.label, texts_dir or None)
         return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"],
                    unknown=region["unknown"], division=division, unit=unit, texts=folder,
-                   written=_read_written(folder, lambda f: tx.unit_file(f, division, unit)))
+                   written=_read_written(folder, lambda f: tx.unit_file(f, division, unit, units_of(data))))
 
     def _text_scope(self) -> tx.Scope:
         return tx.Scope(self.unit, {self.unit: unit_text_figures(self._figures, self.unknown)})
@@ -82,26 +129,13 @@ class UnitReport(DivisionReport):
 
     @property
     def _figures(self) -> dict:
-        """The unit's key figures, computed here (the key metrics are per division)."""
+        """The unit's key figures (:func:`unit_figures`), computed once."""
         if getattr(self, "_figures_cache", None) is None:
-            fin = self._table("finance")
-            economy = metrics.budget_deviation(fin, self.period, by=[]).iloc[0].to_dict()
-            staff = metrics.headcount(self._table("employees"), self.period, by=[]).iloc[0].to_dict()
-            hours = metrics.worked_hours(self._table("employees"), self.period, by=[]).iloc[0].to_dict()
-            sick = self._sick_figures().set_index("figure")
-            forecast = metrics.forecast_deviation(self._table("forecast"), fin, self.period, by=[]).iloc[0]
-            row = {**economy, "result_change": economy["change"], **staff, **hours,
-                   "forecast": forecast["forecast"], "forecast_deviation": forecast["forecast_deviation"],
-                   "sick_leave_pct": sick.loc["total", "value"] if "total" in sick.index else None,
-                   "sick_leave_change_pp": sick.loc["total", "change_pp"] if "total" in sick.index else None,
-                   "sick_leave_reason": sick.loc["total", "reason"] if "total" in sick.index else "small"}
-            self._figures_cache = row
+            self._figures_cache = unit_figures(self.data, self.period, self.division, self.unit)
         return self._figures_cache
 
     def _sick_figures(self) -> pd.DataFrame:
-        figures = _region_figures(self.data, self.period)["unit_sick_figures"]
-        mine = figures[(figures["division"] == self.division) & (figures["unit"] == self.unit)]
-        return mine.drop(columns=["division", "unit"]).reset_index(drop=True)
+        return unit_sick_figures(self.data, self.period, self.division, self.unit)
 
     _key_figures = _sick_figures
 

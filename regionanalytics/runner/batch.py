@@ -204,10 +204,11 @@ def _run_locked(period, data_dir: Path, out_dir: Path, divisions, jobs, force, s
     summary = key_metrics(region, p, hours=hours)
     _write_summaries(out, summary)
     _write_changes(out, region, p, summary)
-    texts_info, review = _check_texts(data_dir, texts_dir, p, summary, region.divisions,
-                                      unit_map if units else None)
+    # every text of the folder is checked, a unit's too when this run makes no unit reports:
+    # the index lists what `regionanalytics check-texts` lists
+    texts_info, review = _check_texts(data_dir, texts_dir, p, summary, region, unit_map)
     folder = _texts_folder(data_dir, p.label, texts_dir)
-    written = text_digests(folder, specs)
+    written = text_digests(folder, specs, {d: unit_map.get(d, []) for d in region.divisions})
 
     scopes = report_scopes(region, p, units, hours=hours)  # a report is made again when the data it shows changed
     batch = BatchResult(p.label, out)
@@ -305,15 +306,18 @@ def _texts_folder(data_dir: Path, period: str, texts_dir: Path | None) -> Path:
     return texts_folder(data_dir, period, texts_dir)
 
 
-def _check_texts(data_dir: Path, texts_dir: Path | None, period, summary, divisions, units):
+def _check_texts(data_dir: Path, texts_dir: Path | None, period, summary, region, units):
     """The people's texts of the period: each scope's status and every typed number that
-    disagrees with the figures, for the manifest (a dict) and the index (the findings)."""
+    disagrees with the figures (a unit's against its own), for the manifest (a dict) and
+    the index (the findings)."""
     from ..report.text_check import check_texts
-    from ..report.texts import scope_figures
+    from ..report.texts import folder_digest, scope_figures
+    from ..report.unit import unit_scope_figures
 
     folder = _texts_folder(data_dir, period.label, texts_dir)
-    statuses, findings = check_texts(folder, scope_figures(summary), divisions, units)
-    info = {"folder": relative_path(folder, Path.cwd()),
+    statuses, findings = check_texts(folder, scope_figures(summary), region.divisions, units,
+                                     unit_scope_figures(region, period))
+    info = {"folder": relative_path(folder, Path.cwd()), "digest": folder_digest(folder),
             "status": [asdict(s) for s in statuses],
             "review": [f.as_dict() for f in findings]}
     return info, (statuses, findings)
@@ -367,8 +371,9 @@ def _earlier(previous: dict, out: Path) -> dict:
 
 def _units(region) -> dict[str, list[str]]:
     """Every division's units, as the finance table names them."""
-    pairs = region.finance[["division", "unit"]].dropna().drop_duplicates()
-    return {d: sorted(g["unit"]) for d, g in pairs.groupby("division")}
+    from ..parameters import units_of
+
+    return {d: names for d, names in units_of(region).items() if names}
 
 
 def _write_changes(out: Path, region, period, summary) -> None:
@@ -418,7 +423,12 @@ def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, note
                              **_earlier(previous, out))
     except ParameterError:  # an unknown division: said with the data loaded
         return None
-    written = text_digests(_texts_folder(data_dir, label, texts_dir), specs)
+    from ..report.texts import folder_digest
+
+    folder = _texts_folder(data_dir, label, texts_dir)
+    if folder_digest(folder) != (previous.get("texts") or {}).get("digest"):
+        return None  # a text changed: the index's list of what to look at again may too
+    written = text_digests(folder, specs, {d: (previous.get("units") or {}).get(d, []) for d in known})
     batch = BatchResult(label, out)
     for spec in specs:
         old = previous["reports"].get(spec.slug, {})

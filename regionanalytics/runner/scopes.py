@@ -126,7 +126,7 @@ def scope_of(parameters: dict) -> str:
     return "region"
 
 
-def text_digests(folder, specs) -> dict[str, str]:
+def text_digests(folder, specs, known: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Per report (by slug): a digest of the people's texts it shows, so that a changed
     text makes again only its own report and the director's (which shows every division's
     summary). The region overview shows no text. A text that cannot be located (two files
@@ -145,12 +145,12 @@ def text_digests(folder, specs) -> dict[str, str]:
     for spec in specs:
         params = spec.parameters
         if spec.notebook.endswith(DIRECTOR_NOTEBOOK):
-            paths = [folder / tx.REGION_FILE] + [one(lambda d=d: tx.division_file(folder, d), f"{d}.md")
+            paths = [folder / tx.REGION_FILE] + [one(lambda d=d: tx.division_file(folder, d, known), f"{d}.md")
                                                 for d, _ in params.get("bilagor", [])]
         elif "unit" in params:
-            paths = [one(lambda: tx.unit_file(folder, params["division"], params["unit"]), f"{params['unit']}.md")]
+            paths = [one(lambda: tx.unit_file(folder, params["division"], params["unit"], known), f"{params['unit']}.md")]
         elif "division" in params:
-            paths = [one(lambda: tx.division_file(folder, params["division"]), f"{params['division']}.md")]
+            paths = [one(lambda: tx.division_file(folder, params["division"], known), f"{params['division']}.md")]
         else:
             out[spec.slug] = ""
             continue
