@@ -114,7 +114,7 @@ def unit_problems(finance: pd.DataFrame, budget: pd.DataFrame, names: dict[str, 
     if planned <= 0 or booked <= 0 or 1 / UNIT_RATIO < planned / booked < UNIT_RATIO:
         return []
     ratio = planned / booked
-    how = f"{ratio:,.0f} times" if ratio > 1 else f"1/{1 / ratio:,.0f} of"
+    how = f"{ratio:.0f} times" if ratio > 1 else f"1/{1 / ratio:.0f} of"
     months = f"{min(closed)} to {max(closed)}" if len(closed) > 1 else min(closed)
     return [Problem(names["budget"], None, "budget", None,
                     f"a budget in the unit of the actuals; over the closed months {months} the budget sums "

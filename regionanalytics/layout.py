@@ -261,16 +261,18 @@ def wide_to_long(header: list[str], norms: list[str], canonical: list[str | None
     if not months:
         return None
     first, last = months[0][0], months[-1][0]
+    n = len(cells[0]) if cells else 0
+    text = [_text(c) for c in cells]
     for i, (label, norm) in enumerate(zip(header, norms)):
         if i in ids or i == year_col or any(i == t[0] for t in totals) or any(i == m[0] for m in months):
             continue
+        if norm in ("", "nan") and (text[i] == "").all():
+            continue  # an empty separator column
         if first < i < last or _looks_like_month(norm):
             problems.append(Problem(name, header_row, label, label,
                                     f"a month ({_MONTHS_WRITTEN}) or a total (Helår, Totalt) among the "
                                     f"month columns; '{label}' (column {i + 1}) is neither, and its "
                                     "amounts would be left out: correct the header"))
-    n = len(cells[0]) if cells else 0
-    text = [_text(c) for c in cells]
 
     # the year: the month headers', each row's year column, or the title's
     header_years = {y for _, y, _ in months if y is not None}

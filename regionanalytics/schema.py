@@ -169,7 +169,8 @@ TABLES: dict[str, Table] = {
         Table(
             "budget",
             "The budget per month, unit and account as the budget system exports it "
-            "(tkr; revenue +, cost −, or the ledger's sign, see regionanalytics.budget).",
+            "(tkr; revenue +, cost −, or the ledger's sign, see regionanalytics.budget); long, or wide with "
+            "one column per month (see regionanalytics.layout).",
             (
                 _MONTH,
                 replace(_DIVISION, required=False, in_header=False),

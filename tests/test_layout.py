@@ -242,6 +242,11 @@ def test_a_misspelt_month_header_is_an_error(tmp_path):
     # a typo after the months, in the total: not silently ignored either
     problems = _problems(_region(tmp_path / "b", _wide(STRATSYS_TITLE, MONTHS, total="Helåe")))
     assert [(p.row, p.column) for p in problems] == [(4, "Helåe")]
+    # a column without a header among the months, with amounts: named, never left out
+    months = MONTHS[:6] + [""] + MONTHS[6:]
+    plan = {k: v[:6] + [-5] + v[6:] for k, v in PLAN.items()}
+    problems = _problems(_region(tmp_path / "d", _wide(STRATSYS_TITLE, months, total=None, plan=plan)))
+    assert [(p.row, p.column) for p in problems] == [(4, "")]
     # and a month number that is none
     months = [f"2021-{m:02d}" for m in range(1, 12)] + ["2021-13"]
     problems = _problems(_region(tmp_path / "c", _wide([], months)))
