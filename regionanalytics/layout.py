@@ -361,13 +361,19 @@ def wide_to_long(header: list[str], norms: list[str], canonical: list[str | None
         # a row with an unreadable month is named by that cell, not by its total
         unread = pd.concat([amounts[i].isna() & (text[i] != "") for i in scope], axis=1).any(axis=1)
         off = total.notna() & ~unread & ((total - summed).abs() > bound + 1e-12)
+        blank = pd.concat([text[i] == "" for i in scope], axis=1).all(axis=1)
         for r in np.flatnonzero(off.to_numpy())[:MAX_LISTED]:
-            problems.append(Problem(
-                name, first_row + int(r), header[t], text[t].iloc[r],
-                f"the sum of the row's months ({header[scope[0]]} … {header[scope[-1]]}) within rounding "
-                f"(± {_fmt(float(bound.iloc[r]))}); they sum to {_fmt(float(summed.iloc[r]))}, "
-                f"{_fmt(float(total.iloc[r] - summed.iloc[r]))} from the total: a month typed wrong, a "
-                "month's column missing or moved, or a total from another version of the budget"))
+            months_of = f"the row's months ({header[scope[0]]} … {header[scope[-1]]})"
+            if blank.iloc[r]:
+                expected = (f"{months_of} beside the total; they are blank, so how the total "
+                            f"{text[t].iloc[r]} falls on the months cannot be known: export the months")
+            else:
+                expected = (f"the sum of {months_of} within rounding (± {_fmt(float(bound.iloc[r]))}); "
+                            f"they sum to {_fmt(float(summed.iloc[r]))}, "
+                            f"{_fmt(float(total.iloc[r] - summed.iloc[r]))} from the total: a month typed "
+                            "wrong, a month's column missing or moved, or a total from another version "
+                            "of the budget")
+            problems.append(Problem(name, first_row + int(r), header[t], text[t].iloc[r], expected))
         if off.sum() > MAX_LISTED:
             problems.append(Problem(name, None, header[t], None,
                                     f"(and {int(off.sum()) - MAX_LISTED} more rows whose total disagrees)"))
@@ -376,7 +382,8 @@ def wide_to_long(header: list[str], norms: list[str], canonical: list[str | None
         if near.any():
             worst = float((total - summed)[near].abs().max())
             at = ", ".join(str(first_row + int(r)) for r in np.flatnonzero(near.to_numpy())[:5])
-            rounding.append(f"{name}: in {int(near.sum())} rows (rows {at}{' …' if near.sum() > 5 else ''}) "
+            k = int(near.sum())
+            rounding.append(f"{name}: in {k} row{'s' if k > 1 else ''} ({at}{' …' if k > 5 else ''}) "
                             f"'{header[t]}' differs from the sum of the months by at most {_fmt(worst)}, "
                             "which the rounding of the amounts written can explain; the months are used")
         checked.append(header[t])

@@ -77,7 +77,11 @@ def _problems(folder):
 # --------------------------------------------------------------------------- the shapes read
 
 def test_stratsys_wide_export_reads_as_the_long_table(tmp_path):
-    folder = _region(tmp_path, _wide(STRATSYS_TITLE, MONTHS))
+    # Ambulans' row written with an en dash for minus (Windows-1252 0x96), as report
+    # generators do
+    dash = {("1102", "4011", i): "\u2013210" for i in range(12)}
+    dash[("1102", "4011", "total")] = "\u20132" + NBSP + "520"
+    folder = _region(tmp_path, _wide(STRATSYS_TITLE, MONTHS, change=dash))
     report = validate(folder)
     assert report.ok, report.problems
     [note] = [n for n in report.notes if "one column per month" in n]
@@ -214,7 +218,7 @@ def test_a_difference_rounding_can_explain_is_said_not_hidden(tmp_path):
     report = validate(_region(tmp_path, text))
     assert report.ok, report.problems
     [note] = [n for n in report.notes if "rounding" in n]
-    assert "in 1 rows (rows 10) 'Helår' differs from the sum of the months by at most 4" in note
+    assert "in 1 row (10) 'Helår' differs from the sum of the months by at most 4" in note
 
 
 def test_a_month_column_twice_is_an_error(tmp_path):
@@ -319,3 +323,29 @@ def test_the_same_unit_and_account_on_two_rows_is_an_error(tmp_path):
     assert len(problems) == 12 and {(p.file, p.row) for p in problems} == {("budget.csv", 10)}
     assert problems[2].value == "2021-03, Akutsjukvård, Akutmottagning, 4011"
     assert all(p.expected.endswith("row 5 has the same key") for p in problems)
+
+
+def test_a_row_with_only_its_total_is_an_error(tmp_path):
+    # Ambulans exported with Helår only: how −2 520 falls on the months cannot be known
+    blank = {("1102", "4011", i): "" for i in range(12)}
+    [problem] = _problems(_region(tmp_path, _wide(STRATSYS_TITLE, MONTHS, change=blank)))
+    assert (problem.row, problem.column, problem.value) == (6, "Helår", _tkr(-2520))
+    assert "they are blank" in problem.expected
+
+
+def test_a_title_unit_holds_for_the_ledger_export_too(tmp_path):
+    from .test_budget import LEDGER
+
+    # the ledger's report with its amounts in kronor, said in the title only
+    kronor = [LEDGER[0], "Belopp i kr;;;", LEDGER[1]] + [
+        ";".join(line.split(";")[:3] + [f"{float(line.split(';')[3].replace(' ', '').replace(',', '.')) * 1000:.0f}"])
+        for line in LEDGER[2:]]
+    folder = _region(tmp_path, _wide(STRATSYS_TITLE, MONTHS), ledger=kronor)
+    _, dev, _ = _figures(folder)
+    # −500 500 − 200 000 − 510 000 − 190 000 kr = −1 400,5 tkr
+    assert dev.loc["Akutsjukvård", "result"] == pytest.approx(-1400.5)
+    # a title that says tkr over a header that says kr: an error, never a guess
+    kronor[1], kronor[2] = "Belopp i tkr;;;", "Månad;Kst;Konto;Utfall (kr)"
+    folder = _region(tmp_path / "b", _wide(STRATSYS_TITLE, MONTHS), ledger=kronor)
+    [problem] = _problems(folder)
+    assert (problem.file, problem.row, problem.column) == ("finance.csv", 3, "Utfall (kr)")
