@@ -95,14 +95,21 @@ def signed(budget: pd.DataFrame, rules, name: str) -> tuple[pd.DataFrame, list[s
 
 def unit_problems(finance: pd.DataFrame, budget: pd.DataFrame, names: dict[str, str]) -> list[Problem]:
     """A problem when the budget table is :data:`UNIT_RATIO` times the actuals or more (or
-    that share of them or less) over the closed months it budgets: one of the two is in
-    another unit than its header or title says (kronor read as tkr), and every budget
-    figure would be wrong by that factor.
+    that share of them or less) over the closed months it budgets and the units it
+    budgets: one of the two is in another unit than its header or title says (kronor
+    read as tkr), and every budget figure would be wrong by that factor.
 
-    >>> fin = pd.DataFrame({"month": "2021-01", "actual": [-500.0, -300.0]})
-    >>> bud = pd.DataFrame({"month": "2021-01", "budget": [-480_000.0, -310_000.0]})
+    >>> fin = pd.DataFrame({"month": "2021-01", "division": "D", "unit": ["a", "b"], "actual": [-500.0, -300.0]})
+    >>> bud = pd.DataFrame({"month": "2021-01", "division": "D", "unit": ["a", "b"],
+    ...                     "budget": [-480_000.0, -310_000.0]})
     >>> [p.column for p in unit_problems(fin, bud, {"budget": "b.csv", "finance": "f.csv"})]
     ['budget']
+
+    A budget for one unit of a large region is compared with that unit's actuals:
+
+    >>> big = pd.DataFrame({"month": "2021-01", "division": "D", "unit": ["a", "z"], "actual": [-500.0, -1e6]})
+    >>> unit_problems(big, bud.iloc[:1].assign(budget=-480.0), {"budget": "b.csv", "finance": "f.csv"})
+    []
     """
     if budget is None or budget.empty:
         return []
@@ -110,7 +117,10 @@ def unit_problems(finance: pd.DataFrame, budget: pd.DataFrame, names: dict[str, 
     if not closed:
         return []
     planned = float(budget.loc[budget["month"].isin(closed), "budget"].abs().sum())
-    booked = float(finance.loc[finance["month"].isin(closed), "actual"].abs().sum())
+    # the actuals of the units budgeted: a budget for a few units is not the region's
+    units = pd.MultiIndex.from_frame(budget[["division", "unit"]].drop_duplicates())
+    of_units = pd.MultiIndex.from_frame(finance[["division", "unit"]]).isin(units)
+    booked = float(finance.loc[finance["month"].isin(closed) & of_units, "actual"].abs().sum())
     if planned <= 0 or booked <= 0 or 1 / UNIT_RATIO < planned / booked < UNIT_RATIO:
         return []
     ratio = planned / booked

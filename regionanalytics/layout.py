@@ -50,6 +50,7 @@ _ISO = re.compile(r"^(\d{4})[-/. ]?(\d{1,2})(?:[-/.](\d{1,2})(?:[ t]00:00(?::00)
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
 _PERIOD = re.compile(r"^(?:period|per|p|månad|mån|m)\.?\s*(\d{1,2})(?:[\s\-/]+(\d{4}))?$")
 _YEAR_PERIOD = re.compile(r"^(\d{4})[\s\-/]*(?:period|per|p|m)\.?\s*(\d{1,2})$")
+_BUDGET_PREFIX = re.compile(r"^(?:budget|bud)\.?\s+(?=\S)")
 _TOTAL = re.compile(rf"^(?:(\d{{4}})\s+)?({'|'.join(map(re.escape, TOTAL_WORDS))})(?:\s+(\d{{4}}))?$")
 
 #: The unit words of :data:`schema.AMOUNT_UNITS`, longest first, any white space between words.
@@ -139,8 +140,11 @@ def month_of_header(norm: str) -> tuple[int | None, int] | None:
 
     >>> [month_of_header(h) for h in ("jan", "januari 2021", "2021-03", "202104", "period 5", "p13", "konto")]
     [(None, 1), (2021, 1), (2021, 3), (2021, 4), (None, 5), (None, 0), None]
+    >>> month_of_header("budget jan 2021"), month_of_header("utfall jan 2021"), month_of_header("budget 2021")
+    ((2021, 1), None, None)
     """
     text = " ".join(norm.casefold().split()).rstrip(":")
+    text = _BUDGET_PREFIX.sub("", text)  # "Budget jan 2021", as Hypergene heads its months
     if m := _BY_NAME.match(text):
         return _year(m.group(2)), MONTH_WORDS[m.group(1)]
     if m := _YEAR_NAME.match(text):

@@ -76,7 +76,12 @@ def _problems(folder):
 
 # --------------------------------------------------------------------------- the shapes read
 
-def test_stratsys_wide_export_reads_as_the_long_table(tmp_path):
+@pytest.mark.parametrize("reader", ["arrow", "tolerant"])
+def test_stratsys_wide_export_reads_as_the_long_table(tmp_path, monkeypatch, reader):
+    if reader == "tolerant":  # the reader of ragged files: the same table
+        from regionanalytics import loaders
+
+        monkeypatch.setattr(loaders, "_arrow_csv", lambda *a: None)
     # Ambulans' row written with an en dash for minus (Windows-1252 0x96), as report
     # generators do
     dash = {("1102", "4011", i): "\u2013210" for i in range(12)}
@@ -349,3 +354,23 @@ def test_a_title_unit_holds_for_the_ledger_export_too(tmp_path):
     folder = _region(tmp_path / "b", _wide(STRATSYS_TITLE, MONTHS), ledger=kronor)
     [problem] = _problems(folder)
     assert (problem.file, problem.row, problem.column) == ("finance.csv", 3, "Utfall (kr)")
+
+
+def test_months_headed_budget_with_their_year_and_a_budget_for_one_unit(tmp_path):
+    # Hypergene heads its months "Budget jan 2021"; a budget for Akutmottagning alone
+    months = [f"Budget {m.lower()} 2021" for m in MONTHS]
+    plan = {k: v for k, v in PLAN.items() if k[0] == "1101"}
+    folder = _region(tmp_path, _wide(["Region Testlän;;;"], months, total="Budget 2021", plan=plan))
+    report = validate(folder)
+    # the one unit's budget (970 tkr in January-February) against its own actuals
+    # (1 010,5 tkr), not the region's 4 020,5: no unit problem
+    assert report.ok, report.problems
+    _, dev, _ = _figures(folder)
+    # Akutsjukvård: −970 budgeted (Ambulans, not in the budget, is budgeted 0)
+    assert dev.loc["Akutsjukvård", "budget"] == pytest.approx(-970)
+    # an actuals column beside the budget's months is no budget: left out, and one
+    # among the months is an error
+    months = months[:3] + ["Utfall mar 2021"] + months[3:]
+    plan = {k: v[:3] + [-1] + v[3:] for k, v in plan.items()}
+    problems = _problems(_region(tmp_path / "b", _wide([], months, total=None, plan=plan)))
+    assert [(p.row, p.column) for p in problems] == [(1, "Utfall mar 2021")]
