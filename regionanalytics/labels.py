@@ -280,6 +280,8 @@ WRITTEN = {
                       "skriv ingen siffra för den."),
     "review_error": "texten kan inte användas: {message}",
     "unit_scope": "verksamheten {unit} i {division}",
+    "review_format": ("”{typed}” är skrivet med punkt och kan inte kontrolleras; skriv decimaler med komma "
+                      "(7,5 mnkr) och tusental med mellanslag (1 234 mnkr)."),
     "text_column": "Text",
     "status": {"saknas": "saknas", "utkast": "utkast", "klar": "klar"},
 }

@@ -309,3 +309,57 @@ def test_headings_in_a_text_never_skip_a_level(tmp_path):
     assert re.findall(r"<h(\d)>", shown(text.summary)) == ["3", "3"]
     section = tx.read_text(write(tmp_path, "Service.md", "## Egen\n\n##### Under\n\n###### Längre ner\n"))
     assert re.findall(r"<(/?h\d)>", shown(section.sections[0])) == ["h3", "/h3", "h4", "/h4"]
+
+
+# ------------------------------------------------------------------ typed numbers as an attacker
+
+def test_a_minus_written_as_an_en_dash_is_a_sign_a_spaced_dash_is_not(tmp_path):
+    # Word writes a minus as an en dash: "–7 mnkr" for Revision's −7,0 mnkr agrees, for
+    # Länsteknik's +1,0 mnkr ("–1 mnkr") it does not; "bra – 1 mnkr bättre" is a dash
+    _, findings = _check(tmp_path / "a", "Länsteknik.md", "Resultatet är –1 mnkr. Det gick bra – 1 mnkr bättre.\n")
+    assert [(f.typed, f.kind) for f in findings] == [("–1 mnkr", "disagrees")]
+    _, findings = _check(tmp_path / "b", "Revision.md", "Resultatet är –7 mnkr.\n")
+    assert findings == []
+
+
+def test_emphasis_around_a_number_does_not_hide_it(tmp_path):
+    _, findings = _check(tmp_path, "Länsteknik.md", "Vi är **131** anställda, _sex_ anställda färre, "
+                                                    "**8** procent.\n")
+    assert [(f.typed, f.kind) for f in findings] == [("8 procent", "disagrees")]
+
+
+def test_a_number_written_with_a_full_stop_is_listed_never_guessed(tmp_path):
+    # "1.0 mnkr" is Länsteknik's result in English notation, "3.000 mnkr" a thousands
+    # point or three decimals: neither is read as a figure, both are listed to write again
+    statuses, findings = _check(tmp_path, "Länsteknik.md", "Resultatet är 1.0 mnkr,\n3.000 mnkr mot budget.\n")
+    assert [(f.line, f.typed, f.kind) for f in findings] == [(1, "1.0 mnkr", "format"), (2, "3.000 mnkr", "format")]
+    assert "skrivet med punkt" in findings[0].swedish() and "7,5 mnkr" in findings[0].swedish()
+
+
+def test_mkr_and_miljoner_kronor_are_amounts_in_mnkr(tmp_path):
+    _, findings = _check(tmp_path, "Länsteknik.md", "Resultatet är 1 mkr, 3 miljoner\nkronor bättre än budget, "
+                                                    "inte 4 Mkr.\n")
+    assert [f.typed for f in findings] == ["4 Mkr"]
+    assert findings[0].nearest_text.replace(NBSP, " ") == "+3,0 mnkr"
+
+
+def test_a_placeholder_in_code_or_a_links_words_writes_text_never_markup(tmp_path):
+    text = tx.read_text(write(tmp_path, "Revision.md",
+                              "`{{ sick_leave_pct }}` [{{ result | abs }}](x.html) [b](file:///etc/passwd) "
+                              "![bild]({{ result }}.png)\n"))
+    with pytest.raises(TextError, match=r"line 1: a placeholder is part of a link's address"):
+        shown(text.summary, "Revision")
+    text = tx.read_text(write(tmp_path, "Revision.md",
+                              "`{{ sick_leave_pct }}` [{{ result | abs }}](x.html) [b](file:///etc/passwd) <b>\n"))
+    out = shown(text.summary, "Revision")
+    assert "<code><span class=\"ra-missing\">uppgiften visas inte" in out
+    assert '<a href="x.html">7,0 mnkr</a>' in out
+    assert 'href="file:' not in out and "<b>" not in out and "&lt;b&gt;" in out
+
+
+@pytest.mark.parametrize("line", ["[a]({{ result }})", "<https://example.org/{{ result }}>",
+                                  "Se [här](https://example.org/?r={{ Revision: result }})."])
+def test_a_placeholder_in_a_links_address_is_an_error(tmp_path, line):
+    text = tx.read_text(write(tmp_path, "region.md", f"Rad ett.\n\n{line}\n"))
+    with pytest.raises(TextError, match=r"line 3: a placeholder is part of a link's address"):
+        shown(text.summary, "Region", others=True)

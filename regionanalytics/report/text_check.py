@@ -1,7 +1,7 @@
 """Typed figures checked: every number a person typed with a unit in a text, against the
 figures of the text's scope as the report rounds them.
 
-A number counts when a unit follows it: mnkr, tkr, procent, %, procentenheter
+A number counts when a unit follows it: mnkr (mkr, miljoner kronor), tkr, procent, %, procentenheter
 (procentenhet), personer, anställda, årsarbetare; small numbers written as words
 ("sex anställda") count too. A typed number agrees when some figure of its scope in the
 same unit, rounded to as many decimals as were typed, has that magnitude (and the sign
@@ -26,16 +26,25 @@ from ..summary import KEY_METRICS, REGION_ROW, SICK_LEAVE_FIGURES
 from . import texts as tx
 
 #: The typed unit -> (the key metrics' unit, the factor from the metric's value to it).
-UNITS = {"mnkr": ("tkr", 1 / 1000), "tkr": ("tkr", 1.0), "procent": ("percent", 1.0), "%": ("percent", 1.0),
+UNITS = {"mnkr": ("tkr", 1 / 1000), "mkr": ("tkr", 1 / 1000), "miljoner kronor": ("tkr", 1 / 1000),
+         "tkr": ("tkr", 1.0), "procent": ("percent", 1.0), "%": ("percent", 1.0),
          "procentenheter": ("procentenheter", 1.0), "procentenhet": ("procentenheter", 1.0),
          "personer": ("persons", 1.0), "anställda": ("persons", 1.0), "årsarbetare": ("årsarbetare", 1.0)}
 _WORDS = {"noll": 0, "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7,
           "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12}
-_UNIT = r"(?P<unit>mnkr|tkr|procentenheter|procentenhet|procent|%|personer|anställda|årsarbetare)(?![\wåäö])"
+_UNIT = (r"(?P<unit>miljoner\s+kronor|mnkr|mkr|tkr|procentenheter|procentenhet|procent|%|personer|anställda"
+         r"|årsarbetare)(?![\wåäö])")
+# a sign is +, - or −, or an en dash written against the number ("–7 mnkr", as Word
+# writes a minus; "bra – 7 mnkr bättre" is a dash); Markdown emphasis around the number
+# ("**131** anställda") does not hide it
 _NUMBER = re.compile(
-    r"(?<![\w,.\u2212+-])(?P<sign>[+\-\u2212]\s?)?"
-    r"(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(?P<decimals>\d+))?"
+    r"(?<![\w,.\u2212+-])(?P<sign>[+\-\u2212]\s?|\u2013(?=\d))?"
+    r"(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(?P<decimals>\d+))?[*_]{0,3}"
     r"[ \u00a0\u202f]*(?:\n[ \t]*)?" + _UNIT, re.I)
+#: A number written with a full stop ("7.5 mnkr", "1.234 tkr"): not Swedish, and read
+#: either way it could move a figure, so it is listed to be written again, never guessed.
+_POINT = re.compile(r"(?<![\w,.])[+\-\u2212\u2013]?\d+(?:\.\d+)+[*_]{0,3}[ \u00a0\u202f]*(?:\n[ \t]*)?"
+                    + _UNIT, re.I)
 _WORD = re.compile(r"(?<![\wåäö])(?P<word>" + "|".join(_WORDS) + r")[ \u00a0]+(?:\n[ \t]*)?" + _UNIT, re.I)
 _SICK = re.compile(r"sjuk", re.I)
 
@@ -48,7 +57,7 @@ class Finding:
     line: int | None
     typed: str
     scope: str
-    kind: str  # "disagrees", "hidden" or "error"
+    kind: str  # "disagrees", "hidden", "format" (a number written with a full stop) or "error"
     nearest: str | None = None  # the nearest figure's name
     nearest_text: str | None = None  # ... as the report writes it
     message: str = ""
@@ -64,6 +73,8 @@ class Finding:
         if self.kind == "error":
             return f"{where}: " + w["review_error"].format(message=self.message)
         scope = _scope_sv(self.scope)
+        if self.kind == "format":
+            return f"{where}: " + w["review_format"].format(typed=self.typed)
         if self.kind == "hidden":
             return f"{where}: " + w["review_hidden"].format(typed=self.typed, scope=scope,
                                                             reason=labels.SMALL_GROUP_SENTENCE)
@@ -109,10 +120,18 @@ def typed_numbers(part: tx.Part) -> list[Typed]:
             s = (match.group("sign") or "").strip()
             sign = 0 if not s else (1 if s == "+" else -1)
         line = part.first_line + source.count("\n", 0, match.start())
-        typed = " ".join(match.group(0).split())
-        found.append((match.start(), Typed(line, typed, magnitude, decimals, sign, match.group("unit").casefold(),
+        typed = " ".join(re.sub(r"[*_]", "", match.group(0)).split())
+        found.append((match.start(), Typed(line, typed, magnitude, decimals, sign,
+                                           " ".join(match.group("unit").casefold().split()),
                                            _sentence(source, match.start(), match.end()))))
     return [t for _, t in sorted(found, key=lambda f: f[0])]
+
+
+def point_numbers(part: tx.Part) -> list[tuple[int, str]]:
+    """Every number typed with a unit and a full stop in it ("7.5 mnkr"): (line, as typed)."""
+    source = "\n".join(_PLACEHOLDER_BLANK(line) for line in part.lines)
+    return [(part.first_line + source.count("\n", 0, m.start()), " ".join(m.group(0).split()))
+            for m in _POINT.finditer(source)]
 
 
 def _PLACEHOLDER_BLANK(line: str) -> str:
@@ -133,6 +152,10 @@ def check_part(part: tx.Part, file: str, scopes: list[str], figures: dict) -> li
     numbers agree with figures, the nearest of the same subject (``headcount_change_pct``
     beside ``headcount`` and ``headcount_change``), else the nearest in the same unit."""
     out, matched, pending = [], {}, []
+    for line, typed in point_numbers(part):
+        out.append(Finding(file, line, typed, scopes[0], "format", message=(
+            f"{typed!r} is written with a full stop, so it cannot be checked; write decimals with a "
+            "comma (7,5 mnkr) and thousands with a space (1 234 mnkr), as the report does.")))
     for typed in typed_numbers(part):
         family, factor = UNITS[typed.unit]
         hidden = [s for s in scopes if any(figures.get(s, {}).get(m, tx.Figure(None)).flag == "suppressed"

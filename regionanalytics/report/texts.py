@@ -436,6 +436,7 @@ def render(part: Part | None, scope: Scope, file: str, level: int = 2) -> str:
     if part is None or part.blank:
         return ""
     shown: list[str] = []
+    where: list[int] = []  # the line of each placeholder
     lines = []
     for number, line in enumerate(part.lines, part.first_line):
         line = line.replace(_MARK_OPEN, "").replace(_MARK_CLOSE, "")
@@ -454,10 +455,19 @@ def render(part: Part | None, scope: Scope, file: str, level: int = 2) -> str:
                 text = f'<span class="ra-missing">{text}</span>'
             out.append(line[at:start] + f"{_MARK_OPEN}{len(shown)}{_MARK_CLOSE}")
             shown.append(text)
+            where.append(number)
             at = end
         lines.append("".join(out) + line[at:])
     body = _nest_headings(_markdown().render("\n".join(lines)), level)
+    in_address = _MARK_IN_ADDRESS.search(body)
+    if in_address:  # a figure is text: a link's address made of one would lead nowhere
+        raise TextError(file, where[int(in_address.group(1))], "a placeholder is part of a link's address; "
+                        "write figures in the text, and links as [words](https://…).")
     return _MARK.sub(lambda m: shown[int(m.group(1))], body)
+
+
+#: A placeholder's mark as Markdown writes it in a link's address (percent-encoded).
+_MARK_IN_ADDRESS = re.compile(r"%EE%80%80(\d+)%EE%80%81", re.I)
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])>")
