@@ -167,3 +167,77 @@ def test_table_headers_break_only_where_swedish_hyphenates(pdf_run):
             broken = ({word[:k] for k in range(3, len(word) - 1)} & tokens) - page_words
             assert not broken, (name, word, broken)
         assert re.search(r"Sjuk[\u2010-]", text) or "Sjukfrånvaro" in text
+
+
+@needs_tools
+def test_the_directors_bilaga_links_go_to_the_bilagas_first_page_in_the_combined_pdf(pdf_run):
+    """In the combined PDF "se bilaga N: Delårsrapport Division X" goes to the page on which
+    the bilaga starts (a named destination of the same PDF); in the director's own PDF to
+    the bilaga's PDF beside it; in the HTML to the bilaga's HTML page. No link says where
+    the reports were made (no local file's address)."""
+    from pypdf import PdfReader
+
+    _, out = pdf_run
+    path = out / "delarsrapport-2021-T1.pdf"
+    reader = PdfReader(str(path))
+    pages = len(reader.pages)
+    contents = pdftext_page(path, 2)
+    starts = {n: int(contents.split(f"Bilaga {n}: Delårsrapport Division {d}", 1)[1].split()[0])
+              for n, d in ((1, "Länsteknik"), (2, "Service"))}
+    director = int(contents.split("Regiondirektörens rapport", 1)[1].split()[0])
+    region = int(contents.split("Regionen", 1)[1].split()[0])
+    named = reader.named_destinations
+    linked = []  # (page of the link, the page it goes to), in the order of the director's pages
+    for number in range(director, region):
+        page = reader.pages[number - 1]
+        for annot in sorted((a.get_object() for a in page.get("/Annots") or []),
+                            key=lambda a: -float(a["/Rect"][1])):  # top to bottom
+            dest = annot.get("/Dest")
+            if isinstance(dest, str) and dest.lstrip("/").startswith("report-"):
+                linked.append((number, reader.get_destination_page_number(named[dest]) + 1))
+    assert [to for _, to in linked] == [starts[1], starts[2]], (linked, starts, pages)
+    assert f"sida {starts[1]} av {pages}" in pdftext_page(path, starts[1])
+    assert _file_links(reader) == []
+    # the director's own PDF: the bilagor's PDFs beside it, by their file names
+    own = PdfReader(str(out / "rapport-2021-T1.pdf"))
+    actions = [a.get_object()["/A"] for p in own.pages for a in p.get("/Annots") or [] if "/A" in a.get_object()]
+    remote = sorted(str(a["/F"]) for a in actions if a["/S"] == "/GoToR")
+    assert remote == ["division-lansteknik.pdf", "division-service.pdf"]
+    assert _file_links(own) == [] and str(out).encode() not in (out / "rapport-2021-T1.pdf").read_bytes()
+    html = (out / "rapport-2021-T1.html").read_text(encoding="utf-8")
+    assert 'href="division-service.html">bilaga 2: Delårsrapport Division Service</a>' in html
+
+
+def _file_links(reader) -> list[str]:
+    return [str(a.get_object()["/A"].get("/URI")) for p in reader.pages for a in p.get("/Annots") or []
+            if "/A" in a.get_object() and str(a.get_object()["/A"].get("/URI", "")).startswith("file:")]
+
+
+def test_a_local_files_address_never_stays_in_a_pdf(tmp_path):
+    """Chromium writes a relative link as the local file's absolute address: one to a report
+    beside the printed page becomes "open that report's PDF" (relative), any other goes."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import Link
+
+    from regionanalytics.runner.pdf import _local_links
+
+    def pdf(uris) -> bytes:
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        for n, uri in enumerate(uris):
+            writer.add_annotation(0, Link(rect=(10, 10 + 30 * n, 100, 30 + 30 * n), url=uri))
+        data = io.BytesIO()
+        writer.write(data)
+        return data.getvalue()
+
+    here = tmp_path / "2021-T1"
+    out = _local_links(pdf([f"{here.as_uri()}/division-service.html", f"{tmp_path.as_uri()}/secret/notes.html",
+                            "https://www.example.org/", f"{here.as_uri()}/bilder/a.png"]), here)
+    actions = [a.get_object()["/A"] for a in PdfReader(io.BytesIO(out)).pages[0]["/Annots"]]
+    assert [(str(a["/S"]), str(a.get("/F", a.get("/URI")))) for a in actions] == [
+        ("/GoToR", "division-service.pdf"), ("/URI", "https://www.example.org/")]
+    assert str(tmp_path).encode() not in out
+    plain = pdf(["https://www.example.org/"])
+    assert _local_links(plain, here) == plain  # nothing to change: the bytes as Chromium wrote them

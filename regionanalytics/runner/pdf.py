@@ -95,7 +95,12 @@ def _footer() -> str:
 
 
 def print_pdf(html_path: Path, pdf_path: Path, period_sv: str, region: str) -> None:
-    """Print one HTML page as a tagged A4 PDF beside it (written atomically)."""
+    """Print one HTML page as a tagged A4 PDF beside it (written atomically).
+
+    A link to another report's page (``division-service.html``) goes to that report's PDF
+    beside it (``division-service.pdf``, its first page); Chromium would write the local
+    file's absolute address, which says where the analyst keeps the reports and leads
+    nowhere once the PDF is shared."""
     page = _page()
     try:
         page.goto(Path(html_path).resolve().as_uri())
@@ -106,7 +111,53 @@ def print_pdf(html_path: Path, pdf_path: Path, period_sv: str, region: str) -> N
     finally:
         page.close()
     # Chromium writes the page's <title> as the PDF's Title and its lang="sv" as /Lang
-    atomic_write(pdf_path, data)
+    atomic_write(pdf_path, _local_links(data, Path(html_path).resolve().parent))
+
+
+def _local_links(data: bytes, folder: Path) -> bytes:
+    """The PDF with every link to a local file made relative: one to an HTML page beside
+    the printed one (in ``folder``: another report) opens that report's PDF (a GoToR action
+    on ``<report>.pdf``, relative to the PDF), any other is removed. The PDF is unchanged
+    when it has no such link."""
+    import io
+    from urllib.parse import unquote, urlparse
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+
+    reader = PdfReader(io.BytesIO(data))
+    if not any(str((a.get_object().get("/A") or {}).get("/URI", "")).startswith("file:")
+               for page in reader.pages for a in page.get("/Annots") or []):
+        return data
+    writer = PdfWriter(clone_from=reader)
+    changed = False
+    for page in writer.pages:
+        annots = page.get("/Annots")
+        if not annots:
+            continue
+        kept = ArrayObject()
+        for ref in annots.get_object():
+            annot = ref.get_object()
+            action = annot.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if not uri.startswith("file:"):
+                kept.append(ref)
+                continue
+            changed = True
+            target = Path(unquote(urlparse(uri).path))
+            name = target.name
+            if name.endswith(".html") and target.parent == folder:
+                annot[NameObject("/A")] = DictionaryObject({
+                    NameObject("/S"): NameObject("/GoToR"),
+                    NameObject("/F"): TextStringObject(name[:-len(".html")] + ".pdf"),
+                    NameObject("/D"): ArrayObject([NumberObject(0), NameObject("/Fit")])})
+                kept.append(ref)
+        page[NameObject("/Annots")] = kept
+    if not changed:
+        return data
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- the combined PDF
@@ -128,9 +179,13 @@ def combined_pdf(out: Path, name: str, title: str, period_sv: str, region: str,
              for t, f in reports if (out / f).exists()]
     if not pages:
         raise ParameterError(f"No report to put in {name}: every report of the run failed.")
+    # a link to a report of this PDF goes to its first page here (the anchor of its section,
+    # which Chromium writes as a named destination), not to the HTML file
+    targets = {Path(f).name: i for i, (t, f) in enumerate(r for r in reports if (out / r[1]).exists())}
     head = _HEAD.search(pages[0][1]).group(1)
     head = re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", head, flags=re.S)
-    bodies = [(t, _MAIN.search(page).group(1) if _MAIN.search(page) else "") for t, page, _ in pages]
+    bodies = [(t, internal_links(_MAIN.search(page).group(1), targets) if _MAIN.search(page) else "")
+              for t, page, _ in pages]
     headings = [_first_heading(body) or t for t, body in bodies]
     numbers = _expected_starts([t for t, _ in bodies], [p for _, _, p in pages])
     with tempfile.TemporaryDirectory(dir=out) as tmp:
@@ -144,6 +199,24 @@ def combined_pdf(out: Path, name: str, title: str, period_sv: str, region: str,
             numbers = found
         atomic_write(out / name, target.read_bytes())
     return out / name
+
+
+_HREF = re.compile(r'href="([^"#?/]+\.html)(#[^"]*)?"')
+
+
+def internal_links(body: str, targets: dict[str, int]) -> str:
+    """``body`` with every link to a page of ``targets`` (HTML file name -> its section's
+    number in the combined document) made a link to that section (``#report-N``).
+
+    >>> internal_links('se <a href="division-service.html">bilaga 2</a>, <a href="x.html">x</a>',
+    ...                {"division-service.html": 3})
+    'se <a href="#report-3">bilaga 2</a>, <a href="x.html">x</a>'
+    """
+    def one(match) -> str:
+        number = targets.get(html.unescape(match.group(1)))
+        return match.group(0) if number is None else f'href="#report-{number}"'
+
+    return _HREF.sub(one, body)
 
 
 def _expected_starts(titles: list[str], pdfs: list[Path]) -> dict[str, int]:
