@@ -7,8 +7,8 @@ small region of :func:`tests.conftest.write_two_divisions`:
 - every unit books −100 tkr a month against a budget of −100 tkr, so Jan–Apr 2021 a
   unit's result is −400 tkr (−0,4 mnkr) with no deviation, division Service's (two
   units) −800 tkr (−0,8 mnkr);
-- Kök has 15 persons, Liten 8 (ten or fewer: its sick leave is never shown), Service
-  23; every person works 150 hours a month, so Kök's worked hours Jan–Apr are
+- Kök has 15 persons, Liten 8 (ten or fewer: its sick leave is never shown, nor Kök's,
+  which with Service's would give it), Service 23 and Revision 15 (both shown); every person works 150 hours a month, so Kök's worked hours Jan–Apr are
   15 × 150 × 4 = 9 000.
 """
 import json
@@ -35,7 +35,8 @@ P = Period.parse("2021-T1")
 
 @pytest.fixture(scope="module")
 def region(tmp_path_factory):
-    folder = write_two_divisions(tmp_path_factory.mktemp("units") / "data", [("Kök", 15), ("Liten", 8)])
+    folder = write_two_divisions(tmp_path_factory.mktemp("units") / "data", [("Kök", 15), ("Liten", 8)],
+                                 revision_staff=15)
     (folder / "absence.csv").write_text("person_id;start;end;extent\nS001;2021-02-01;2021-02-10;1\n"
                                         "S016;2021-03-01;2021-03-05;1\n", encoding="utf-8")
     data = load_region(folder, cache=False)
@@ -210,3 +211,19 @@ def test_names_and_texts_written_as_nfd_are_the_same_as_nfc(tmp_path):
     if len([p for p in folder.iterdir()]) == 2:  # a file system that keeps both
         with pytest.raises(TextError, match="are both the text of division Länsteknik"):
             tx.division_file(folder, "Länsteknik")
+
+
+def test_a_divisions_text_typing_a_hidden_units_sick_leave_is_flagged(region, tmp_path):
+    """Service's sick leave is shown (23 persons), Liten's is not (8): a percentage typed in
+    Service's text in a sentence about Liten's sick leave is listed as hidden, never
+    compared with Service's figures; in region.md too."""
+    folder = tmp_path / "2021-T1"
+    write(folder, "Service.md", "Divisionen har 23 anställda. Sjukfrånvaron på Liten var 2,1 procent.\n")
+    write(folder, "region.md", "Regionen. Inom Service hade Liten en sjukfrånvaro på 2,1 procent.\n")
+    _, findings = check(region, folder)
+    _, data, figures = region
+    assert figures["Service"]["sick_leave_pct"].known  # the division's own is shown
+    hidden = sorted((f.file, f.typed, f.scope) for f in findings if f.kind == "hidden")
+    assert hidden == [("2021-T1/Service.md", "2,1 procent", "Service\x1fLiten"),
+                      ("2021-T1/region.md", "2,1 procent", "Service\x1fLiten")]
+    assert all(f.nearest is None for f in findings if f.kind == "hidden")

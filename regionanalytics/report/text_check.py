@@ -145,8 +145,15 @@ def _sentence(source: str, start: int, end: int) -> str:
     return source[left + 1:min(right) if right else len(source)]
 
 
-def check_part(part: tx.Part, file: str, scopes: list[str], figures: dict) -> list[Finding]:
+def check_part(part: tx.Part, file: str, scopes: list[str], figures: dict,
+               within: dict[str, tuple[str, Callable[[], dict]]] | None = None) -> list[Finding]:
     """The typed numbers of one part that agree with no figure of ``scopes``.
+
+    ``within`` (unit name -> its key and a function giving its figures) are the units the
+    text may speak of (a division's, every unit for ``region.md``): a typed sick-leave
+    percentage in a sentence that names a unit whose sick leave is hidden is listed as
+    hidden and never compared ("Sjukfrånvaron på Liten var 2,1 procent" in the division's
+    text would otherwise be compared with the division's figures).
 
     The nearest figure named for one that disagrees is, where the sentence's other typed
     numbers agree with figures, the nearest of the same subject (``headcount_change_pct``
@@ -161,7 +168,12 @@ def check_part(part: tx.Part, file: str, scopes: list[str], figures: dict) -> li
         hidden = [s for s in scopes if any(figures.get(s, {}).get(m, tx.Figure(None)).flag == "suppressed"
                                            for m in SICK_LEAVE_FIGURES)
                   and (len(scopes) == 1 or s.casefold() in typed.sentence.casefold())]
-        if family in ("percent", "procentenheter") and hidden and _SICK.search(typed.sentence):
+        sick = family in ("percent", "procentenheter") and _SICK.search(typed.sentence)
+        if sick and not hidden:
+            hidden = [key for name, (key, get) in (within or {}).items()
+                      if re.search(rf"(?<![\wåäö]){re.escape(name)}(?![\wåäö])", typed.sentence, re.I)
+                      and any(get().get(m, tx.Figure(None)).flag == "suppressed" for m in SICK_LEAVE_FIGURES)]
+        if sick and hidden:
             out.append(Finding(file, typed.line, typed.typed, hidden[0], "hidden",
                                message=f"{typed.typed!r} is typed for the sick leave of {scope_label(hidden[0])}, which is "
                                        "not shown (a group of ten or fewer); remove the number."))
@@ -230,6 +242,18 @@ def check_texts(folder: Path, figures: dict, divisions: list[str],
     statuses, findings = [], []
     known = {d: list((units or {}).get(d, [])) for d in divisions}
     figures = dict(figures)
+    memo: dict[str, dict] = {}
+
+    def of(division: str, unit: str):
+        key = unit_key(division, unit)
+
+        def get() -> dict:  # a unit's figures are worked out only when a text needs them
+            if key not in memo:
+                memo[key] = unit_figures(division, unit) if unit_figures is not None else {}
+            return memo[key]
+        return key, get
+
+    inner = {d: {u: of(d, u) for u in known[d]} for d in divisions}
     wanted = [(REGION_ROW, folder / tx.REGION_FILE, [REGION_ROW] + list(divisions))]
     for division in divisions:
         wanted.append((division, _found(lambda: tx.division_file(folder, division, known), findings, folder),
@@ -238,7 +262,7 @@ def check_texts(folder: Path, figures: dict, divisions: list[str],
             path = _found(lambda: tx.unit_file(folder, division, unit, known), findings, folder)
             key = unit_key(division, unit)
             if path is not None and unit_figures is not None:
-                figures[key] = unit_figures(division, unit)
+                figures[key] = inner[division][unit][1]()
             wanted.append((key, path, [key]))
     for scope, path, scopes in wanted:
         if path is None or not Path(path).is_file():
@@ -251,10 +275,12 @@ def check_texts(folder: Path, figures: dict, divisions: list[str],
             statuses.append(TextStatus(scope, name, text.status, text.author))
             context = tx.Scope(scopes[0], figures, others=scope == REGION_ROW)
             known_scopes = [s for s in scopes if s in figures]
+            within = ({u: pair for d in divisions for u, pair in inner[d].items()} if scope == REGION_ROW
+                      else inner.get(scope, {}))
             for part in [text.summary] + text.sections:
                 tx.render(part, context, name)  # an unknown name is an error here too
                 if known_scopes:
-                    findings += check_part(part, name, known_scopes, figures)
+                    findings += check_part(part, name, known_scopes, figures, within)
         except TextError as exc:
             statuses.append(TextStatus(scope, name, "fel"))
             findings.append(Finding(exc.file, exc.line, "", scope, "error", message=exc.message))
