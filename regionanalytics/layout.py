@@ -50,6 +50,12 @@ _ISO = re.compile(r"^(\d{4})[-/. ]?(\d{1,2})(?:[-/.](\d{1,2})(?:[ t]00:00(?::00)
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
 _PERIOD = re.compile(r"^(?:period|per|p|månad|mån|m)\.?\s*(\d{1,2})(?:[\s\-/]+(\d{4}))?$")
 _YEAR_PERIOD = re.compile(r"^(\d{4})[\s\-/]*(?:period|per|p|m)\.?\s*(\d{1,2})$")
+#: A unit written in an amount's cell by Excel's currency format, and its accounting
+#: format's zero (a dash).
+_CELL_UNITS = ("kr", "kronor", "sek", "tkr", "tsek", "ksek", "mnkr", "mkr", "msek", ":-")
+_CELL_UNIT = rf"(?<=[\d\s\-\u2013\u2212])\s*({'|'.join(map(re.escape, _CELL_UNITS))})\.?\s*$"
+_CELL_UNIT = re.compile(_CELL_UNIT, re.IGNORECASE)
+_DASH = re.compile(r"[-\u2013\u2212]")
 _BUDGET_PREFIX = re.compile(r"^(?:budget|bud)\.?\s+(?=\S)")
 _TOTAL = re.compile(rf"^(?:(\d{{4}})\s+)?({'|'.join(map(re.escape, TOTAL_WORDS))})(?:\s+(\d{{4}}))?$")
 
@@ -331,11 +337,24 @@ def wide_to_long(header: list[str], norms: list[str], canonical: list[str | None
                                     f"a column for each of the 12 months{'' if y is None else ' of ' + str(y)} "
                                     f"(a budget plans the whole year); the header has none for "
                                     f"{', '.join(absent)}"))
-    # one unit for the months and totals named in their headers
-    from_headers = {w for i in [c for c, _, _ in months] + [t[0] for t in totals] for w in units_in(header[i])}
+    # cells written in Excel's currency or accounting format ("480 000 kr", "- kr" for 0):
+    # the unit taken off (it is the column's), the dash read as 0
+    amount_columns = [c for c, _, _ in months] + [t[0] for t in totals]
+    in_cells, dashes = set(), 0
+    for i in amount_columns:
+        found = text[i].str.extract(_CELL_UNIT, expand=False).dropna()
+        if len(found):
+            in_cells.update(" ".join(w.casefold().split()) for w in found.unique())
+            text[i] = text[i].str.replace(_CELL_UNIT, "", regex=True).str.strip()
+        dash = text[i].str.fullmatch(_DASH)
+        if dash.any():
+            dashes += int(dash.sum())
+            text[i] = text[i].where(~dash, "0")
+    # one unit for the months and totals named in their headers and cells
+    from_headers = {w for i in amount_columns for w in units_in(header[i])} | in_cells
     if len({AMOUNT_UNITS[w] for w in from_headers}) > 1:
         problems.append(Problem(name, header_row, None, None,
-                                "one unit in the month and total columns' headers; they name "
+                                "one unit in the month and total columns' headers and cells; they name "
                                 f"{', '.join(sorted(from_headers))}"))
     if problems:
         return LongTable([], [], np.zeros(0, int), problems, [])
@@ -413,7 +432,10 @@ def wide_to_long(header: list[str], norms: list[str], canonical: list[str | None
     notes = [f"{name}: one column per month ({header[first]} … {header[last]}, the year from {source}); "
              f"read as one row per row and month ({len(long)} rows from {n})"
              + (f"; {', '.join(repr(c) for c in checked)} checked against the months of each row and "
-                "not added to them" if checked else "")] + rounding
+                "not added to them" if checked else "")
+             + (f"; {dashes} cells written '-' (the accounting format's 0) read as 0" if dashes else "")
+             + (f"; the unit written in the cells ({', '.join(sorted(in_cells))}) taken as the columns'"
+                if in_cells else "")] + rounding
     return LongTable(out_header, out_cells, long["_row"].to_numpy(), problems, notes)
 
 

@@ -374,3 +374,27 @@ def test_months_headed_budget_with_their_year_and_a_budget_for_one_unit(tmp_path
     plan = {k: v[:3] + [-1] + v[3:] for k, v in plan.items()}
     problems = _problems(_region(tmp_path / "b", _wide([], months, total=None, plan=plan)))
     assert [(p.row, p.column) for p in problems] == [(1, "Utfall mar 2021")]
+
+
+def test_an_excel_template_in_currency_format_saved_as_csv(tmp_path):
+    # Excel's Swedish currency/accounting format as "Spara som CSV" writes it: the unit in
+    # every cell, a padded dash for 0; Akutlabb budgets only December's −60 tkr
+    plan = dict(PLAN)
+    plan[("1103", "4011", "Löner")] = [0] * 11 + [-60]
+
+    def currency(a):
+        return f"{a * 1000:,.0f} kr".replace(",", NBSP) if a else " -   kr "
+
+    folder = _region(tmp_path, _wide(["Budgetmall 2021;;;", ";;;"], MONTHS, plan=plan, cell=currency))
+    report = validate(folder)
+    assert report.ok, report.problems
+    [note] = [n for n in report.notes if "one column per month" in n]
+    assert "11 cells written '-'" in note and "unit written in the cells (kr)" in note
+    _, dev, v = _figures(folder)
+    # kronor to tkr: the same −1 390 per februari; the year −8 490 and Akutlabb's −60
+    assert dev.loc["Akutsjukvård", "budget"] == pytest.approx(-1390)
+    assert v[("Akutsjukvård", "annual_budget")] == pytest.approx(-8550)
+    # cells in kr under a title that says tkr: an error, never 1 000 times the budget
+    folder = _region(tmp_path / "b", _wide(STRATSYS_TITLE, MONTHS, plan=plan, cell=currency))
+    [problem] = _problems(folder)
+    assert (problem.row, problem.column) == (4, "Budget kr (jan … dec)")
