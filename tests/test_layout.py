@@ -398,3 +398,38 @@ def test_an_excel_template_in_currency_format_saved_as_csv(tmp_path):
     folder = _region(tmp_path / "b", _wide(STRATSYS_TITLE, MONTHS, plan=plan, cell=currency))
     [problem] = _problems(folder)
     assert (problem.row, problem.column) == (4, "Budget kr (jan … dec)")
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("jan", (None, 1)), ("jan.", (None, 1)), ("januari", (None, 1)), ("sept", (None, 9)),
+    ("jan-21", (2021, 1)), ("okt 2021", (2021, 10)), ("2021 dec", (2021, 12)), ("budget maj 2021", (2021, 5)),
+    ("2021-01", (2021, 1)), ("202112", (2021, 12)), ("2021-03-31", (2021, 3)), ("2021-04-01 00:00:00", (2021, 4)),
+    ("01-2021", (2021, 1)), ("period 1", (None, 1)), ("period 01", (None, 1)), ("p12", (None, 12)),
+    ("2021 p07", (2021, 7)), ("mån 3", (None, 3)),
+    ("p13", (None, 0)), ("2021-13", (2021, 0)), ("period 0", (None, 0)),
+    ("konto", None), ("helår", None), ("2021", None), ("utfall jan", None), ("kontonamn", None),
+])
+def test_month_headers_as_exports_write_them(header, expected):
+    from regionanalytics.layout import month_of_header
+
+    assert month_of_header(header) == expected
+
+
+@pytest.mark.parametrize("title, factor", [
+    ("Belopp i tkr", 1.0), ("Tkr", 1.0), ("kr", 0.001), ("Belopp i kronor", 0.001), ("mnkr", 1000.0),
+    ("Belopp i 1 000-tals kronor", 1.0), ("Belopp i 1\u00a0000-tal kr", 1.0), ("tusentals kr", 1.0),
+    ("Belopp, miljoner kronor", 1000.0), ("Region Kronoberg", None), ("Utskriven 2021-05-06", None),
+])
+def test_the_unit_a_title_states(title, factor):
+    from regionanalytics.layout import stated_unit
+
+    unit, problems = stated_unit([["Budget 2021", ""], [title, ""]], "budget.csv")
+    assert problems == [] and (unit.factor if unit else None) == factor
+
+
+def test_a_title_stating_two_units_is_an_error():
+    from regionanalytics.layout import stated_unit
+
+    unit, [problem] = stated_unit([["Belopp i tkr"], ["Avgifter i kr"]], "budget.csv")
+    assert unit is None and (problem.file, problem.row) == ("budget.csv", 1)
+    assert "'Belopp i tkr' (line 1: tkr); 'Avgifter i kr' (line 2: kr)" in problem.expected
