@@ -142,3 +142,14 @@ def test_a_changed_text_remakes_only_its_report_and_the_directors(tmp_path):
     result = run()
     assert {r.slug: r.status for r in result.reports if r.status == "ok"} == {"rapport-2021-T1": "ok"}
     assert "Ny inledning" in (out / "2021-T1" / "rapport-2021-T1.html").read_text(encoding="utf-8")
+
+    # a unit's text (Kost has 30 persons) that no report of a run without --units shows:
+    # nothing is made again, but the index and the manifest list its wrong figure
+    (texts / "Kost.md").write_text("Vi är 31 anställda.\n", encoding="utf-8")
+    result = run()
+    assert {r.status for r in result.reports} == {"skipped"}
+    index = (out / "2021-T1" / "index.html").read_text(encoding="utf-8")
+    assert "2021-T1/Kost.md, rad 1: ”31 anställda” stämmer inte med något nyckeltal för verksamheten Kost" in index
+    manifest = json.loads((out / "2021-T1" / "manifest.json").read_text(encoding="utf-8"))
+    assert [(f["file"], f["typed"], f["nearest_text"]) for f in manifest["texts"]["review"]] == [
+        ("2021-T1/Kost.md", "31 anställda", "30\u00a0personer")]

@@ -227,3 +227,23 @@ def test_a_divisions_text_typing_a_hidden_units_sick_leave_is_flagged(region, tm
     assert hidden == [("2021-T1/Service.md", "2,1 procent", "Service\x1fLiten"),
                       ("2021-T1/region.md", "2,1 procent", "Service\x1fLiten")]
     assert all(f.nearest is None for f in findings if f.kind == "hidden")
+
+
+def test_region_md_in_any_case_is_read_and_a_word_file_is_listed(tmp_path):
+    from regionanalytics.report import DirectorReport
+
+    from .conftest import SAMPLE
+
+    texts = tmp_path / "texts"
+    write(texts / "2021-T1", "Region.md", "Inledningen av direktören.\n")
+    (texts / "2021-T1" / "Länsteknik.docx").write_bytes(b"PK\x03\x04 a Word file")
+    report = DirectorReport.open("2021-T1", SAMPLE, texts_dir=texts, bilagor=[["Service", "division-service.html"]])
+    assert "Inledningen av direktören." in report.document().html
+    statuses, findings = check_texts(texts / "2021-T1", {"Länsteknik": {}}, ["Länsteknik"], {})
+    assert {s.scope: s.file for s in statuses}["Region"] == "2021-T1/Region.md"
+    assert [(f.file, f.kind) for f in findings] == [("2021-T1/Länsteknik.docx", "error")]
+    assert "a text is a Markdown file" in findings[0].message and "(Länsteknik.md)" in findings[0].message
+    write(texts / "2021-T1", "region.md", "En till.\n")
+    if len(list((texts / "2021-T1").glob("*.md"))) == 2:
+        _, findings = check_texts(texts / "2021-T1", {"Länsteknik": {}}, ["Länsteknik"], {})
+        assert any("are both the text of the regional director's report" in f.message for f in findings)

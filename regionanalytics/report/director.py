@@ -50,7 +50,7 @@ class DirectorReport(_Report):
         folder = tx.texts_folder(data_dir, p.label, texts_dir or None)
         chosen = [tuple(b) for b in bilagor] if bilagor else \
             [(d, f"division-{slugify(d)}.html") for d in data.divisions]
-        written = _read_written(folder, lambda f: f / tx.REGION_FILE if (f / tx.REGION_FILE).is_file() else None)
+        written = _read_written(folder, tx.region_file)
         known = units_of(data)
         division_texts = {d: _read_written(folder, lambda f, d=d: tx.division_file(f, d, known)) for d, _ in chosen}
         return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"], unknown=region["unknown"],

@@ -254,7 +254,7 @@ def check_texts(folder: Path, figures: dict, divisions: list[str],
         return key, get
 
     inner = {d: {u: of(d, u) for u in known[d]} for d in divisions}
-    wanted = [(REGION_ROW, folder / tx.REGION_FILE, [REGION_ROW] + list(divisions))]
+    wanted = [(REGION_ROW, _found(lambda: tx.region_file(folder), findings, folder), [REGION_ROW] + list(divisions))]
     for division in divisions:
         wanted.append((division, _found(lambda: tx.division_file(folder, division, known), findings, folder),
                        [division]))
@@ -285,6 +285,11 @@ def check_texts(folder: Path, figures: dict, divisions: list[str],
             statuses.append(TextStatus(scope, name, "fel"))
             findings.append(Finding(exc.file, exc.line, "", scope, "error", message=exc.message))
     for path in tx.stray_files(folder, known):
+        if path.suffix.casefold() != ".md":
+            findings.append(Finding(tx._shown(folder, path), None, "", "", "error", message=(
+                f"the file is not read: a text is a Markdown file, saved as UTF-8 text with the "
+                f"ending .md ({path.stem}.md).")))
+            continue
         near = tx.closest_file_names(path.name, known)
         findings.append(Finding(tx._shown(folder, path), None, "", "", "error", message=(
             "the file is the text of no division or unit of the data, so no report shows it"

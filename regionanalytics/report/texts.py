@@ -240,11 +240,17 @@ def unit_file(folder: Path, division: str, unit: str, known: dict[str, list[str]
     return _one(folder, (division, unit), known)
 
 
-def _one(folder: Path, scope: tuple[str, str | None], known: dict[str, list[str]] | None) -> Path | None:
+def region_file(folder: Path) -> Path | None:
+    """The director's text, ``region.md`` (``Region.md`` too: names are compared as the
+    others are, case aside); two are an error."""
+    return _one(folder, None, None)
+
+
+def _one(folder: Path, scope: tuple[str, str | None] | None, known: dict[str, list[str]] | None) -> Path | None:
     if not folder.is_dir():
         return None
-    what = scope_name(*scope)
-    wanted = {_fold(n) for n in scope_file_names(*scope)}
+    what = scope_name(*scope) if scope else "the regional director's report"
+    wanted = {_fold(n) for n in scope_file_names(*scope)} if scope else {REGION_FILE}
     found = sorted(p for p in folder.iterdir() if p.is_file() and _fold(p.name) in wanted)
     if len(found) > 1:
         raise TextError(_shown(folder, found[0]), None,
@@ -266,14 +272,20 @@ def _unambiguous(scope: tuple[str, str | None], owners: dict) -> str:
     return names[-1] if names else "no file name is its alone; rename the unit in the data"
 
 
+#: Files of a texts folder that look like a text but are not read (only ``.md`` is).
+NOT_TEXTS = (".markdown", ".txt", ".docx", ".doc", ".odt", ".rtf")
+
+
 def stray_files(folder: Path, known: dict[str, list[str]]) -> list[Path]:
     """The Markdown files of a texts folder that are the text of no scope of the data (a
-    misspelt name would otherwise be left out without a word)."""
+    misspelt name would otherwise be left out without a word), and the files that look
+    like a text but are not Markdown (``Länsteknik.docx``, see :data:`NOT_TEXTS`)."""
     if not folder.is_dir():
         return []
     owners = text_owners(known)
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.casefold() == ".md"
-                  and _fold(p.name) != REGION_FILE and _fold(p.name) not in owners)
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and (
+        p.suffix.casefold() in NOT_TEXTS
+        or (p.suffix.casefold() == ".md" and _fold(p.name) != REGION_FILE and _fold(p.name) not in owners)))
 
 
 def closest_file_names(name: str, known: dict[str, list[str]]) -> list[str]:

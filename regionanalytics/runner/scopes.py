@@ -145,7 +145,7 @@ def text_digests(folder, specs, known: dict[str, list[str]] | None = None) -> di
     for spec in specs:
         params = spec.parameters
         if spec.notebook.endswith(DIRECTOR_NOTEBOOK):
-            paths = [folder / tx.REGION_FILE] + [one(lambda d=d: tx.division_file(folder, d, known), f"{d}.md")
+            paths = [one(lambda: tx.region_file(folder), tx.REGION_FILE)] + [one(lambda d=d: tx.division_file(folder, d, known), f"{d}.md")
                                                 for d, _ in params.get("bilagor", [])]
         elif "unit" in params:
             paths = [one(lambda: tx.unit_file(folder, params["division"], params["unit"], known), f"{params['unit']}.md")]
