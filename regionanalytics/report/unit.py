@@ -77,8 +77,13 @@ def unit_scope_figures(data: RegionData, period: Period):
     """``(division, unit) -> the unit's figures as its text names them``, for
     :func:`regionanalytics.report.text_check.check_texts` (computed only for the units
     that have a text)."""
-    unknown = _region_figures(data, period)["unknown"]
-    return lambda division, unit: unit_text_figures(unit_figures(data, period, division, unit), unknown)
+    def figures(division: str, unit: str) -> dict[str, tx.Figure]:
+        # the region's figures (the sick-leave model over every shown figure) are worked
+        # out on the first unit that asks, once per data set and period
+        unknown = _region_figures(data, period)["unknown"]
+        return unit_text_figures(unit_figures(data, period, division, unit), unknown)
+
+    return figures
 
 
 @dataclass
