@@ -439,6 +439,34 @@ def wide_to_long(header: list[str], norms: list[str], canonical: list[str | None
     return LongTable(out_header, out_cells, long["_row"].to_numpy(), problems, notes)
 
 
+#: A row that sums others, as a report's layout writes it ("Summa Akutmottagning", "Totalt").
+_SUM_ROW = re.compile(r"^(?:summa|totalt?|delsumma|s:a|sum)\b", re.IGNORECASE)
+
+
+def sum_rows(frame: pd.DataFrame, name: str, columns=("account", "code", "unit", "division"),
+             row: str = "_row") -> list[Problem]:
+    """A problem for each row whose unit, kostnadsställe or account is a sum (``Summa``,
+    ``Totalt``, ``Delsumma``): a budget template's sum rows would count their rows twice.
+
+    >>> df = pd.DataFrame({"account": ["4011", "Summa personalkostnader"], "code": "1101", "_row": [5, 6]})
+    >>> [(p.row, p.column) for p in sum_rows(df, "b.csv")]
+    [(6, 'account')]
+    """
+    problems, seen = [], set()
+    for column in columns:
+        if column not in frame:
+            continue
+        values = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+        hit = values.str.match(_SUM_ROW).to_numpy(bool)
+        # a wide row is many long rows: named once
+        at = [i for i in np.flatnonzero(hit) if not ((r := int(frame[row].iloc[i])) in seen or seen.add(r))]
+        for i in at[:MAX_LISTED]:
+            problems.append(Problem(name, int(frame[row].iloc[i]), column, values.iloc[i],
+                                    "a row per unit and account; this row is a sum of others, and would "
+                                    "count them twice: export without sum rows (or delete them)"))
+    return problems
+
+
 def _title_with(title_rows: list[list[str]], year: int) -> str:
     for cells in title_rows:
         for cell in cells:

@@ -177,7 +177,9 @@ def _check_finance(df: pd.DataFrame, name: str) -> list[Problem]:
 
 
 def _check_budget(df: pd.DataFrame, name: str) -> list[Problem]:
-    return _units_or_codes(df, name, "budget") + _budget_years(df, name)
+    from .layout import sum_rows
+
+    return _units_or_codes(df, name, "budget") + _budget_years(df, name) + sum_rows(df, name)
 
 
 def _check_employees(df: pd.DataFrame, name: str) -> list[Problem]:

@@ -433,3 +433,10 @@ def test_a_title_stating_two_units_is_an_error():
     unit, [problem] = stated_unit([["Belopp i tkr"], ["Avgifter i kr"]], "budget.csv")
     assert unit is None and (problem.file, problem.row) == ("budget.csv", 1)
     assert "'Belopp i tkr' (line 1: tkr); 'Avgifter i kr' (line 2: kr)" in problem.expected
+
+
+def test_a_sum_row_in_the_budget_is_an_error(tmp_path):
+    # the template's row summing the health centre's two accounts: −300 + 20 = −280 a month
+    extra = ["2101;Summa;Summa Vårdcentral Öst;" + ";".join(["-280"] * 12) + ";-3" + NBSP + "360"]
+    [problem] = _problems(_region(tmp_path, _wide(STRATSYS_TITLE, MONTHS, extra=extra)))
+    assert (problem.file, problem.row, problem.column, problem.value) == ("budget.csv", 10, "account", "Summa")
