@@ -126,7 +126,8 @@ def _components(rows: list[np.ndarray]) -> list[list[int]]:
     return list(groups.values())
 
 
-def exposed(hidden: np.ndarray, relations: Sequence[Relation]) -> np.ndarray:
+def exposed(hidden: np.ndarray, relations: Sequence[Relation], protected: np.ndarray | None = None,
+            memo: dict | None = None) -> np.ndarray:
     """Which hidden cells the shown ones determine through ``relations``.
 
     The unknowns are the hidden cells' sick hours; every relation that holds a hidden
@@ -135,37 +136,108 @@ def exposed(hidden: np.ndarray, relations: Sequence[Relation]) -> np.ndarray:
     that is when every solution of the homogeneous system leaves it at zero (its row of
     the null space's basis is zero).
 
+    Before the null space is computed the system is made smaller without changing the
+    answer for the cells that matter: an equation with one unknown determines it (it
+    becomes a constant of the others, so a part whose total and other parts are known
+    is known), and, given ``protected`` (the cells whose exposure matters), an
+    unprotected unknown that only one equation holds is dropped with that equation
+    (whatever the others are, it can satisfy it, so the equation tells nothing about
+    them). Only protected cells' answers are then exact; unprotected ones may be False.
+    ``memo`` (a dict kept between calls) holds each independent part's answer, so a
+    part that did not change is not solved again.
+
     >>> r = [Relation(0, (1, 2, 3))]
     >>> exposed(np.array([False, True, False, False]), r).tolist()   # total minus two parts
     [False, True, False, False]
     >>> exposed(np.array([False, True, True, False]), r).tolist()
     [False, False, False, False]
+    >>> r = [Relation(0, (1, 2)), Relation(2, (3, 4))]   # 2 follows from 0 and 1; then 3 from 2 and 4
+    >>> exposed(np.array([False, False, True, True, False]), r).tolist()
+    [False, False, True, True, False]
     """
     hidden = np.asarray(hidden, dtype=bool)
     out = np.zeros(len(hidden), dtype=bool)
-    rows = []
+    rows: list[dict[int, float]] = []
     for rel in relations:
-        cells = np.array((rel.total,) + tuple(rel.parts))
-        signs = np.r_[1.0, -np.ones(len(rel.parts))]
-        keep = hidden[cells]
-        if keep.any():
-            rows.append((cells[keep], signs[keep]))
-    for group in _components([cells for cells, _ in rows]):
-        columns = sorted({int(c) for i in group for c in rows[i][0]})
+        row: dict[int, float] = {}
+        for c, s in zip((rel.total,) + tuple(rel.parts), [1.0] + [-1.0] * len(rel.parts)):
+            if hidden[c]:
+                row[int(c)] = row.get(int(c), 0.0) + s
+        row = {c: s for c, s in row.items() if s != 0.0}
+        if row:
+            rows.append(row)
+    rows_of: dict[int, set[int]] = {}
+    for i, row in enumerate(rows):
+        for c in row:
+            rows_of.setdefault(c, set()).add(i)
+    alive = [True] * len(rows)
+
+    def drop_cell(c: int) -> list[int]:
+        touched = []
+        for i in rows_of.pop(c, ()):
+            rows[i].pop(c, None)
+            touched.append(i)
+        return touched
+
+    # an equation with one unknown determines it: a constant from then on
+    queue = [i for i, row in enumerate(rows) if len(row) == 1]
+    while queue:
+        i = queue.pop()
+        if not alive[i] or len(rows[i]) != 1:
+            if alive[i] and not rows[i]:
+                alive[i] = False
+            continue
+        (c,) = rows[i]
+        out[c] = True
+        alive[i] = False
+        for j in drop_cell(c):
+            if alive[j] and len(rows[j]) <= 1:
+                if rows[j]:
+                    queue.append(j)
+                else:
+                    alive[j] = False
+    if protected is not None:  # an unprotected unknown in one equation only: both dropped
+        protected = np.asarray(protected, dtype=bool)
+        lone = [c for c, rs in rows_of.items() if len(rs) == 1 and not protected[c]]
+        while lone:
+            c = lone.pop()
+            rs = rows_of.get(c)
+            if not rs or len(rs) != 1:
+                continue
+            (i,) = rs
+            alive[i] = False
+            for d in list(rows[i]):
+                rows_of[d].discard(i)
+                if len(rows_of[d]) == 1 and not protected[d]:
+                    lone.append(d)
+                elif not rows_of[d]:
+                    del rows_of[d]
+            rows[i] = {}
+    live = [i for i in range(len(rows)) if alive[i] and rows[i]]
+    cells_of = [np.fromiter(rows[i], dtype=np.int64) for i in live]
+    for group in _components(cells_of):
+        columns = sorted({int(c) for k in group for c in cells_of[k]})
+        key = frozenset(tuple(sorted(rows[live[g]].items())) for g in group) if memo is not None else None
+        if key is not None and key in memo:
+            out[memo[key]] = True
+            continue
         where = {c: j for j, c in enumerate(columns)}
         A = np.zeros((len(group), len(columns)))
-        for k, i in enumerate(group):
-            for c, s in zip(*rows[i]):
-                A[k, where[int(c)]] += s
-        _, sv, vt = np.linalg.svd(A, full_matrices=True)
+        for k, g in enumerate(group):
+            for c, s in rows[live[g]].items():
+                A[k, where[c]] += s
+        # V whole (the null space) either way; U only as large as needed
+        _, sv, vt = np.linalg.svd(A, full_matrices=A.shape[0] < A.shape[1])
         rank = int((sv > 1e-9 * max(1.0, sv.max(initial=0.0))).sum())
         null = vt[rank:]
         determined = np.abs(null).max(axis=0) < 1e-9 if len(null) else np.ones(len(columns), bool)
         out[np.array(columns)[determined]] = True
+        if key is not None:
+            memo[key] = np.array(columns)[determined]
     return out
 
 
-def decide(persons, shown, relations: Sequence[Relation]) -> np.ndarray:
+def decide(persons, shown, relations: Sequence[Relation], fixed=None) -> np.ndarray:
     """Which sick-leave figures are hidden, and why: the one decision every output reads.
 
     ``persons`` is each candidate figure's group size (distinct persons of the group in
@@ -181,8 +253,14 @@ def decide(persons, shown, relations: Sequence[Relation]) -> np.ndarray:
       combined figure would follow).
 
     The figure hidden is the one with the fewest persons among the shown figures of a
-    relation that holds the exposed one (a part before a total). Returns each cell's
-    reason: ``""`` (shown), :data:`SMALL`, :data:`PROTECTS` or :data:`NOT_SHOWN`.
+    relation that holds the exposed one (a part before a total); where none of those
+    relations has a figure left to hide, the nearest relation that has. Returns each
+    cell's reason: ``""`` (shown), :data:`SMALL`, :data:`PROTECTS` or :data:`NOT_SHOWN`.
+
+    ``fixed`` (optional, one entry per figure) holds the reason of a figure that was
+    decided before (an earlier tertial's published figure, None for the others): it
+    keeps that reason and is never hidden now, so what it shows is known to the attacker
+    and what it hid is protected.
 
     >>> units = [Relation(0, (1, 2, 3))]   # a division of three units
     >>> decide([105, 8, 37, 60], [True] * 4, units).tolist()
@@ -192,6 +270,11 @@ def decide(persons, shown, relations: Sequence[Relation]) -> np.ndarray:
     persons = np.where(np.isnan(persons), 0, persons)
     reason = np.where(persons <= SMALL_GROUP_MAX, SMALL, np.where(np.asarray(shown, bool), "", NOT_SHOWN))
     reason = reason.astype(object)
+    settled = np.zeros(len(persons), dtype=bool)
+    if fixed is not None:
+        fixed = np.asarray(fixed, dtype=object)
+        settled = np.array([f is not None for f in fixed], dtype=bool)
+        reason[settled] = fixed[settled]
     totals_of = np.zeros(len(persons))
     member_of: list[list[int]] = [[] for _ in persons]
     for i, rel in enumerate(relations):
@@ -200,9 +283,10 @@ def decide(persons, shown, relations: Sequence[Relation]) -> np.ndarray:
             member_of[c].append(i)
 
     def cheapest(cells) -> int | None:
-        cells = [c for c in cells if reason[c] == ""]
+        cells = [c for c in cells if reason[c] == "" and not settled[c]]
         return min(cells, key=lambda c: (persons[c], totals_of[c], c)) if cells else None
 
+    memo: dict = {}
     while True:
         hidden = reason != ""
         picks: set[int] = set()
@@ -223,7 +307,7 @@ def decide(persons, shown, relations: Sequence[Relation]) -> np.ndarray:
                 if len(gone) == 1 and protect[gone[0]] and (pick := cheapest(members)) is not None:
                     picks.add(pick)
         if not picks:  # given away by a combination: one at a time (a pick may settle others)
-            for cell in np.flatnonzero(exposed(hidden, relations) & protect):
+            for cell in np.flatnonzero(exposed(hidden, relations, protect, memo) & protect):
                 # the relations with the fewest hidden figures are the ones that give it away
                 rels = sorted(member_of[cell], key=lambda i: int(hidden[[relations[i].total,
                                                                          *relations[i].parts]].sum()))
@@ -232,9 +316,37 @@ def decide(persons, shown, relations: Sequence[Relation]) -> np.ndarray:
                     if pick is not None:
                         picks.add(pick)
                         break
+                else:  # its own relations hold only hidden or settled figures: the nearest that has one
+                    pick = _nearest_pick(cell, relations, member_of, cheapest)
+                    if pick is not None:
+                        picks.add(pick)
                 if picks:
                     break
         if not picks:
             return reason.astype(str)
         for pick in picks:
             reason[pick] = PROTECTS
+
+
+def _nearest_pick(cell: int, relations: Sequence[Relation], member_of: list[list[int]], cheapest) -> int | None:
+    """The figure to hide for an exposed ``cell`` none of whose relations has one left:
+    the cheapest in the nearest relation (breadth first through shared figures) that has."""
+    seen_rel: set[int] = set()
+    seen_cell = {cell}
+    frontier = [cell]
+    while frontier:
+        nxt = []
+        for c in frontier:
+            for i in member_of[c]:
+                if i in seen_rel:
+                    continue
+                seen_rel.add(i)
+                members = [relations[i].total, *relations[i].parts]
+                if (pick := cheapest(members)) is not None:
+                    return pick
+                for m in members:
+                    if m not in seen_cell:
+                        seen_cell.add(m)
+                        nxt.append(m)
+        frontier = nxt
+    return None

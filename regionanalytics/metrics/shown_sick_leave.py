@@ -35,8 +35,8 @@ _LEVELS = {"region": [], "division": ["division"], "unit": ["division", "unit"]}
 _KEY = ["year", "level", "division", "unit", "dimension", "key"]
 
 
-def _cells(pm: pd.DataFrame, year: str) -> pd.DataFrame:
-    # group on integer codes (a region's person-months are many; its groups are few)
+def _work(pm: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Person-months as integer codes (a region's person-months are many; its groups are few)."""
     codes = {}
     work = pd.DataFrame({"person": pd.factorize(pm["person_id"])[0],
                          "scheduled_hours": pm["scheduled_hours"].to_numpy(float),
@@ -45,62 +45,174 @@ def _cells(pm: pd.DataFrame, year: str) -> pd.DataFrame:
     for column in ("division", "unit", "gender", "age_group", "month"):
         values = pm[column].astype(object).where(pm[column].notna(), "?").astype(str)
         work[column], codes[column] = pd.factorize(values)
+    return work, codes
+
+
+def _cells(pm: pd.DataFrame | tuple, year: str, months: bool = True, ordered: bool = True) -> pd.DataFrame:
+    """Every group's figure of ``pm`` (person-months, or their :func:`_work`), by level and
+    breakdown; without the monthly ones when ``months`` is False; in the order of the keys
+    unless ``ordered`` is False (cells the model decides on but no output lists)."""
+    work, codes = pm if isinstance(pm, tuple) else _work(pm)
+    arrays = {c: work[c].to_numpy() for c in work.columns}
+    hours = ["scheduled_hours", "sick_hours", "long_term_hours"]
     frames = []
     for level, keys in _LEVELS.items():
-        for dimension in ["total", *DIMENSIONS]:
+        for dimension in ["total", *(d for d in DIMENSIONS if months or d != "month")]:
             by = keys + ([] if dimension == "total" else [DIMENSIONS[dimension]])
-            if by:
-                grouped = work.groupby(by, sort=False)
-                df = grouped[["scheduled_hours", "sick_hours", "long_term_hours"]].sum()
-                df["persons"] = grouped["person"].nunique()
-                df = df.reset_index()
-            else:
-                df = work[["scheduled_hours", "sick_hours", "long_term_hours"]].sum().to_frame().T
-                df["persons"] = work["person"].nunique()
-            for column in by:
-                df[column] = np.asarray(codes[column], dtype=object)[df[column].to_numpy()]
-            df["key"] = "" if dimension == "total" else df[DIMENSIONS[dimension]].astype(str)
+            group = np.zeros(len(work), dtype=np.int64)
+            for column in by:  # one integer per group (the codes are few)
+                group = group * (len(codes[column]) + 1) + arrays[column]
+            found, first, inverse = np.unique(group, return_index=True, return_inverse=True)
+            df = pd.DataFrame({h: np.bincount(inverse, weights=arrays[h], minlength=len(found)) for h in hours})
+            pairs = np.unique(inverse.astype(np.int64) * (int(arrays["person"].max(initial=0)) + 1) + arrays["person"])
+            df["persons"] = np.bincount(pairs // (int(arrays["person"].max(initial=0)) + 1), minlength=len(found))
             for column in ("division", "unit"):
-                if column not in keys:
-                    df[column] = ""
+                df[column] = (np.asarray(codes[column], dtype=object)[arrays[column][first]]
+                              if column in keys else "")
+            df["key"] = (np.asarray(codes[DIMENSIONS[dimension]], dtype=object)[arrays[DIMENSIONS[dimension]][first]]
+                         if dimension != "total" else "")
             df["level"], df["dimension"], df["year"] = level, dimension, year
-            frames.append(df[_KEY + ["persons", "scheduled_hours", "sick_hours", "long_term_hours"]])
+            frames.append(df[_KEY + ["persons", *hours]])
     out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(_KEY[1:], kind="stable").reset_index(drop=True)
+    out["persons"] = out["persons"].astype("int64")
+    return out.sort_values(_KEY[1:], kind="stable").reset_index(drop=True) if ordered else out
 
 
 def _relations(cells: pd.DataFrame) -> list[Relation]:
     """total = sum of parts within every group (months, genders, ages), and every figure
     of a division = the sum over its units, of the region = the sum over its divisions."""
-    pos = pd.Series(np.arange(len(cells)), index=pd.MultiIndex.from_frame(cells[_KEY]))
-    out = []
-    year, level, division, unit, dimension = (cells[c].to_numpy() for c in _KEY[:5])
-    idx = np.arange(len(cells))
-    group_total = {(y, l, d, u): i for y, l, d, u, i in
-                   zip(year[dimension == "total"], level[dimension == "total"], division[dimension == "total"],
-                       unit[dimension == "total"], idx[dimension == "total"])}
+    keys = list(zip(*(cells[c].tolist() for c in _KEY)))
+    pos = {k: i for i, k in enumerate(keys)}
+    group_total = {k[:4]: i for i, k in enumerate(keys) if k[4] == "total"}
     parts: dict[tuple, list[int]] = {}
-    for y, l, d, u, dim, i in zip(year, level, division, unit, dimension, idx):
+    children: dict[int, list[int]] = {}
+    for i, (y, l, d, u, dim, k) in enumerate(keys):
         if dim != "total":
             parts.setdefault((y, l, d, u, dim), []).append(i)
-    for (y, l, d, u, dim), members in parts.items():
-        out.append(Relation(group_total[(y, l, d, u)], tuple(members), overlapping=dim == "month"))
-    children: dict[int, list[int]] = {}
-    for y, l, d, u, dim, k, i in zip(year, level, division, unit, dimension, cells["key"], idx):
         if l == "unit":
-            parent = pos.get((y, "division", d, "", dim, k))
+            children.setdefault(pos[(y, "division", d, "", dim, k)], []).append(i)
         elif l == "division":
-            parent = pos.get((y, "region", "", "", dim, k))
-        else:
-            continue
-        children.setdefault(int(parent), []).append(i)
+            children.setdefault(pos[(y, "region", "", "", dim, k)], []).append(i)
+    out = [Relation(group_total[(y, l, d, u)], tuple(members), overlapping=dim == "month")
+           for (y, l, d, u, dim), members in parts.items()]
     out += [Relation(parent, tuple(members)) for parent, members in children.items()]
     return out
+
+
+def _shown(cells: pd.DataFrame) -> np.ndarray:
+    """Which cells some output shows (not the region's genders, ages or months, nor an
+    unknown gender or age)."""
+    shown = (cells["level"] != "region").to_numpy() | (cells["dimension"] == "total").to_numpy()
+    for dimension, values in SHOWN_VALUES.items():
+        shown &= ~((cells["dimension"] == dimension) & ~cells["key"].isin(values)).to_numpy()
+    return shown
+
+
+def _positions(cells: pd.DataFrame) -> dict[tuple, int]:
+    return {k: i for i, k in enumerate(zip(*(cells[c].tolist() for c in _KEY)))}
+
+
+def _since(at_earlier: dict[tuple, int], at_own: dict[tuple, int], hours: tuple, since: Period,
+           offset: int, label: str) -> tuple[pd.DataFrame, list[Relation]]:
+    """The parts of this period's figures that an earlier tertial's published figures leave:
+    for every group and breakdown (not the months), the months after ``since`` ended, as
+    cells of their own (never shown; their persons those of these months), with the
+    relations ``figure = earlier figure + part`` and ``part = its months``.
+
+    ``at_earlier`` and ``at_own`` give the earlier tertial's and this period's cells by key
+    (their positions in the system), ``hours`` this period's person-months of both years
+    (as :func:`_work`), ``offset`` where the part cells begin."""
+    parts = []
+    for (work, codes), year, months in ((hours[0], "current", since.months),
+                                        (hours[1], "previous", since.previous_year().months)):
+        later = ~np.isin(np.asarray(codes["month"], dtype=object)[work["month"].to_numpy()], months)
+        if later.any():
+            parts.append(_cells((work[later], codes), year, months=False, ordered=False))
+    part = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_KEY + ["persons"])
+    part["period"] = f"{label} since {since.label}"
+    at_part = {k: offset + i for k, i in _positions(part).items()}
+    out = [Relation(r.total + offset, tuple(c + offset for c in r.parts), r.overlapping)
+           for r in (_relations(part) if len(part) else [])]
+    earlier_months = set(since.months) | set(since.previous_year().months)
+    months_of: dict[tuple, list[int]] = {}
+    for key, i in at_own.items():
+        if key[4] == "month" and key[5] not in earlier_months:
+            months_of.setdefault(key[:4], []).append(i)
+    for key, i in at_own.items():
+        if key[4] == "month" or (before := at_earlier.get(key)) is None:
+            continue  # a group the earlier tertial had no figure of published nothing of it
+        after = at_part.get(key)
+        # the group's figure is the earlier one and the months since (with none since, the same)
+        out.append(Relation(i, (before,) if after is None else (before, after), overlapping=True))
+        if after is not None and key[4] == "total" and months_of.get(key[:4]):
+            out.append(Relation(after, tuple(months_of[key[:4]]), overlapping=True))
+    return part, out
+
+
+def _in_months(work: tuple, months: list[str]) -> tuple:
+    """:func:`_work` person-months of ``months`` only."""
+    frame, codes = work
+    keep = np.isin(np.asarray(codes["month"], dtype=object)[frame["month"].to_numpy()], months)
+    return frame[keep], codes
+
+
+def _system(period: Period, work: tuple, ordered: bool = True) -> tuple[pd.DataFrame, list[Relation]]:
+    """Every candidate figure of ``period`` decided together with what the earlier tertials
+    of its year published (``work``: the period's person-months of both years, as :func:`_work`).
+
+    Their figures take part as they decided them, fixed, with the relations that bind
+    them to this period's: a cumulative figure is the earlier tertial's figure and the
+    months since, each month is the same month the earlier report showed. The months
+    since each earlier tertial are a part of every figure, with the persons of those
+    months: where it is a small group, a figure that would give it away (this period's,
+    the earlier one being published) is hidden. An earlier tertial is decided by this
+    same function on its own months only: a decision reads the persons of each group and
+    month, never the hours, so it is the one that tertial made from what was known at its
+    end, and later data never changes it. Returns every cell (this period's first;
+    ``period`` says whose each is: a label, or ``2021-T2 since 2021-T1`` for a part) with
+    its ``reason``, and the relations."""
+    own = pd.concat([_cells(work[0], "current", ordered=ordered), _cells(work[1], "previous", ordered=ordered)],
+                    ignore_index=True)
+    own["period"] = period.label
+    relations = _relations(own)
+    earlier = period.previous_tertial()
+    if earlier is None:
+        own["reason"] = decide(own["persons"].to_numpy(), _shown(own), relations)
+        return own, relations
+    before, before_relations = _system(earlier, (_in_months(work[0], earlier.months),
+                                                 _in_months(work[1], earlier.previous_year().months)),
+                                         ordered=False)
+    n = len(own)
+    relations += [Relation(r.total + n, tuple(c + n for c in r.parts), r.overlapping) for r in before_relations]
+    at_own = _positions(own)
+    published = {}  # each earlier tertial's own cells by key, at their place in the system
+    for label in before["period"].unique():
+        if " since " not in str(label):
+            rows = before[before["period"] == label]
+            published[label] = {k: n + int(i) for k, i in zip(zip(*(rows[c].tolist() for c in _KEY)), rows.index)}
+    for key, i in at_own.items():  # a month is the month the previous tertial showed
+        if key[4] == "month" and (j := published[earlier.label].get(key)) is not None:
+            relations.append(Relation(i, (j,)))
+    every, offset = [own, before], n + len(before)
+    for label, at_earlier in published.items():
+        part, rels = _since(at_earlier, at_own, work, Period.parse(label), offset, period.label)
+        every.append(part)
+        relations += rels
+        offset += len(part)
+    cells = pd.concat(every, ignore_index=True)
+    shown = np.r_[_shown(own), np.zeros(len(cells) - n, dtype=bool)]
+    fixed = np.r_[np.full(n, None, dtype=object), before["reason"].to_numpy(object),
+                  np.full(len(cells) - n - len(before), None, dtype=object)]
+    cells["reason"] = decide(cells["persons"].to_numpy(), shown, relations, fixed=fixed)
+    return cells, relations
 
 
 def figures(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Period,
             hours: tuple | None = None) -> pd.DataFrame:
     """Every candidate sick-leave figure of ``period`` with the model's decision.
+
+    The earlier tertials of the year take part as they decided (see :func:`_system`); a
+    period's decision never depends on a later period's data.
 
     Returns
     -------
@@ -122,13 +234,8 @@ def figures(employees: pd.DataFrame, absence: pd.DataFrame, period: str | Period
     if hours is not None and _LAST.get("hours") is hours and _LAST.get("period") == period.label:
         return _LAST["cells"]  # the same hours again (the batch's summary and scopes, a kernel's reports)
     hours = hours if hours is not None else hours_pair(employees, absence, period)
-    current, previous = hours
-    cells = pd.concat([_cells(current, "current"), _cells(previous, "previous")], ignore_index=True)
-    shown = np.ones(len(cells), dtype=bool)
-    shown &= (cells["level"] != "region").to_numpy() | (cells["dimension"] == "total").to_numpy()
-    for dimension, values in SHOWN_VALUES.items():
-        shown &= ~((cells["dimension"] == dimension) & ~cells["key"].isin(values)).to_numpy()
-    cells["reason"] = decide(cells["persons"].to_numpy(), shown, _relations(cells))
+    system, _ = _system(period, (_work(hours[0]), _work(hours[1])))
+    cells = system[system["period"] == period.label].drop(columns="period").reset_index(drop=True)
     cells["hidden"] = cells["reason"] != ""
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = 100 * cells["sick_hours"] / cells["scheduled_hours"].where(cells["scheduled_hours"] > 0)
