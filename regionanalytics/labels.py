@@ -267,6 +267,7 @@ WRITTEN = {
     "figure_hidden": "uppgiften visas inte ({reason})",
     "figure_unknown": "uppgiften kan inte redovisas ({reason})",
     "figure_none": "uppgiften saknas",
+    "unit_figure_none": "nyckeltalet tas fram per division, inte per verksamhet",
     "director_title": "{title} – Regiondirektörens rapport",
     "director_short": "Regiondirektörens rapport",
     "divisions_heading": "Divisionernas delårsrapporter",

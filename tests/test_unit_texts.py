@@ -89,10 +89,12 @@ def test_a_units_placeholders_write_its_own_figures_in_its_report(region, tmp_pa
 
     folder, _, _ = region
     texts = tmp_path / "texts"
-    write(texts / "2021-T1", "Kök.md", "Resultat {{ result }}, {{ headcount }}, {{ worked_hours }} timmar.\n")
+    write(texts / "2021-T1", "Kök.md", "Resultat {{ result }}, {{ headcount }}, {{ worked_hours }} timmar; "
+                                       "{{ personnel_cost }}.\n")
     write(texts / "2021-T1", "Liten.md", "Sjukfrånvaron {{ sick_leave_pct }}; {{ sick_leave_change_pp | abs }}.\n")
     kok = UnitReport.open("2021-T1", "Service", "Kök", folder, texts_dir=texts).comment().html.replace(NBSP, " ")
     assert "Resultat −0,4 mnkr, 15 personer, 9 000 timmar" in kok
+    assert "uppgiften kan inte redovisas (nyckeltalet tas fram per division, inte per verksamhet)" in kok
     small = UnitReport.open("2021-T1", "Service", "Liten", folder, texts_dir=texts).comment().html
     assert small.count("uppgiften visas inte (den gäller en grupp med 10 eller färre anställda") == 2
     assert not any(c.isdigit() for c in small.replace("10 eller", ""))

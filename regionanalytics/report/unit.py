@@ -12,7 +12,7 @@ from ..data import RegionData, load_region
 from ..metrics import shown_sick_leave
 from ..parameters import check_division, check_period, check_unit, units_of
 from ..periods import Period
-from ..summary import SICK_LEAVE_FIGURES
+from ..summary import KEY_METRICS, SICK_LEAVE_FIGURES
 from . import charts, narrative, texts as tx, views
 from ._base import TEXTS, _read_written, _region_figures
 from .division import DivisionReport, _parts
@@ -70,6 +70,8 @@ def unit_text_figures(row: dict, unknown: dict) -> dict[str, tx.Figure]:
             out[metric] = tx.Figure(float(value))
     for metric in SICK_LEAVE_FIGURES:  # a unit without rows of its own has none to show
         out.setdefault(metric, tx.Figure(None, "suppressed"))
+    for metric in KEY_METRICS:  # a key figure the unit's report does not work out says so
+        out.setdefault(metric, tx.Figure(None, "missing", labels.WRITTEN["unit_figure_none"]))
     return out
 
 
