@@ -29,7 +29,7 @@ import pandas as pd
 from . import __version__
 from .iorw import atomic_folder
 
-_FORMAT = 6  # bump when the parsed representation changes (6: text in NFC)
+_FORMAT = 7  # bump when the parsed representation changes (6: text in NFC; 7: a title block's unit, wide budgets)
 _MANIFEST = "complete"  # written last: the SHA-256 of every other file of the entry
 
 
