@@ -135,7 +135,7 @@ def test_check_texts_command_checks_a_units_text(region, tmp_path):
 
 # ------------------------------------------------------------------ file names as an attacker
 
-KNOWN = {"Service": ["Kostservice", "Revision", "Administration"], "Revision": ["Administration"],
+KNOWN = {"Service": ["Kostservice", "Revision", "Administration", "Division Service"], "Revision": ["Administration"],
          "Lab/Röntgen": [], "Lab Röntgen": [], "Teknik": ["VO Lab", "VO-Lab"]}
 
 
@@ -143,6 +143,9 @@ KNOWN = {"Service": ["Kostservice", "Revision", "Administration"], "Revision": [
     # a unit named as another division: which text would the division's report show?
     ("Revision.md", ("Revision", None), "division Revision and of the unit Revision of division Service"),
     ("Revision.md", ("Service", "Revision"), "division Revision and of the unit Revision of division Service"),
+    # a unit named as its division's running text names it (its management's cost centre)
+    ("Division Service.md", ("Service", None), "division Service and of the unit Division Service of division"),
+    ("division service.MD", ("Service", "Division Service"), "division Service and of the unit Division Service"),
     # a unit name two divisions have
     ("Administration.md", ("Service", "Administration"), "unit Administration of division Revision and of the "
                                                          "unit Administration of division Service"),
@@ -249,3 +252,16 @@ def test_region_md_in_any_case_is_read_and_a_word_file_is_listed(tmp_path):
     if len(list((texts / "2021-T1").glob("*.md"))) == 2:
         _, findings = check_texts(texts / "2021-T1", {"Länsteknik": {}}, ["Länsteknik"], {})
         assert any("are both the text of the regional director's report" in f.message for f in findings)
+
+
+def test_a_units_name_counts_in_a_sentence_only_as_a_whole_word():
+    from regionanalytics.report.text_check import check_part
+
+    hidden = {"sick_leave_pct": tx.Figure(None, "suppressed")}
+    within = {"IT": ("Teknik\x1fIT", lambda: hidden)}
+    figures = {"Teknik": {"sick_leave_pct": tx.Figure(4.2)}}
+    part = tx.Part(None, ["Sjukfrånvaron i divisionen var 4,2 procent, mitt i spannet.",
+                          "", "På IT var sjukfrånvaron 9,9 procent."], 1)
+    found = check_part(part, "t.md", ["Teknik"], figures, within)
+    assert [(f.line, f.typed, f.kind, f.scope) for f in found] == [(3, "9,9 procent", "hidden", "Teknik\x1fIT")]
+
