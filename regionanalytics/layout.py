@@ -225,7 +225,7 @@ class LongTable(NamedTuple):
 
 _HOW = ("state it: a title line naming the year above the header ('Budget 2021'), month "
         "headers with the year ('2021-01', 'jan 2021'), or a column 'År' with each row's year")
-_MONTHS_WRITTEN = "jan … dec, Januari … December, 2021-01 … 2021-12, Period 1 … 12"
+MONTHS_WRITTEN = "jan … dec, Januari … December, 2021-01 … 2021-12, Period 1 … 12"
 MAX_LISTED = 20
 
 
@@ -261,7 +261,7 @@ def wide_to_long(header: list[str], norms: list[str], canonical: list[str | None
             ids.append(i)
         elif found is not None and found[1] == 0:
             problems.append(Problem(name, header_row, label, label,
-                                    f"a month column ({_MONTHS_WRITTEN}); this header's month is not 1-12"))
+                                    f"a month column ({MONTHS_WRITTEN}); this header's month is not 1-12"))
         elif found is not None:
             months.append((i, found[0], found[1]))
         elif (total := total_of_header(norm)) is not None or canon == "budget":
@@ -280,7 +280,7 @@ def wide_to_long(header: list[str], norms: list[str], canonical: list[str | None
             continue  # an empty separator column
         if first < i < last or _looks_like_month(norm):
             problems.append(Problem(name, header_row, label, label,
-                                    f"a month ({_MONTHS_WRITTEN}) or a total (Helår, Totalt) among the "
+                                    f"a month ({MONTHS_WRITTEN}) or a total (Helår, Totalt) among the "
                                     f"month columns; '{label}' (column {i + 1}) is neither, and its "
                                     "amounts would be left out: correct the header"))
 

@@ -555,8 +555,8 @@ def _excel_frame(path: Path, spec: Table, name: str) -> tuple[pd.DataFrame | Non
     frame = sheets[sheet]
     title = [[_excel_cell(v) for v in row] for row in frame.iloc[:header_idx].itertuples(index=False)]
     # a month header may be a date or a number (202101) in the sheet
-    header = [_excel_cell(c) if isinstance(c, (datetime, date, pd.Timestamp))
-              or (isinstance(c, float) and c.is_integer()) else str(c) for c in frame.iloc[header_idx].tolist()]
+    header = [_excel_cell(c) if c is None or isinstance(c, (datetime, date, pd.Timestamp, float)) else str(c)
+              for c in frame.iloc[header_idx].tolist()]
     body = frame.iloc[header_idx + 1:].reset_index(drop=True)
     body.columns = header
     body = body.apply(lambda col: col.map(_excel_cell))
@@ -886,6 +886,8 @@ def read_raw(path: str | Path, table: str, sie_dimension: str | None = None) -> 
     for col in spec.columns:
         if col.name not in found and col.in_header and col.name not in derived:
             aliases = ", ".join(col.aliases) if col.aliases else "none"
+            if spec.wide and col.name == "month":
+                aliases += f"; or one column per month: {layout.MONTHS_WRITTEN}"
             problems.append(Problem(name, first_row - 1, col.name, None,
                                     f"a column '{col.name}' (also accepted: {aliases}); "
                                     f"the header has {_cut(', '.join(map(str, header)), 300)}"))
