@@ -40,21 +40,23 @@ def summed(line: bytes) -> bytes:
     return kept.replace(b'\\"', b'"')
 
 
-def crc(raw: bytes, start: int, end: int, fields: list[tuple[int, int]]) -> int:
-    """The checksum of ``raw[start:end]`` (the records between the two #KSUMMA): every
-    blank, quote and brace left out in one pass, except on the lines ``fields`` (byte
-    spans) whose quoted fields hold one, which are read field by field."""
+def crc(raw, start: int, end: int, fields: list[tuple[int, int]]) -> int:
+    """The checksum of ``raw[start:end]`` (bytes or a memoryview: the records between the
+    two #KSUMMA): every blank, quote, brace and line break left out in one pass, except on
+    the lines ``fields`` (byte spans) whose quoted fields hold one, which are read field
+    by field."""
     value, at = 0, start
     for line_start, line_end in fields:
-        value = zlib.crc32(raw[at:line_start].translate(None, _DELETED), value)
-        value = zlib.crc32(summed(raw[line_start:line_end]), value)
+        value = zlib.crc32(bytes(raw[at:line_start]).translate(None, _DELETED), value)
+        value = zlib.crc32(summed(bytes(raw[line_start:line_end])), value)
         at = line_end
-    return zlib.crc32(raw[at:end].translate(None, _DELETED), value)
+    return zlib.crc32(bytes(raw[at:end]).translate(None, _DELETED), value)
 
 
-def check(raw: bytes, lines: pa.Array, name: str) -> tuple[list[Problem], list[str]]:
+def check(raw: bytes, lines: pa.Array, written: pa.Array, name: str) -> tuple[list[Problem], list[str]]:
     """Problems with the file's #KSUMMA (none when it has none) and a note when it was
-    checked. ``lines`` are the file's lines (index + 1 is the line number)."""
+    checked. ``lines`` are the file's lines without leading blanks (index + 1 is the line
+    number), ``written`` the same lines as written (only their line breaks left out)."""
     if b"#KSUMMA" not in raw:
         return [], []
     marks = pc.starts_with(lines, pattern=b"#KSUMMA")
@@ -72,18 +74,19 @@ def check(raw: bytes, lines: pa.Array, name: str) -> tuple[list[Problem], list[s
         return [Problem(name, first + 1, "KSUMMA", None,
                         "a closing #KSUMMA record with the checksum after the opening one (SIE 4B 10.6): "
                         "the file ends without it, so it is truncated; export it again")], []
-    ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
-    ends = np.append(ends, len(raw))
-    if len(ends) < len(lines):
+    if raw.count(b"\n") + 1 < len(lines):
         return [Problem(name, None, "KSUMMA", None,
                         "records that each end with a line feed (SIE 4B 5.5); this file breaks lines with "
                         "carriage returns alone, so its checksum cannot be checked: export it again")], []
-    starts = np.concatenate([[0], ends[:-1] + 1])
+    # the lines' bytes one after the other (the line breaks, which count for nothing, left
+    # out): a line's span is given by the array's offsets
+    starts = np.frombuffer(written.buffers()[1], dtype=np.int32)[written.offset:written.offset + len(written) + 1]
+    data = memoryview(written.buffers()[2])
     body = lines[first + 1:last]
     needs = np.flatnonzero(pc.fill_null(pc.match_substring_regex(body, _NEEDS_FIELDS), False)
                            .to_numpy(zero_copy_only=False)) + first + 1
-    spans = [(int(starts[i]), int(ends[i])) for i in needs]
-    value = crc(raw, int(starts[first + 1]), int(starts[last]), spans)
+    spans = [(int(starts[i]), int(starts[i + 1])) for i in needs]
+    value = crc(data, int(starts[first + 1]), int(starts[last]), spans)
     stated = int(closing.group(1))
     if value != stated:
         return [Problem(name, last + 1, "KSUMMA", str(stated),

@@ -90,7 +90,8 @@ def read_ledger(path: str | Path, dimension: str = DIMENSION) -> Ledger:
     if not raw.strip():
         return Ledger(None, None, [Problem(name, None, None, None, "a SIE file with the ledger's records; the "
                                            "file is empty")], [])
-    lines = records.lines(raw)
+    written = records.as_written(raw)
+    lines = records.trimmed(written)
     codec, notes = records.encoding(raw, name)
     numbers = records.line_numbers(len(lines))
     problems: list[Problem] = []
@@ -99,7 +100,7 @@ def read_ledger(path: str | Path, dimension: str = DIMENSION) -> Ledger:
     # and zlib release the GIL); problems and notes kept in this order
     found = {k: ([], []) for k in ("checksum", "periodic", "trans")}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        summing = pool.submit(checksum.check, raw, lines, name)
+        summing = pool.submit(checksum.check, raw, lines, written, name)
         if _usable(head, name, problems):
             reading = pool.submit(_periodic, lines, numbers, dimension, codec, name, found["periodic"][0])
             trans = _transactions(lines, numbers, dimension, codec, head, name, *found["trans"])
@@ -265,45 +266,52 @@ def _typed_amounts(amount: pa.Array) -> pa.Array:
 
 #: The lines most of a large export consists of, written with single blanks: read as a
 #: table of blank-separated tokens by Arrow's CSV reader (several times faster than
-#: extracting a dozen groups with the full expression). Per shape the token of each
-#: group; the quotes and braces are deleted before the tokens are read (a fast shape's
-#: tokens hold none inside), so ``{}`` is an empty token.
+#: extracting a dozen groups with the full expression). Per shape: the expression, the
+#: number of tokens and each group's token with the bytes cut from its start and end
+#: (``{1`` is dimension 1, ``"200"}`` the object 200); the object list ``{}`` is no group.
 _CODE = r'"[^"\\ \t{}]*"'
 _NUM = r'-?\d+(?:\.\d+)?'
 _PERIODIC_FAST = {
-    "pair": (r'^#P(?:SALDO|BUDGET) -?\d+ \d{6} \d+ \{\d+ ' + _CODE + r'\} ' + _NUM + r'$',
-             {"tag": 0, "year": 1, "period": 2, "account": 3, "dim": 4, "quoted": 5, "amount": 6}),
-    "empty": (r'^#P(?:SALDO|BUDGET) -?\d+ \d{6} \d+ \{\} ' + _NUM + r'$',
-              {"tag": 0, "year": 1, "period": 2, "account": 3, "objects": 4, "amount": 5}),
+    "pair": (r'^#P(?:SALDO|BUDGET) -?\d+ \d{6} \d+ \{\d+ ' + _CODE + r'\} ' + _NUM + r'$', 7,
+             {"tag": (0, 1, 0), "year": (1,), "period": (2,), "account": (3,), "dim": (4, 1, 0),
+              "quoted": (5, 1, 2), "amount": (6,)}),
+    "empty": (r'^#P(?:SALDO|BUDGET) -?\d+ \d{6} \d+ \{\} ' + _NUM + r'$', 6,
+              {"tag": (0, 1, 0), "year": (1,), "period": (2,), "account": (3,), "amount": (5,)}),
 }
 _TRANS_FAST = {
-    "pair": (r'^#TRANS \d+ \{\d+ ' + _CODE + r'\} ' + _NUM + r'$',
-             {"tag": 0, "account": 1, "dim": 2, "quoted": 3, "amount": 4}),
-    "pair, dated": (r'^#TRANS \d+ \{\d+ ' + _CODE + r'\} ' + _NUM + r' \d{8}$',
-                    {"tag": 0, "account": 1, "dim": 2, "quoted": 3, "amount": 4, "date": 5}),
-    "empty": (r'^#TRANS \d+ \{\} ' + _NUM + r'$', {"tag": 0, "account": 1, "objects": 2, "amount": 3}),
-    "empty, dated": (r'^#TRANS \d+ \{\} ' + _NUM + r' \d{8}$',
-                     {"tag": 0, "account": 1, "objects": 2, "amount": 3, "date": 4}),
+    "pair": (r'^#TRANS \d+ \{\d+ ' + _CODE + r'\} ' + _NUM + r'$', 5,
+             {"tag": (0, 1, 0), "account": (1,), "dim": (2, 1, 0), "quoted": (3, 1, 2), "amount": (4,)}),
+    "pair, dated": (r'^#TRANS \d+ \{\d+ ' + _CODE + r'\} ' + _NUM + r' \d{8}$', 6,
+                    {"tag": (0, 1, 0), "account": (1,), "dim": (2, 1, 0), "quoted": (3, 1, 2), "amount": (4,),
+                     "date": (5,)}),
+    "empty": (r'^#TRANS \d+ \{\} ' + _NUM + r'$', 4, {"tag": (0, 1, 0), "account": (1,), "amount": (3,)}),
+    "empty, dated": (r'^#TRANS \d+ \{\} ' + _NUM + r' \d{8}$', 5,
+                     {"tag": (0, 1, 0), "account": (1,), "amount": (3,), "date": (4,)}),
 }
 _SNIFFED = 1000  # lines whose shapes decide the order in which the shapes are tried
 
 
-def _tokens(lines: pa.Array, layout: dict[str, int]) -> dict[str, pa.Array]:
-    """The groups of lines of one fast shape: the lines joined with line feeds, the quotes
-    and braces deleted, the tokens read by the CSV reader (blank-separated, all bytes)."""
+def _tokens(lines: pa.Array, count: int, layout: dict[str, tuple]) -> dict[str, pa.Array]:
+    """The groups of lines of one fast shape: the lines joined with line feeds and read
+    in place by the CSV reader as ``count`` blank-separated tokens (bytes), each group's
+    token cut as ``layout`` says."""
     joined = pc.binary_join_element_wise(lines, b"\n", b"")
     offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)[joined.offset:joined.offset + len(joined) + 1]
-    body = joined.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0])).to_pybytes()
-    names = [f"t{i}" for i in range(max(layout.values()) + 1)]
+    body = joined.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+    names = [f"t{i}" for i in range(count)]
+    wanted = [names[spec[0]] for spec in layout.values()]
     table = pacsv.read_csv(
-        pa.py_buffer(body.translate(None, b'{}"')),
+        pa.BufferReader(body),
         read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
         parse_options=pacsv.ParseOptions(delimiter=" ", quote_char=False, escape_char=False,
                                          ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.binary()),
-                                             strings_can_be_null=False, check_utf8=False))
-    columns = {n: table.column(names[i]).combine_chunks() for n, i in layout.items()}
-    columns["tag"] = pc.binary_slice(columns["tag"], 1, 1 << 16)  # without its "#"
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(wanted, pa.binary()),
+                                             include_columns=wanted, strings_can_be_null=False,
+                                             check_utf8=False))
+    columns = {}
+    for n, (i, *cut) in layout.items():
+        column = table.column(names[i]).combine_chunks()
+        columns[n] = pc.binary_slice(column, cut[0], -cut[1] if cut[1] else 1 << 30) if cut else column
     return columns
 
 
@@ -315,7 +323,7 @@ def _extract(text: pa.Array, pattern: bytes, fast: dict) -> pa.StructArray:
     shapes = sorted(fast.values(), key=lambda s: -int(pc.sum(pc.match_substring_regex(sniffed, s[0])).as_py() or 0))
     parts: list[tuple[pa.Array | None, dict]] = []  # (rows or None for all, columns)
     rest = None  # rows not yet read; None: all
-    for shape, layout in shapes:
+    for shape, count, layout in shapes:
         candidates = text if rest is None else pc.filter(text, rest)
         if not len(candidates):
             break
@@ -324,7 +332,7 @@ def _extract(text: pa.Array, pattern: bytes, fast: dict) -> pa.StructArray:
         if not n_hit:
             continue
         every = n_hit == len(candidates)
-        tokens = _tokens(candidates if every else pc.filter(candidates, hit), layout)
+        tokens = _tokens(candidates if every else pc.filter(candidates, hit), count, layout)
         empty = pa.repeat(pa.scalar(b"", pa.binary()), n_hit)
         columns = {n: tokens.get(n, empty) for n in names}
         where = hit if rest is None else pc.replace_with_mask(rest, rest, hit)
@@ -477,8 +485,9 @@ def _transactions(lines, numbers, dimension, codec, head, name, problems, notes)
             row_list = rows.to_numpy()
             notes.append(f"{name}: #RTRANS on line(s) {', '.join(str(row_list[i]) for i in orphans[:10])} "
                          "without the #TRANS copy SIE 4B requires below it; counted as added rows")
-    found, rows, when = pc.filter(found, keep), pc.filter(rows, keep), pc.filter(when, keep)
-    text = pc.filter(text, keep)
+    if not pc.all(keep).as_py():
+        found, rows, when = pc.filter(found, keep), pc.filter(rows, keep), pc.filter(when, keep)
+        text = pc.filter(text, keep)
     found, text, rows, account, when = _numeric_accounts(found, text, rows, name, problems, when)
     if not len(found):
         return None
@@ -795,16 +804,20 @@ def _facts_frame(facts: pd.DataFrame, years: dict, unplaced: str | None) -> pd.D
     budgeted = np.bincount(month_of[~np.isnan(planned)], minlength=n_months) > 0
     planned = np.where(np.isnan(planned) & budgeted[month_of], 0.0, planned)
     code_index = keys % n_codes
-    values = code_values
-    code_of = np.array(values, dtype=object)[code_index]
-    no_code = np.array([v is None for v in values], dtype=bool)[code_index]
+    no_code = np.array([v is None for v in code_values], dtype=bool)[code_index]
     unit_of = np.where(no_code, unplaced, None)
     return pd.DataFrame({
-        "_row": first_row, "month": month_text[month_of], "code": code_of,
+        "_row": first_row, "month": _strings(list(month_text), month_of),
+        "code": _strings(code_values, code_index),
         "division": np.where(no_code, unit_of, None), "unit": unit_of,
-        "account": np.array([_account_text(a) for a in account_values], dtype=object)[
-            (keys // n_codes) % n_accounts],
+        "account": _strings([_account_text(a) for a in account_values], (keys // n_codes) % n_accounts),
         "actual": actual / -1000.0 + 0.0, "budget": planned / -1000.0 + 0.0})
+
+
+def _strings(values: list, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values[index]`` as a text column (pandas' ``str``), taken in Arrow: no Python
+    object per row."""
+    return pd.array(pa.array(values, pa.large_string()).take(pa.array(index)), dtype="str")
 
 
 def _dense_sums(key, budget, amount, row, space):

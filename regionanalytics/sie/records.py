@@ -67,18 +67,28 @@ def encoding(raw: bytes, name: str) -> tuple[str, list[str]]:
 def lines(raw: bytes) -> pa.Array:
     """Every line of the file as bytes without leading blanks (empty lines kept, so
     index + 1 is the line number)."""
+    return trimmed(as_written(raw))
+
+
+def as_written(raw: bytes) -> pa.Array:
+    """Every line of the file as its bytes, without its line break (CR LF, LF or CR)."""
     if not raw:
         return pa.array([], pa.binary())
     table = pacsv.read_csv(
         pa.BufferReader(raw),
-        read_options=pacsv.ReadOptions(column_names=["line"], block_size=1 << 24),
+        # one block: one chunk, so the column needs no second copy to be one array
+        read_options=pacsv.ReadOptions(column_names=["line"], block_size=max(1, min(len(raw) + 1, (1 << 31) - 1))),
         parse_options=pacsv.ParseOptions(delimiter="\x1e", quote_char=False, escape_char=False,
                                          newlines_in_values=False, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(column_types={"line": pa.binary()}, strings_can_be_null=False,
                                              quoted_strings_can_be_null=False, check_utf8=False))
-    column = table.column("line").combine_chunks()
+    return table.column("line").combine_chunks()
+
+
+def trimmed(lines: pa.Array) -> pa.Array:
+    """The lines without their leading blanks."""
     # ASCII blanks only: the bytes are viewed as text for the trim, never decoded
-    return pc.ascii_ltrim_whitespace(column.view(pa.string())).view(pa.binary())
+    return pc.ascii_ltrim_whitespace(lines.view(pa.string())).view(pa.binary())
 
 
 def tagged(text: pa.Array, *tags: str) -> pa.Array:
