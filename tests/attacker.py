@@ -340,15 +340,18 @@ def relations(cells: pd.DataFrame) -> list[tuple[tuple, list[tuple]]]:
     return out
 
 
-def attack(cells: pd.DataFrame, shown: Shown, targets: list[tuple]) -> pd.DataFrame:
+def attack(cells: pd.DataFrame, shown: Shown, targets: list[tuple], bound=None, change_cells=None) -> pd.DataFrame:
     """The attacker's estimate of every target cell (least squares over the relations and
     every shown figure), whether the system determines it, and how wide an interval of
-    rates (all between 0 and 100 %) stays consistent with everything shown."""
+    rates (all between 0 and 100 %) stays consistent with everything shown.
+
+    ``bound`` replaces :func:`relations` (another set of ``(total, parts)``), and
+    ``change_cells`` maps a change's key to its (this year's, last year's) cells."""
     keys = list(cells.index)
     pos = {k: i for i, k in enumerate(keys)}
     H = cells["H"].to_numpy(float)
     rows, rhs = [], []
-    for total, parts in relations(cells):
+    for total, parts in (relations(cells) if bound is None else bound):
         row = np.zeros(len(keys))
         row[pos[total]] = 1.0
         for p in parts:
@@ -361,8 +364,8 @@ def attack(cells: pd.DataFrame, shown: Shown, targets: list[tuple]) -> pd.DataFr
             row[pos[cell]] = 1.0
             rows.append(row)
             rhs.append(value / 100 * H[pos[cell]])
-    for (division, unit, dim, value), pp in shown.changes.items():
-        cur, prev = ("current", division, unit, dim, value), ("previous", division, unit, dim, value)
+    for key, pp in shown.changes.items():
+        cur, prev = (("current", *key), ("previous", *key)) if change_cells is None else change_cells(key)
         if cur in pos and prev in pos:
             row = np.zeros(len(keys))
             row[pos[cur]] = 1 / H[pos[cur]]

@@ -165,3 +165,161 @@ def test_changes_csv_of_the_later_tertial_shows_no_figure_the_model_hid(region):
     rows = changes(t2, t1, "computed for 2021-T1")
     vard = rows[(rows["division"] == "Vård") & (rows["metric"] == "sick_leave_pct")].iloc[0]
     assert vard["value"] == pytest.approx(100 * 13 / 176) and vard["previous_tertial"] == pytest.approx(9.375)
+
+
+# ---------------------------------------------------------------- the attacker over two batches
+
+UNITS = {"Vård": ["Akut"], "Teknik": ["Drift"]}
+_AGE = "30–49 år"  # everyone is born 1980
+
+
+def _person_months(year: int, last: int):
+    """(person, division, unit, gender, month, sick) of ``year``'s months to ``last``, from the
+    definitions above (not from the package)."""
+    for m in range(1, last + 1):
+        month = f"{year}-{m:02d}"
+        for pid in WOMEN + MEN + DRIFT:
+            if pid in LEAVERS and month > "2021-04":
+                continue
+            division, unit = ("Teknik", "Drift") if pid[0] == "D" else ("Vård", "Akut")
+            gender = "M" if pid[0] == "M" or (pid[0] == "D" and int(pid[1:]) % 2) else "K"
+            yield pid, division, unit, gender, month, (pid, month) in SICK
+
+
+def _truth():
+    """Every cell the attacker reasons about, with its scheduled and sick hours and persons:
+    ``T1:current``/``T1:previous`` (January–April), ``T2:…`` (January–August), ``P:…`` (the
+    May–August part), and ``M:…`` for the months (one figure, whichever report shows it)."""
+    rows = []
+    spans = {"T1": (1, 4), "T2": (1, 8), "P": (5, 8)}
+    for year, label in ((2021, "current"), (2020, "previous")):
+        pm = pd.DataFrame(list(_person_months(year, 8)),
+                          columns=["person", "division", "unit", "gender", "month", "sick"])
+        pm["m"] = pm["month"].str[5:].astype(int)
+        for tag, (first, last) in [*spans.items(), ("M", (1, 8))]:
+            part = pm[(pm["m"] >= first) & (pm["m"] <= last)]
+            for level in ([], ["division"], ["division", "unit"]):
+                for dim in (["month"] if tag == "M" else ["total", "gender", "age"]):
+                    by = level + ({"month": ["month"], "gender": ["gender"]}.get(dim, []))
+                    groups = part.groupby(by) if by else [((), part)]
+                    for key, g in groups:
+                        key = key if isinstance(key, tuple) else (key,)
+                        rec = dict(zip(by, key))
+                        value = {"total": "", "age": _AGE}.get(dim, rec.get(dim, ""))
+                        rows.append(dict(year=f"{tag}:{label}", division=rec.get("division", ""),
+                                         unit=rec.get("unit", ""), dim=dim, value=value, H=160.0 * len(g),
+                                         S=160.0 * g["sick"].sum(), persons=g["person"].nunique()))
+    out = pd.DataFrame(rows)
+    out["rate"] = 100 * out["S"] / out["H"]
+    return out.set_index(["year", "division", "unit", "dim", "value"])
+
+
+def _bound(cells):
+    """The relations between the cells, in sick hours: a tertial's figure is its months';
+    its genders' and its age groups'; a division's its units', the region's its divisions';
+    and T2 = T1 + the May–August part, whose total is its months."""
+    spans = {"T1": (1, 4), "T2": (1, 8), "P": (5, 8)}
+    index = set(cells.index)
+    out, children = [], {}
+    for cell in sorted(index):
+        year, division, unit, dim, value = cell
+        tag, label = year.split(":")
+        if dim == "total" and tag != "M":
+            first, last = spans[tag]
+            out.append((cell, [c for c in index if c[0] == f"M:{label}" and c[1:3] == (division, unit)
+                               and first <= int(c[4][5:]) <= last]))
+            for parts_dim in ("gender", "age"):
+                out.append((cell, [c for c in index if c[0] == year and c[1:3] == (division, unit)
+                                   and c[3] == parts_dim]))
+        if tag == "T2":
+            out.append((cell, [(f"T1:{label}", *cell[1:]), (f"P:{label}", *cell[1:])]))
+        if unit or division:
+            parent = (year, division, "", dim, value) if unit else (year, "", "", dim, value)
+            children.setdefault(parent, []).append(cell)
+    out += [(parent, kids) for parent, kids in children.items() if parent in index]
+    assert all(p in index for _, parts in out for p in parts)
+    return out
+
+
+def _as_tertial(shown, tag):
+    """One batch's figures as cells of :func:`_truth` (``tag`` T1 or T2)."""
+    from . import attacker
+
+    out = attacker.Shown()
+    for (year, division, unit, dim, value), v in shown.values.items():
+        out.values[(f"M:{year}" if dim == "month" else f"{tag}:{year}", division, unit, dim, value)] = v
+        out.where[(f"M:{year}" if dim == "month" else f"{tag}:{year}", division, unit, dim, value)] = \
+            shown.where[(year, division, unit, dim, value)]
+    for cell in shown.hidden:
+        if len(cell) == 4:  # a change marked hidden
+            out.hidden.add((tag, *cell))
+            continue
+        year, division, unit, dim, value = cell
+        out.hidden.add((f"M:{year}" if dim == "month" else f"{tag}:{year}", division, unit, dim, value))
+    for key, pp in shown.changes.items():
+        out.changes[(tag, *key)] = pp
+    return out
+
+
+@pytest.fixture(scope="module")
+def two_batches(tmp_path_factory):
+    from regionanalytics.runner import run_batch, slugify
+
+    from . import attacker
+
+    folder = write_two_tertials(tmp_path_factory.mktemp("two-tertials") / "data")
+    out = tmp_path_factory.mktemp("two-tertials-out")
+    # one folder, T1 first: T2's changes.csv reads T1's published summary.csv
+    results = [run_batch(p, folder, out, jobs=2, progress=False, units=True) for p in ("2021-T1", "2021-T2")]
+    slugs = {"region": ("", "")}
+    for division, units in UNITS.items():
+        slugs[f"division-{slugify(division)}"] = (division, "")
+        for unit in units:
+            slugs[f"unit-{slugify(division)}--{slugify(unit)}"] = (division, unit)
+    shown = attacker.Shown()
+    for tag, label in (("T1", "2021-T1"), ("T2", "2021-T2")):
+        part = _as_tertial(attacker.read_outputs(out / label, slugs), tag)
+        for store in ("values", "changes", "where"):
+            getattr(shown, store).update(getattr(part, store))
+        shown.hidden |= part.hidden
+    # changes.csv of T2 puts T1's published figures beside T2's
+    earlier = attacker.Shown()
+    earlier.read_metric_rows(pd.read_csv(out / "2021-T2" / "changes.csv"), "changes.csv", value="previous_tertial")
+    for cell, v in _as_tertial(earlier, "T1").values.items():
+        shown.add(cell, v, "2021-T2/changes.csv")
+    return results, out, shown
+
+
+@pytest.mark.slow
+def test_no_figure_of_the_months_since_the_earlier_tertial_can_be_worked_out(two_batches):
+    from . import attacker
+
+    results, out, shown = two_batches
+    assert all(r.ok for r in results), [r.error for b in results for r in b.reports if r.status != "ok"]
+    cells = _truth()
+    by_hand = cells.loc[("P:current", "Vård", "Akut", "gender", "K")]
+    assert by_hand["persons"] == 8 and by_hand["rate"] == pytest.approx(6.25)
+    # the attacker read both batches: T1's women from its pages, T2's total from changes.csv and pages
+    assert shown.values[("T1:current", "Vård", "Akut", "gender", "K")] == pytest.approx(12.5, abs=0.05)
+    assert ("T2:current", "Vård", "Akut", "gender", "K") not in shown.values
+    assert ("T2:current", "Vård", "Akut", "gender", "K") in shown.hidden        # marked ** on the page
+    assert shown.values[("T2:current", "Vård", "", "total", "")] == pytest.approx(100 * 13 / 176, abs=1e-4)
+    assert shown.values[("T1:current", "Vård", "", "total", "")] == pytest.approx(9.375, abs=1e-4)
+    assert "changes.csv" in " ".join(shown.where.values())
+    leaked = [c for c in shown.values if c in cells.index and cells.loc[c, "persons"] <= 10]
+    assert not leaked, leaked
+    small = [c for c in cells.index if cells.loc[c, "persons"] <= 10]
+    targets = sorted(set(small) | {c for c in shown.hidden if c in cells.index})
+    assert ("P:current", "Vård", "Akut", "gender", "K") in targets
+    change_cells = lambda key: ((f"{key[0]}:current", *key[1:]), (f"{key[0]}:previous", *key[1:]))  # noqa: E731
+    bound = _bound(cells)
+    found = attacker.attack(cells, shown, targets, bound=bound, change_cells=change_cells)
+    recovered = found[found["recovered"]]
+    assert recovered.empty, recovered[["cell", "persons", "true", "estimate", "interval_pp"]].to_string()
+    # the attack would have worked on what the reports showed before: T2's women's figure shown
+    before = attacker.Shown()
+    before.values = {**shown.values, ("T2:current", "Vård", "Akut", "gender", "K"): 10.0}
+    again = attacker.attack(cells, before, [("P:current", "Vård", "Akut", "gender", "K")], bound=bound,
+                            change_cells=change_cells)
+    # (least squares over every figure, some rounded to one decimal on the pages: 6,27)
+    assert again["recovered"].all() and again["estimate"].iloc[0] == pytest.approx(6.25, abs=0.05)
