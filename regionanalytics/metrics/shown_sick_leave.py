@@ -55,25 +55,49 @@ def _cells(pm: pd.DataFrame | tuple, year: str, months: bool = True, ordered: bo
     work, codes = pm if isinstance(pm, tuple) else _work(pm)
     arrays = {c: work[c].to_numpy() for c in work.columns}
     hours = ["scheduled_hours", "sick_hours", "long_term_hours"]
-    frames = []
+    columns = ("division", "unit", "gender", "age_group", "month")
+    radix = {c: len(codes[c]) + 1 for c in columns}
+    # each person's distinct groups over the period (a few rows a person): the period's
+    # distinct persons are counted on these, a month's on the month's rows
+    combo = arrays["person"].astype(np.int64)
+    for column in columns[:4]:
+        combo = combo * radix[column] + arrays[column]
+    _, once = np.unique(combo, return_index=True)
+    parts: dict[str, list] = {c: [] for c in _KEY + ["persons", *hours]}
     for level, keys in _LEVELS.items():
         for dimension in ["total", *(d for d in DIMENSIONS if months or d != "month")]:
             by = keys + ([] if dimension == "total" else [DIMENSIONS[dimension]])
-            group = np.zeros(len(work), dtype=np.int64)
-            for column in by:  # one integer per group (the codes are few)
-                group = group * (len(codes[column]) + 1) + arrays[column]
-            found, first, inverse = np.unique(group, return_index=True, return_inverse=True)
-            df = pd.DataFrame({h: np.bincount(inverse, weights=arrays[h], minlength=len(found)) for h in hours})
-            pairs = np.unique(inverse.astype(np.int64) * (int(arrays["person"].max(initial=0)) + 1) + arrays["person"])
-            df["persons"] = np.bincount(pairs // (int(arrays["person"].max(initial=0)) + 1), minlength=len(found))
+
+            def group_of(rows):
+                g = np.zeros(len(arrays["person"]) if rows is None else len(rows), dtype=np.int64)
+                for column in by:  # one integer per group, in mixed radix (the codes are few)
+                    g = g * radix[column] + (arrays[column] if rows is None else arrays[column][rows])
+                return g
+
+            group = group_of(None)
+            size = int(np.prod([radix[c] for c in by])) if by else 1
+            count = np.bincount(group, minlength=size)
+            found = np.flatnonzero(count)
+            for h in hours:
+                parts[h].append(np.bincount(group, weights=arrays[h], minlength=size)[found])
+            rows = None if dimension == "month" else once
+            people = int(arrays["person"].max(initial=0)) + 1
+            pairs = np.unique((group if rows is None else group_of(rows)) * people
+                              + arrays["person"][slice(None) if rows is None else rows])
+            parts["persons"].append(np.bincount(pairs // people, minlength=size)[found])
+            rest = found.copy()
+            values = {}
+            for column in reversed(by):  # the group's codes back from its number
+                values[column] = rest % radix[column]
+                rest //= radix[column]
             for column in ("division", "unit"):
-                df[column] = (np.asarray(codes[column], dtype=object)[arrays[column][first]]
-                              if column in keys else "")
-            df["key"] = (np.asarray(codes[DIMENSIONS[dimension]], dtype=object)[arrays[DIMENSIONS[dimension]][first]]
-                         if dimension != "total" else "")
-            df["level"], df["dimension"], df["year"] = level, dimension, year
-            frames.append(df[_KEY + ["persons", *hours]])
-    out = pd.concat(frames, ignore_index=True)
+                parts[column].append(np.asarray(codes[column], dtype=object)[values[column]] if column in keys
+                                     else np.full(len(found), "", dtype=object))
+            parts["key"].append(np.asarray(codes[DIMENSIONS[dimension]], dtype=object)[values[DIMENSIONS[dimension]]]
+                                if dimension != "total" else np.full(len(found), "", dtype=object))
+            for column, value in (("level", level), ("dimension", dimension), ("year", year)):
+                parts[column].append(np.full(len(found), value, dtype=object))
+    out = pd.DataFrame({c: np.concatenate(parts[c]) for c in _KEY + ["persons", *hours]})
     out["persons"] = out["persons"].astype("int64")
     return out.sort_values(_KEY[1:], kind="stable").reset_index(drop=True) if ordered else out
 
