@@ -460,9 +460,13 @@ def lookalike_characters(name: str) -> list[str]:
 def _latin_lookalike(char: str) -> str:
     """The Latin letter ``char`` looks like, where it is a letter of another script that
     Unicode's confusables list with one Latin letter (Cyrillic ``а`` is ``a``); else ``char``."""
+    import unicodedata
+
+    if char.isascii() or not char.isalpha() or unicodedata.name(char, "").startswith("LATIN "):
+        return char  # Latin letters (å, ä, ö) and all but letters are what they are
     from confusable_homoglyphs import categories, confusables
 
-    if not char.isalpha() or categories.alias(char) in ("LATIN", "COMMON"):
+    if categories.alias(char) in ("LATIN", "COMMON"):
         return char
     found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
     for homoglyph in (found[0]["homoglyphs"] if found else []):
