@@ -323,3 +323,16 @@ def test_no_figure_of_the_months_since_the_earlier_tertial_can_be_worked_out(two
                             change_cells=change_cells)
     # (least squares over every figure, some rounded to one decimal on the pages: 6,27)
     assert again["recovered"].all() and again["estimate"].iloc[0] == pytest.approx(6.25, abs=0.05)
+
+
+def test_a_period_whose_data_begins_after_the_earlier_tertial(region):
+    """No person-months before May 2021 (nor last year): the earlier tertial published
+    nothing, so only the period's own groups decide; the 8 women are a small group."""
+    from regionanalytics.metrics import shown_sick_leave
+
+    employees = region.employees[region.employees["month"] >= "2021-05"]
+    year = shown_sick_leave.figures(employees, region.absence, "2021-T3")
+    women = _figure(year, "unit", "Vård", "gender", "K", unit="Akut")
+    assert women["persons"] == 8 and women["reason"] == "small"
+    assert _figure(year, "unit", "Vård", "gender", "M", unit="Akut")["reason"] == "protects"
+    assert shown_sick_leave.figures(employees, region.absence, "2021-T1").empty

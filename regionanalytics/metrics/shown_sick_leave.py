@@ -215,7 +215,7 @@ def _system(period: Period, work: tuple, ordered: bool = True) -> tuple[pd.DataF
             rows = before[before["period"] == label]
             published[label] = {k: n + int(i) for k, i in zip(zip(*(rows[c].tolist() for c in _KEY)), rows.index)}
     for key, i in at_own.items():  # a month is the month the previous tertial showed
-        if key[4] == "month" and (j := published[earlier.label].get(key)) is not None:
+        if key[4] == "month" and (j := published.get(earlier.label, {}).get(key)) is not None:
             relations.append(Relation(i, (j,)))
     every, offset = [own, before], n + len(before)
     for label, at_earlier in published.items():
