@@ -523,10 +523,15 @@ def check_region(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list
             if table in ("finance", "organisation", "budget") or "division" not in df:
                 continue
             unknown = df["division"].notna() & ~df["division"].isin(known)
+            by_key = {name_key(k): k for k in known}
             for division, group in df[unknown].groupby("division", sort=False):
+                alike = by_key.get(name_key(division))
+                # a name a reader cannot tell from a known one says what tells them apart
+                seen = (f"; it is {_spelling(division, group[ROW].iloc[0])}, which a reader cannot tell "
+                        f"from {alike!r} in {names.get('finance', 'the finance table')}" if alike else "")
                 problems.append(Problem(names[table], int(group[ROW].iloc[0]), "division", division,
                                         "a division that the finance table knows ("
-                                        + ", ".join(sorted(known)) + f"); {len(group)} row(s) have it"))
+                                        + ", ".join(sorted(known)) + f"); {len(group)} row(s) have it" + seen))
     employees, absence = tables.get("employees"), tables.get("absence")
     if employees is not None and absence is not None and len(absence):
         unknown = absence["person_id"].notna() & ~isin(absence["person_id"], employees["person_id"].unique())

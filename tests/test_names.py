@@ -91,6 +91,18 @@ def test_divisions_a_reader_sees_as_one_are_refused_naming_both_spellings(tmp_pa
     assert "row 26" in str(raised.value)
 
 
+def test_a_lookalike_division_in_another_table_names_the_spelling_finance_has(tmp_path):
+    """employees.csv writes Service with a Cyrillic е: not a division finance knows, and
+    the message says which character a reader cannot see and what finance writes."""
+    data = write_two_divisions(tmp_path / "data", [("Kost", 12)])
+    renamed(data, "employees", "Service", "S\u0435rvice")
+    problems = [str(p) for p in validate(data).problems if p.column == "division"]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("employees.csv, row 2, column 'division': found 'Sеrvice'"), problems[0]
+    assert ("it is 'Sеrvice' (row 2, with U+0435 CYRILLIC SMALL LETTER IE), which a reader cannot tell "
+            "from 'Service' in finance.csv") in problems[0]
+
+
 def test_a_greek_capital_in_a_unit_is_refused_and_a_non_breaking_space_is_one_name(tmp_path):
     """Units of Service: ``ΑT Kost`` (Greek Alpha) against ``AT Kost`` is refused naming the
     Alpha; ``Akut\xa0vård`` is read as ``Akut vård`` (the loader reads every run of white
