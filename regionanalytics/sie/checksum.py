@@ -47,16 +47,28 @@ def crc(raw, start: int, end: int, fields: list[tuple[int, int]]) -> int:
     by field."""
     value, at = 0, start
     for line_start, line_end in fields:
-        value = zlib.crc32(bytes(raw[at:line_start]).translate(None, _DELETED), value)
+        value = _plain(raw, at, line_start, value)
         value = zlib.crc32(summed(bytes(raw[line_start:line_end])), value)
         at = line_end
-    return zlib.crc32(bytes(raw[at:end]).translate(None, _DELETED), value)
+    return _plain(raw, at, end, value)
+
+
+_PIECE = 1 << 22
+
+
+def _plain(raw, start: int, end: int, value: int) -> int:
+    """``value`` carried over ``raw[start:end]`` without its blanks, quotes, braces and line
+    breaks, a few MB at a time (the same memory used again)."""
+    for at in range(start, end, _PIECE):
+        value = zlib.crc32(bytes(raw[at:min(at + _PIECE, end)]).translate(None, _DELETED), value)
+    return value
 
 
 def check(raw: bytes, lines: pa.Array, written: pa.Array, name: str) -> tuple[list[Problem], list[str]]:
     """Problems with the file's #KSUMMA (none when it has none) and a note when it was
-    checked. ``lines`` are the file's lines without leading blanks (index + 1 is the line
-    number), ``written`` the same lines as written (only their line breaks left out)."""
+    checked. ``lines`` are the file's lines without blanks around them (index + 1 is the
+    line number), ``written`` the same lines as written (with or without their line
+    breaks, which count for nothing)."""
     if b"#KSUMMA" not in raw:
         return [], []
     marks = pc.starts_with(lines, pattern=b"#KSUMMA")
@@ -78,11 +90,10 @@ def check(raw: bytes, lines: pa.Array, written: pa.Array, name: str) -> tuple[li
         return [Problem(name, None, "KSUMMA", None,
                         "records that each end with a line feed (SIE 4B 5.5); this file breaks lines with "
                         "carriage returns alone, so its checksum cannot be checked: export it again")], []
-    # the lines' bytes one after the other (the line breaks, which count for nothing, left
-    # out): a line's span is given by the array's offsets
+    # the lines' bytes one after the other: a line's span is given by the array's offsets
     starts = np.frombuffer(written.buffers()[1], dtype=np.int32)[written.offset:written.offset + len(written) + 1]
     data = memoryview(written.buffers()[2])
-    body = lines[first + 1:last]
+    body = written[first + 1:last]  # blanks before a line and its line break do not change the test
     needs = np.flatnonzero(pc.fill_null(pc.match_substring_regex(body, _NEEDS_FIELDS), False)
                            .to_numpy(zero_copy_only=False)) + first + 1
     spans = [(int(starts[i]), int(starts[i + 1])) for i in needs]

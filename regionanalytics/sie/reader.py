@@ -87,7 +87,7 @@ def read_ledger(path: str | Path, dimension: str = DIMENSION) -> Ledger:
     path = Path(path)
     name = path.name
     raw = path.read_bytes()
-    if not raw.strip():
+    if not raw or raw.isspace():  # (strip would copy the whole file)
         return Ledger(None, None, [Problem(name, None, None, None, "a SIE file with the ledger's records; the "
                                            "file is empty")], [])
     written = records.as_written(raw)
@@ -108,6 +108,7 @@ def read_ledger(path: str | Path, dimension: str = DIMENSION) -> Ledger:
         else:
             periodic = trans = None
         found["checksum"] = summing.result()
+    del raw, written, lines, numbers  # the file's bytes and lines: their memory reused for the tables
     problems = found["checksum"][0] + problems + found["periodic"][0] + found["trans"][0]
     notes = found["checksum"][1] + notes + found["trans"][1]
     if periodic is None and trans is None and not _usable(head, name, []):
@@ -302,7 +303,7 @@ def _tokens(lines: pa.Array, count: int, layout: dict[str, tuple]) -> dict[str, 
     wanted = [names[spec[0]] for spec in layout.values()]
     table = pacsv.read_csv(
         pa.BufferReader(body),
-        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=max(1, min(body.size + 1, (1 << 31) - 1))),
         parse_options=pacsv.ParseOptions(delimiter=" ", quote_char=False, escape_char=False,
                                          ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(wanted, pa.binary()),
@@ -310,7 +311,7 @@ def _tokens(lines: pa.Array, count: int, layout: dict[str, tuple]) -> dict[str, 
                                              check_utf8=False))
     columns = {}
     for n, (i, *cut) in layout.items():
-        column = table.column(names[i]).combine_chunks()
+        column = table.column(names[i]).combine_chunks()  # one block: one chunk, no copy
         columns[n] = pc.binary_slice(column, cut[0], -cut[1] if cut[1] else 1 << 30) if cut else column
     return columns
 
@@ -747,9 +748,7 @@ def _same_codes(parts: list[pd.DataFrame]) -> list[pd.DataFrame]:
 
 
 def _finance(cells, budget_cells, head: _Head, dimension: str, name: str, notes: list[str]) -> pd.DataFrame:
-    actual = cells[~_balance_rows(cells["account"])]
-    parts = [actual] + ([budget_cells[~_balance_rows(budget_cells["account"])]]
-                        if budget_cells is not None else [])
+    parts = [_without_balance(cells)] + ([_without_balance(budget_cells)] if budget_cells is not None else [])
     facts = pd.concat(_same_codes(parts), ignore_index=True)
     no_code = facts["code"].isna()
     label = None
@@ -767,6 +766,12 @@ def _finance(cells, budget_cells, head: _Head, dimension: str, name: str, notes:
                      f"dimension {dimension} (kostnadsställe); they are on the unit '{NO_KOSTNADSSTALLE}', so "
                      "every account's total is the file's")
     return _facts_frame(facts, head.years, label)
+
+
+def _without_balance(cells: pd.DataFrame) -> pd.DataFrame:
+    """The cells of the result accounts (no copy when there are only those)."""
+    balance = _balance_rows(cells["account"])
+    return cells[~balance] if balance.any() else cells
 
 
 def _facts_frame(facts: pd.DataFrame, years: dict, unplaced: str | None) -> pd.DataFrame:

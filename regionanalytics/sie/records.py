@@ -65,19 +65,35 @@ def encoding(raw: bytes, name: str) -> tuple[str, list[str]]:
 
 
 def lines(raw: bytes) -> pa.Array:
-    """Every line of the file as bytes without leading blanks (empty lines kept, so
+    """Every line of the file as bytes without blanks around it (empty lines kept, so
     index + 1 is the line number)."""
     return trimmed(as_written(raw))
 
 
+_BLOCK = 1 << 24
+
+
 def as_written(raw: bytes) -> pa.Array:
-    """Every line of the file as its bytes, without its line break (CR LF, LF or CR)."""
+    """Every line of the file as its bytes (index + 1 is the line number), its line break
+    (CR LF or LF) kept: the array is a view of the file's bytes, nothing copied. A file
+    that breaks lines with a CR alone is read by Arrow's CSV reader instead, each line
+    without its line break."""
     if not raw:
         return pa.array([], pa.binary())
+    if len(raw) >= 1 << 31 or raw.count(b"\r") != raw.count(b"\r\n"):
+        return _split_by_reader(raw)
+    data = np.frombuffer(raw, dtype=np.uint8)
+    ends = [np.flatnonzero(data[at:at + _BLOCK] == 10) + (at + 1) for at in range(0, len(raw), _BLOCK)]
+    if raw[-1:] != b"\n":
+        ends.append(np.array([len(raw)]))
+    offsets = np.concatenate([np.zeros(1, dtype=np.int64)] + ends).astype(np.int32)
+    return pa.Array.from_buffers(pa.binary(), len(offsets) - 1, [None, pa.py_buffer(offsets), pa.py_buffer(raw)])
+
+
+def _split_by_reader(raw: bytes) -> pa.Array:
     table = pacsv.read_csv(
         pa.BufferReader(raw),
-        # one block: one chunk, so the column needs no second copy to be one array
-        read_options=pacsv.ReadOptions(column_names=["line"], block_size=max(1, min(len(raw) + 1, (1 << 31) - 1))),
+        read_options=pacsv.ReadOptions(column_names=["line"], block_size=_BLOCK),
         parse_options=pacsv.ParseOptions(delimiter="\x1e", quote_char=False, escape_char=False,
                                          newlines_in_values=False, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(column_types={"line": pa.binary()}, strings_can_be_null=False,
@@ -86,9 +102,9 @@ def as_written(raw: bytes) -> pa.Array:
 
 
 def trimmed(lines: pa.Array) -> pa.Array:
-    """The lines without their leading blanks."""
+    """The lines without the blanks and line breaks around them."""
     # ASCII blanks only: the bytes are viewed as text for the trim, never decoded
-    return pc.ascii_ltrim_whitespace(lines.view(pa.string())).view(pa.binary())
+    return pc.ascii_trim_whitespace(lines.view(pa.string())).view(pa.binary())
 
 
 def tagged(text: pa.Array, *tags: str) -> pa.Array:
