@@ -165,7 +165,7 @@ def make_sie_data(keys: int = SIE_FACTS) -> tuple[Path, Path]:
     of the package."""
     import zlib
 
-    folder = ROOT / "outputs" / "bench-data" / f"sie-{keys}-checked"
+    folder = ROOT / "outputs" / "bench-data" / f"sie-{keys}-balanced"
     csv_path, sie_path = folder / "finance.csv", folder / "finance.se"
     if csv_path.exists() and sie_path.exists():
         return csv_path, sie_path
@@ -213,6 +213,11 @@ def make_sie_data(keys: int = SIE_FACTS) -> tuple[Path, Path]:
                 budget_lines.append((f'#PBUDGET {year_no} {y}{m} {account} {{1 "{code}"}} {kr}',
                                      f"#PBUDGET{year_no}{y}{m}{account}1{code}{kr}"))
                 year_sums[(year_no, account)] = year_sums.get((year_no, account), 0) + amount
+            # the verification balances, as a ledger writes it: the counter-entry on the bank
+            # account (a balance account: in no fact of the CSV)
+            rest = -sum(ore.tolist())
+            kr = f"-{-rest // 100}.{-rest % 100:02d}"
+            put(f'   #TRANS 1930 {{}} {kr}', f"#TRANS1930{kr}")
             put("}", None)
             n += 1
     for text, summed in budget_lines:

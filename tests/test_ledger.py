@@ -196,12 +196,14 @@ def test_sie_verifications_only_are_summed_per_month_account_and_object(tmp_path
         '   #TRANS 4011 {1 "1101"} 60000.00\n'
         '   #TRANS 1930 {} -60000.00\n'
         '   #TRANS 4011 {"1" "1101"} 45500.50 20210131 "Övertid"\n'
+        '   #TRANS 2710 {} -45500.50 20210131 "Övertid"\n'
         '}\n'
         '#VER A 2 20210203 "Patientavgifter, bokförda i februari för januari"\n{\n'
         '   #TRANS 3011 {1 "2101"} -12000 20210129\n'
         '   #TRANS 3011 {1 "2101"} -3000\n'
+        '   #TRANS 1510 {} 15000\n'
         '}\n'
-        '#VER A 3 20200110 "Föregående år"\n{\n   #TRANS 4011 {1 "1101"} 80000\n}\n'
+        '#VER A 3 20200110 "Föregående år"\n{\n   #TRANS 4011 {1 "1101"} 80000\n   #TRANS 1930 {} -80000\n}\n'
     )
     data = load_region(_sie_folder(tmp_path, body, sie_type=4), cache=False)
     fin = data.finance.set_index(["month", "unit", "account"])

@@ -172,3 +172,36 @@ def test_a_ledger_without_budget_loads_with_the_budget_missing(tmp_path):
     # 60 kr on Akuten, the other 40 without a kostnadsställe: −0,06 and −0,04 tkr
     by_unit = data.finance.groupby("unit")["actual"].sum()
     assert by_unit.to_dict() == {"Akuten": pytest.approx(-0.06), NO_KOSTNADSSTALLE: pytest.approx(-0.04)}
+
+
+def test_an_unbalanced_verification_is_an_error_naming_its_line(tmp_path):
+    # a file without #RES (an export of the verifications, as Fortnox's SIE 4I or a
+    # careless colleague's edit): the salary typed 10 000 for 1 000 on the cost side would
+    # move account 5011 by 9 tkr and nothing else would catch it; debit 10 000 + 100,
+    # credit 1 100: the verification sums to 9 000,00. The second verification balances
+    # (−1 000 + 600 + 400, its rows removed and added per SIE 4B's #BTRANS/#RTRANS example).
+    body = ('#VER A 1 20210105 "Lön"\n{\n#TRANS 5011 {1 "200"} 10000.00\n#TRANS 7510 {} 100.00\n'
+            '#TRANS 1930 {} -1100.00\n}\n'
+            '#VER A 2 20210210 "Porto"\n{\n#TRANS 1910 {} -1000.00\n#TRANS 6110 {} 600.00\n'
+            '#BTRANS 6250 {} 400.00\n#RTRANS 6251 {} 400.00\n#TRANS 6251 {} 400.00\n}\n')
+    path = _write(tmp_path, body, 4)
+    lines = path.read_bytes().decode("cp437").splitlines()
+    problems = read_ledger(path).problems
+    assert [(p.row, p.column, p.value) for p in problems] == [(lines.index('#VER A 1 20210105 "Lön"') + 1,
+                                                              "VER", "9000.00")]
+    assert "sum to 0" in problems[0].expected
+
+
+def test_a_file_with_only_balance_accounts_is_an_error_not_a_traceback(tmp_path):
+    # the one result row written with a plus sign (not SIE 4B's amount), so only the
+    # bank's row on 1930 is read: a clear error for the line and for the missing actuals
+    body = '#VER A 1 20210105 ""\n{\n#TRANS 3010 {} +1000.00\n#TRANS 1930 {} -1000.00\n}\n'
+    path = _write(tmp_path, body, 4)
+    lines = path.read_bytes().decode("cp437").splitlines()
+    found = {(p.row, p.column) for p in read_ledger(path).problems}
+    assert (lines.index("#TRANS 3010 {} +1000.00") + 1, "TRANS") in found
+    assert (None, "konto") in found
+    # a file with balance movements only (a bank's export): said, not a traceback
+    body = '#VER A 1 20210105 ""\n{\n#TRANS 1930 {} 1000.00\n#TRANS 1910 {} -1000.00\n}\n'
+    problems = read_ledger(_write(tmp_path, body, 4)).problems
+    assert [p.column for p in problems] == ["konto"] and "balance accounts only" in problems[0].expected

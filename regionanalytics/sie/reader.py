@@ -122,6 +122,12 @@ def read_ledger(path: str | Path, dimension: str = DIMENSION) -> Ledger:
         problems += found
     cells, budget_cells, used = _choose(periodic, trans, head, name, notes)
     problems += _result_problems(cells, head, name, used)
+    if not (~_balance_rows(cells["account"])).any():
+        problems.append(Problem(name, None, "konto", None,
+                                f"{used} lines on result accounts (outside {BALANCE_ACCOUNTS[0]}–"
+                                f"{BALANCE_ACCOUNTS[1]}) with the year's actuals; the file has lines on balance "
+                                "accounts only"))
+        return Ledger(None, None, problems, notes)
     finance = _finance(cells, budget_cells, head, dimension, name, notes)
     balance, balance_problems = _balance(cells, head, name, finance, notes)
     problems += balance_problems
@@ -486,6 +492,7 @@ def _transactions(lines, numbers, dimension, codec, head, name, problems, notes)
             row_list = rows.to_numpy()
             notes.append(f"{name}: #RTRANS on line(s) {', '.join(str(row_list[i]) for i in orphans[:10])} "
                          "without the #TRANS copy SIE 4B requires below it; counted as added rows")
+    problems += _unbalanced(found, ok, keep, carried_row, name)
     if not pc.all(keep).as_py():
         found, rows, when = pc.filter(found, keep), pc.filter(rows, keep), pc.filter(when, keep)
         text = pc.filter(text, keep)
@@ -509,6 +516,43 @@ def _transactions(lines, numbers, dimension, codec, head, name, problems, notes)
         out = out[~outside]
     out["year_no"] = out["year_no"].astype(np.int32)
     return out
+
+
+def _unbalanced(found, ok, keep, ver_rows, name) -> list[Problem]:
+    """A problem for each verification whose counted rows do not sum to 0.
+
+    A verification is double entry: its rows' amounts (debit positive) sum to 0 (SIE 4B
+    #VER and #TRANS: the transaction rows of one verifikation; bokföringslagen 5 kap. 6 §
+    and 7 §: a verification holds the entry). One that does not balance has a row missing
+    or an amount mistyped, which would move a figure without a word where the file has no
+    #RES for the account. Verifications with a malformed row are named for that row
+    already and are not summed here."""
+    if not len(found):
+        return []
+    ver = pc.fill_null(ver_rows, -1).to_numpy(zero_copy_only=False)
+    good = ok.to_numpy(zero_copy_only=False)
+    counted = keep.to_numpy(zero_copy_only=False) & (ver >= 0)
+    if not counted.any():
+        return []
+    amount = np.zeros(len(found))
+    amount[good] = pc.cast(pc.cast(pc.filter(found.field("amount"), ok), pa.string()), pa.float64()).to_numpy()
+    amount[~counted] = 0.0
+    # the rows of one verification follow each other (its line carried down): summed per run
+    starts = np.flatnonzero(np.r_[True, ver[1:] != ver[:-1]])
+    totals = np.add.reduceat(amount, starts)
+    broken = np.unique(ver[~good])
+    # amounts have at most two decimals: a sum of many is compared in öre, rounded
+    bad = (np.abs(np.round(totals * 100)) >= 1) & (ver[starts] >= 0) & ~np.isin(ver[starts], broken)
+    wrong = pd.Series(totals[bad], index=ver[starts][bad])
+    problems = [Problem(name, int(row), "VER", f"{total:.2f}",
+                        "the rows (#TRANS) of a verification to sum to 0 (double entry: debit equals credit); "
+                        f"they sum to {total:.2f}: a row is missing or an amount mistyped. Correct the "
+                        "verification in the ledger and export again")
+                for row, total in wrong.head(_SHOWN).items()]
+    if len(wrong) > _SHOWN:
+        problems.append(Problem(name, None, "VER", None, f"balanced verifications (and {len(wrong) - _SHOWN} "
+                                "more that do not sum to 0)"))
+    return problems
 
 
 def _numeric_accounts(found, text, rows, name, problems, *others):
