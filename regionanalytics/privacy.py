@@ -265,6 +265,14 @@ def decide(persons, shown, relations: Sequence[Relation], fixed=None) -> np.ndar
     >>> units = [Relation(0, (1, 2, 3))]   # a division of three units
     >>> decide([105, 8, 37, 60], [True] * 4, units).tolist()
     ['', 'small', 'protects', '']
+
+    An earlier tertial's figures 0–2 are settled (0 shown, 1 small, 2 never shown); 2 is
+    now the sum of two new figures, which would give it, and so 1: the smaller is hidden.
+
+    >>> rels = [Relation(0, (1, 2)), Relation(2, (3, 4))]
+    >>> decide([100, 5, 50, 20, 30], [True, False, False, True, True], rels,
+    ...        fixed=["", "small", "not_shown", None, None]).tolist()
+    ['', 'small', 'not_shown', 'protects', '']
     """
     persons = np.asarray(persons, dtype="float64")
     persons = np.where(np.isnan(persons), 0, persons)
