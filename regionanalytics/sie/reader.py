@@ -108,6 +108,7 @@ def read_ledger(path: str | Path, dimension: str = DIMENSION) -> Ledger:
         else:
             periodic = trans = None
         found["checksum"] = summing.result()
+    cut_off = _cut_off(lines, raw, name)
     del raw, written, lines, numbers  # the file's bytes and lines: their memory reused for the tables
     problems = found["checksum"][0] + problems + found["periodic"][0] + found["trans"][0]
     notes = found["checksum"][1] + notes + found["trans"][1]
@@ -121,7 +122,7 @@ def read_ledger(path: str | Path, dimension: str = DIMENSION) -> Ledger:
         periodic, found = _placed_in_years(name, periodic, head.years, notes)
         problems += found
     cells, budget_cells, used = _choose(periodic, trans, head, name, notes)
-    problems += _result_problems(cells, head, name, used)
+    problems += _result_problems(cells, head, name, used) + _unbalanced_years(head, name) + cut_off
     if not (~_balance_rows(cells["account"])).any():
         problems.append(Problem(name, None, "konto", None,
                                 f"{used} lines on result accounts (outside {BALANCE_ACCOUNTS[0]}–"
@@ -670,6 +671,62 @@ def _texts(series: pd.Series) -> pd.Series:
     texts = np.array([_account_text(k) for k in uniques], dtype=object)[codes]
     names = list(series.index.names)
     return pd.Series(series.to_numpy(), index=pd.MultiIndex.from_arrays(levels[:-1] + [texts], names=names))
+
+
+def _cut_off(lines: pa.Array, raw: bytes, name: str) -> list[Problem]:
+    """Problems when the file was cut off: it ends inside a verification (its ``{`` never
+    closed), or in the middle of a record (the last record has no line feed after it,
+    which SIE 4B 5.5 gives every record: its last amount may be cut short, ``1000.00``
+    read as ``10``). Every file of SIE-gruppen's 18 programs ends its last record with
+    one (Fortnox leaves it off only after the closing ``}``)."""
+    problems = []
+    opens = np.flatnonzero(pc.starts_with(lines, pattern=b"{").to_numpy(zero_copy_only=False))
+    if len(opens):
+        closes = np.flatnonzero(pc.starts_with(lines, pattern=b"}").to_numpy(zero_copy_only=False))
+        if not len(closes) or closes[-1] < opens[-1]:
+            problems.append(Problem(name, int(opens[-1]) + 1, "VER", "{",
+                                    "a verification closed by '}' (SIE 4B #VER); the file ends inside it, so it "
+                                    "was cut off and its last records are missing: export it again"))
+    last = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].as_py().strip()), None)
+    if last is not None and lines[last].as_py().startswith(b"#") and not raw.endswith((b"\n", b"\r")):
+        problems.append(Problem(name, last + 1, lines[last].as_py().split()[0][1:].decode("latin-1"),
+                                lines[last].as_py()[:80].decode("latin-1"),
+                                "a line feed after the last record (SIE 4B 5.5: every record ends with one); "
+                                "the file ends in the middle of it, so it was cut off and the record's amount "
+                                "may be cut short: export it again"))
+    return problems
+
+
+def _unbalanced_years(head: _Head, name: str) -> list[Problem]:
+    """A problem for each financial year whose balance records do not balance.
+
+    Every entry has two sides, so a year's movements over all accounts sum to 0: the sum
+    of its closing balances (#UB) and of its results (#RES) equals the sum of its opening
+    balances (#IB; none written: the year before's #UB). Checked for each year with both
+    #UB and #RES records. A file cut off (no #KSUMMA to say so) loses the records of its
+    last accounts, their #RES and their lines together, which no account's own check
+    sees; an amount changed in one record shows here too."""
+    problems = []
+    for year_no in sorted(head.years):
+        ub = [v for (y, _), (v, _) in head.ub.items() if y == year_no]
+        res = [v for (y, _), (v, _) in head.res.items() if y == year_no]
+        ib = [v for (y, _), (v, _) in head.ib.items() if y == year_no]
+        if not ub or not res:
+            continue
+        if not ib:
+            ib = [v for (y, _), (v, _) in head.ub.items() if y == year_no - 1]
+            if not ib:
+                continue
+        total_ub, total_res, total_ib = sum(ub), sum(res), sum(ib)
+        off = round((total_ub + total_res - total_ib) * 100)
+        if off:
+            problems.append(Problem(name, head.years[year_no][2], "RAR", str(year_no),
+                                    f"the records of financial year {year_no} to balance: its #UB sum to "
+                                    f"{total_ub:.2f} and its #RES to {total_res:.2f}, together {off / 100:.2f} "
+                                    f"more than its opening balances ({total_ib:.2f}), where every entry has two "
+                                    "sides; records are missing (a file cut off) or an amount was changed: "
+                                    "export it again"))
+    return problems
 
 
 def _res_mismatches(sums: pd.Series, head: _Head) -> int | None:
