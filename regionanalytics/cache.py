@@ -29,7 +29,7 @@ import pandas as pd
 from . import __version__
 from .iorw import atomic_folder
 
-_FORMAT = 7  # bump when the parsed representation changes (6: text in NFC; 7: a title block's unit, wide budgets)
+_FORMAT = 8  # bump when the parsed representation changes (6: text in NFC; 7: a title block's unit, wide budgets; 8: amounts in parentheses, a column's decimal mark; SIE files that do not balance)
 _MANIFEST = "complete"  # written last: the SHA-256 of every other file of the entry
 
 

@@ -582,6 +582,9 @@ def _expected_header(spec: Table) -> str:
 _MINUS = "[\u2212\u2013]"
 _SPACES = "[\\s\u00a0\u202f\u2009']"
 _PLAIN_NUMBER = r"^-?\d+(?:[.,]\d+)?$"
+#: A whole number with one thousands mark, the column's other mark being its decimal one.
+_GROUPED_DOT = r"^-?\d{1,3}\.\d{3}$"
+_GROUPED_COMMA = r"^-?\d{1,3},\d{3}$"
 _MONTH = r"^(\d{4})-?(\d{1,2})(?:-\d{1,2})?(?:[ T]00:00(?::00)?)?$"
 _DATE = r"^(\d{4})-?(\d{2})-?(\d{2})(?:[ T]00:00(?::00)?)?$"
 _TRUE = {"ja", "j", "true", "sant", "1", "yes", "x"}
@@ -598,8 +601,19 @@ def _as_text(values: pd.Series) -> pd.Series:
 def parse_number(values: pd.Series) -> pd.Series:
     """Numbers as Swedish exports write them; unreadable cells become NaN.
 
-    >>> parse_number(pd.Series(["1 234,5", "−7", "12\\u00a0345,6", "3.5", "1.234,5", ""])).tolist()
+    >>> parse_number(pd.Series(["1 234,5", "−7", "12\u00a0345,6", "3.5", "1.234,5", ""])).tolist()
     [1234.5, -7.0, 12345.6, 3.5, 1234.5, nan]
+
+    A negative number in parentheses (Excel's accounting formats, ``(1 234)``) or with
+    its minus after it (SAP and Agresso, ``1 234,50-``) is negative. A column's decimal
+    mark is decided once for the column where some cell holds both marks (the last one
+    in it is the decimal mark): a cell with only the other mark in groups of three is
+    then a whole number, so ``1.234`` beside ``1.234,50`` is 1 234, not 1,234.
+
+    >>> parse_number(pd.Series(["(1 234)", "1 234,50-", "1.234", "1.234,50"])).tolist()
+    [-1234.0, -1234.5, 1234.0, 1234.5]
+    >>> parse_number(pd.Series(["1,234", "1,234.50", "0,5"])).tolist()
+    [1234.0, 1234.5, 0.5]
     """
     if pd.api.types.is_numeric_dtype(values):
         return values.astype("float64")
@@ -610,11 +624,22 @@ def parse_number(values: pd.Series) -> pd.Series:
     rest = ~plain & (s != "")
     if rest.any():
         r = s[rest].str.replace(_SPACES, "", regex=True).str.replace(_MINUS, "-", regex=True)
+        # (1234) and 1234- are negative: accounting formats and ledgers that sign after
+        negative = r.str.match(r"^\(-?[\d.,]+\)$") | r.str.match(r"^[\d.,]+-$")
+        r = r.where(~negative, "-" + r.str.strip("()-"))
         last_comma, last_dot = r.str.rfind(","), r.str.rfind(".")
         comma_decimal = last_comma > last_dot
+        both = (last_comma >= 0) & (last_dot >= 0)
         r = r.where(~comma_decimal, r.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
         r = r.where(comma_decimal, r.str.replace(",", "", regex=False))
         out[rest] = pd.to_numeric(r.where(r != "", None), errors="coerce").astype("float64")
+        if both.any():
+            marks = set(comma_decimal[both].tolist())
+            if len(marks) == 1:  # the column's decimal mark: "," (True) or "."
+                grouped = _GROUPED_DOT if marks.pop() else _GROUPED_COMMA
+                whole = plain & s.str.match(grouped)
+                if whole.any():
+                    out[whole] = _to_float(s[whole].str.replace(r"[.,]", "", regex=True))
     return out
 
 

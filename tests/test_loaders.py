@@ -300,3 +300,35 @@ def test_employment_rates_of_shares_with_one_100_stop_the_load(tmp_path):
     assert [(p.row, p.column, p.value) for p in problems] == [(5, "Sysselsättningsgrad", "100")]
     assert "like the column's other 4 rows" in problems[0].expected  # 0 counts for neither
     assert not any("percent" in n for n in notes)
+
+
+def test_budget_amounts_in_accounting_formats_are_read_with_their_sign(tmp_path):
+    # a budget template saved from Excel as CSV (Windows-1252, CRLF, a title block): the
+    # cost rows in the accounting format's parentheses, one row from an SAP extract with
+    # its minus after the number, and a column whose cells with both marks show the
+    # comma as the decimal mark, so "1.234" beside them is 1 234 tkr, not 1,234
+    text = ("Budget 2021;;;;\r\nBelopp i tkr;;;;\r\n;;;;\r\n"
+            "Månad;Division;Verksamhet;Konto;Budget\r\n"
+            "2021-01;Akutsjukvård;Akutmottagning;4011;(1 234)\r\n"
+            "2021-01;Akutsjukvård;Akutmottagning;5011;1 234,50-\r\n"
+            "2021-01;Akutsjukvård;Akutmottagning;6011;1.234\r\n"
+            "2021-01;Akutsjukvård;Akutmottagning;3011;2.345,50\r\n")
+    path = tmp_path / "budget.csv"
+    path.write_bytes(text.encode("cp1252"))
+    raw = read_raw(path, "budget")
+    assert raw.problems == []
+    budget = raw.frame.set_index("account")["budget"]
+    # by hand: −1 234; −1 234,50; 1 234; 2 345,50
+    assert budget.to_dict() == {"4011": -1234.0, "5011": -1234.5, "6011": 1234.0, "3011": 2345.5}
+
+
+def test_a_column_with_english_thousands_commas_reads_every_cell_so(tmp_path):
+    # exported with an English Excel: "1,234.50" has its decimal point last, so "1,234"
+    # in the same column is 1 234, not 1,234 (a thousandth of it, without a word)
+    text = ('Month,Division,Verksamhet,Konto,Budget\r\n'
+            '2021-01,Akutsjukvård,Akutmottagning,4011,"-1,234.50"\r\n'
+            '2021-01,Akutsjukvård,Akutmottagning,5011,"-1,234"\r\n')
+    path = tmp_path / "budget.csv"
+    path.write_bytes(text.encode("cp1252"))
+    raw = read_raw(path, "budget")
+    assert raw.frame.set_index("account")["budget"].to_dict() == {"4011": -1234.5, "5011": -1234.0}
