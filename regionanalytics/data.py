@@ -306,6 +306,42 @@ def region_name(data_dir: str | Path) -> str | None:
     return None
 
 
+def _kept_or_cached(data_dir: Path, files: dict, digests: dict) -> RegionData | None:
+    """The data set of these files as this process keeps it (:data:`_LOADED`) or as the
+    parsed-table cache holds it (then kept); None when neither has it."""
+    from . import cache as _cache
+    from .personnummer import key_id
+
+    # the folder, its files and the cache they were stored in (another cache: another load)
+    memo = (str(data_dir.resolve()), tuple(sorted(digests.items())), str(_cache.cache_dir()), key_id())
+    if _LOADED.get("key") == memo:
+        return _LOADED["region"]
+    cached = _cache.read(digests) if set(files) >= set(REQUIRED_TABLES) else None
+    if cached is None:
+        return None
+    tables_cached, notes = cached
+    missing = [t for t in TABLES if t not in files]
+    tables = _with_categories({t: tables_cached.get(t, empty_table(t)) for t in TABLES}, files)
+    region = RegionData(**tables, source=data_dir, files=files, missing=missing, fingerprint=digests,
+                        notes=notes)
+    _LOADED.update(key=memo, region=region)
+    return region
+
+
+def preload(data_dir: str | Path) -> bool:
+    """Keep the data set of ``data_dir`` in this process when the parsed-table cache holds
+    it already, so that the next :func:`load_region` of it reads nothing; True when it is
+    kept. Never parses a file and never raises: a data set that is not cached (or not
+    valid) is left to :func:`load_region`, which says what is wrong. (A batch's kernels
+    call it as they start, while the main process checks the data.)"""
+    data_dir = Path(data_dir)
+    try:
+        files = table_files(data_dir) if data_dir.is_dir() else {}
+        return bool(files) and _kept_or_cached(data_dir, files, fingerprint(files)) is not None
+    except Exception:  # noqa: BLE001 - load_region says it, with the file and the row
+        return False
+
+
 def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     """Load and validate every table of a data folder.
 
@@ -325,20 +361,7 @@ def load_region(data_dir: str | Path, cache: bool = True) -> RegionData:
     data_dir = Path(data_dir)
     files = table_files(data_dir) if data_dir.is_dir() else {}
     digests = fingerprint(files) if cache else {}
-    # the folder, its files and the cache they were stored in (another cache: another load)
-    from .personnummer import key_id
-
-    memo = (str(data_dir.resolve()), tuple(sorted(digests.items())), str(_cache.cache_dir()), key_id())
-    if cache and _LOADED.get("key") == memo:
-        return _LOADED["region"].copy()
-    cached = _cache.read(digests) if cache and set(files) >= set(REQUIRED_TABLES) else None
-    if cached is not None:
-        (tables_cached, notes) = cached
-        missing = [t for t in TABLES if t not in files]
-        tables = _with_categories({t: tables_cached.get(t, empty_table(t)) for t in TABLES}, files)
-        region = RegionData(**tables, source=data_dir, files=files, missing=missing, fingerprint=digests,
-                            notes=notes)
-        _LOADED.update(key=memo, region=region)
+    if cache and (region := _kept_or_cached(data_dir, files, digests)) is not None:
         return region.copy()
     frames, files, missing, problems, notes = _read_all(data_dir)
     if problems:

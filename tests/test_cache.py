@@ -160,3 +160,31 @@ def test_an_empty_cache_variable_is_unset(tmp_path, monkeypatch, value):
     load_region(SAMPLE)
     assert list(work.iterdir()) == []
     assert any((tmp_path / "home" / ".cache" / "regionanalytics").iterdir())
+
+
+def test_preload_keeps_a_cached_data_set_and_never_parses(tmp_path, monkeypatch):
+    """A kernel preloads the data set as it starts only from the parsed-table cache: a data
+    set not yet cached is not parsed (the main process does that once) and nothing is
+    written; a cached one is kept, and the next load reads nothing; a broken folder is left
+    to load_region to say what is wrong."""
+    import shutil
+
+    from regionanalytics import cache, data
+    from regionanalytics.data import load_region, preload
+
+    monkeypatch.setenv("REGIONANALYTICS_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE, folder)
+    data._LOADED.clear()
+    assert preload(folder) is False
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.parquet"))
+    parsed = load_region(folder)  # parses and fills the cache
+    data._LOADED.clear()
+    assert preload(folder) is True
+    with monkeypatch.context() as m:
+        m.setattr(cache, "read", lambda *a, **k: pytest.fail("read the cache again"))
+        kept = load_region(folder)
+    assert kept.finance["actual"].sum() == parsed.finance["actual"].sum()
+    (folder / "finance.csv").write_bytes(b"\xff\xfe garbage;;\n")
+    data._LOADED.clear()
+    assert preload(folder) is False

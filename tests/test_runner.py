@@ -243,3 +243,100 @@ def test_reports_on_a_warm_kernel_leave_no_connections_open(tmp_path):
         assert me.num_threads() - threads < 2
     finally:
         shutdown_warm()
+
+
+def _in_kernel(km, code: str) -> str:
+    """What ``code`` prints when run in the kernel of ``km``."""
+    from jupyter_core.utils import run_sync
+
+    printed = []
+    kc = km.client()
+    kc.start_channels()
+    try:
+        run_sync(kc.wait_for_ready)(timeout=120)
+        run_sync(kc.execute_interactive)(code, timeout=120, output_hook=lambda msg: printed.append(
+            msg["content"].get("text", "")) if msg["msg_type"] == "stream" else None)
+    finally:
+        kc.stop_channels()
+    return "".join(printed).strip()
+
+
+def test_a_warmed_kernel_has_paid_the_imports_and_holds_the_data_leaving_no_name():
+    """A worker warms its kernel as it starts (while the batch checks the data): the
+    package's report modules and pyplot are imported there, the cached data set is kept,
+    and no name is left in the namespace the first report starts from."""
+    from regionanalytics.runner.kernels import shutdown_warm, warm_kernel, warm_up
+
+    from regionanalytics.data import load_region
+
+    cwd = str((ROOT / "notebooks").resolve())
+    load_region(SAMPLE)  # in the session's cache: the kernel finds it there
+    shutdown_warm()
+    try:
+        assert warm_up(cwd, str(SAMPLE.resolve())) is True
+        km, used = warm_kernel(cwd)  # the same kernel, marked as used: the report resets it first
+        assert used is True
+        seen = json.loads(_in_kernel(km, (
+            "import sys, json, regionanalytics.data as d\n"
+            "print(json.dumps([sorted(m for m in ('regionanalytics.report.division', "
+            "'regionanalytics.report.director', 'matplotlib.pyplot') if m in sys.modules), "
+            "str(d._LOADED['region'].source) if d._LOADED else None, "
+            "[n for n in get_ipython().user_ns if n not in get_ipython().user_ns_hidden "
+            "and n not in ('sys', 'json', 'd')]]))")))
+    finally:
+        shutdown_warm()
+    assert seen[0] == ["matplotlib.pyplot", "regionanalytics.report.director", "regionanalytics.report.division"]
+    assert seen[1] is not None and os.path.samefile(seen[1], SAMPLE)
+    assert seen[2] == []
+
+
+def test_the_next_batch_of_a_process_runs_on_its_warm_workers_until_the_environment_changes(tmp_path, monkeypatch):
+    """Batches one after another in one process (an analyst's notebook, a test session)
+    share the workers and their kernels; a changed environment (here a bound of
+    :mod:`regionanalytics.limits`, which a worker reads) gets new workers, and the old
+    ones end."""
+    import psutil
+
+    from regionanalytics.runner import executors
+
+    executors.close_shared()
+
+    def workers_and_kernels():
+        pool = executors._SHARED["executor"].pool
+        workers = {pid: psutil.Process(pid) for pid in pool._processes}
+        kernels = {c.pid for w in workers.values() for c in w.children() if "ipykernel" in " ".join(c.cmdline())}
+        return set(workers), kernels, workers
+
+    first = run_batch("2021-T1", SAMPLE, tmp_path / "a", divisions=["Service"], progress=False)
+    workers, kernels, _ = workers_and_kernels()
+    second = run_batch("2021-T1", SAMPLE, tmp_path / "b", divisions=["Service"], progress=False)
+    assert first.ok and second.ok
+    again, kernels_again, old = workers_and_kernels()
+    assert len(workers) == 2 and again == workers
+    assert kernels and kernels_again == kernels  # no kernel started again
+    monkeypatch.setenv("REGIONANALYTICS_MAX_COLUMNS", "5000")
+    third = run_batch("2021-T1", SAMPLE, tmp_path / "c", divisions=["Service"], progress=False)
+    assert third.ok
+    new, _, _ = workers_and_kernels()
+    assert not new & workers
+    psutil.wait_procs(list(old.values()), timeout=30)
+    assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in old.values())
+    executors.close_shared()
+
+
+def test_a_worker_never_builds_the_iri_grammars_nbformat_does_not_use(tmp_path):
+    """jsonschema imports rfc3987_syntax (1–2 s of Earley grammars) when it is installed;
+    a worker keeps it out, and nbformat still reads, checks and writes a notebook."""
+    code = ("from regionanalytics.runner.executors import skip_unused_iri_checks\n"
+            "skip_unused_iri_checks()\n"
+            "import sys, nbformat\n"
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1')])\n"
+            "nbformat.validate(nb)\n"
+            f"nbformat.write(nb, {str(tmp_path / 'x.ipynb')!r})\n"
+            f"nbformat.read({str(tmp_path / 'x.ipynb')!r}, as_version=4)\n"
+            "print(sys.modules['rfc3987_syntax'], 'jsonschema' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["None", "True"]
+    import importlib.util
+    assert importlib.util.find_spec("rfc3987_syntax") is not None  # installed: the step matters

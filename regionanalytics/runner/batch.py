@@ -123,7 +123,8 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
               scheduler: str | None = None, timeout: int = 600, progress: bool = True,
               notebooks: str | Path = NOTEBOOKS, pdf: bool = False,
               region_name: str | None = None, units: bool = False,
-              texts_dir: str | Path | None = None, wait: float = 600) -> BatchResult:
+              texts_dir: str | Path | None = None, wait: float = 600,
+              keep_workers: bool = True) -> BatchResult:
     """Produce every report of ``period``. See the module docstring.
 
     With ``units`` every chosen division's units get a report each (linked from their
@@ -133,6 +134,11 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     folder gives, :func:`regionanalytics.data.region_name`, else "Regionen").
     ``texts_dir`` is the folder of the
     people's texts (default ``<data_dir>/texts``; the period's files in its ``<period>/``).
+
+    The local workers start, and warm their kernels, while the data are loaded and checked
+    (:func:`~regionanalytics.runner.executors.start_worker`); with ``keep_workers`` they
+    stay for this process's next batch, warm (ended with the process, or by
+    :func:`~regionanalytics.runner.executors.close_shared`).
 
     One run at a time writes a period's folder: while another holds it (:mod:`.locking`),
     the run says who and waits up to ``wait`` seconds, then gives up with
@@ -163,23 +169,41 @@ def run_batch(period: str, data_dir: str | Path = "data/sample", out_dir: str | 
     try:
         with output_lock(Path(out_dir) / label, wait, what):
             return _run_locked(period, Path(data_dir), Path(out_dir), divisions, jobs, force, scheduler,
-                               timeout, progress, Path(notebooks), pdf, region_name, units, texts_dir)
+                               timeout, progress, Path(notebooks), pdf, region_name, units, texts_dir,
+                               keep_workers)
     except OSError as exc:
         inside = exc.filename is None or Path(os.path.abspath(exc.filename)).is_relative_to(Path(out_dir).absolute())
         raise OutputError(os_error_text(exc, "write" if inside else "read")) from None
 
 
 def _run_locked(period, data_dir: Path, out_dir: Path, divisions, jobs, force, scheduler, timeout,
-                progress, notebooks: Path, pdf, region_name, units, texts_dir) -> BatchResult:
+                progress, notebooks: Path, pdf, region_name, units, texts_dir, keep_workers=True) -> BatchResult:
     """:func:`run_batch` once it holds the output folder's lock."""
-    from ..data import load_region
-    from ..parameters import check_period
-    from ..summary import key_metrics
-
     if not force and (unchanged := _nothing_changed(period, data_dir, out_dir, divisions,
                                                     notebooks, pdf, units, texts_dir)) is not None:
         _print_outcome(unchanged)
         return unchanged
+    # the workers start and warm their kernels while this process loads and checks the data
+    executor = make_executor(jobs, scheduler, keep=keep_workers,
+                             warm={"cwd": str(notebooks.resolve()),  # as plan_reports names it
+                                   "data_dir": str(data_dir.resolve())})
+    done = False
+    try:
+        batch = _run_with(executor, period, data_dir, out_dir, divisions, jobs, force, scheduler, timeout,
+                          progress, notebooks, pdf, region_name, units, texts_dir)
+        done = True
+        return batch
+    finally:  # refused data: the error is said now, the workers end as they finish starting
+        executor.close(wait=done)
+
+
+def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, force, scheduler, timeout,
+              progress, notebooks: Path, pdf, region_name, units, texts_dir) -> BatchResult:
+    """:func:`run_batch` with its workers starting."""
+    from ..data import load_region
+    from ..parameters import check_period
+    from ..summary import key_metrics
+
     region = load_region(data_dir)
     p = check_period(region, period)
     if region_name is None:
@@ -237,34 +261,30 @@ def _run_locked(period, data_dir: Path, out_dir: Path, divisions, jobs, force, s
 
     combined_due = pdf and (bool(todo) or not (out / combined_name(p)).exists())
     if todo or combined_due:
-        executor = make_executor(jobs, scheduler)
-        try:
-            print_options = {"period_sv": p.label_sv, "region": region_name} if pdf else None
-            futures = {executor.submit(execute_report, spec, str(out), timeout, fp, True, print_options): spec
-                       for spec, fp in todo}
-            bar = _progress(len(futures), progress)
-            for future in executor.as_completed(list(futures)):
-                spec = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:  # a worker that died takes only its own report
-                    result = ReportResult(spec.slug, spec.title, "failed", error=describe_error(exc),
-                                          division=spec.parameters.get("division"), unit=spec.unit)
-                batch.reports.append(result)
-                bar.update(1)
-                running = [(s, "running") for s, _ in todo if s.slug not in {r.slug for r in batch.reports}]
-                manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started,
-                                     batch.reports, running, nb_versions, parts_of, reasons, region.divisions,
-                         unit_map if units else None)
-                manifest["texts"] = texts_info
-                atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-            bar.close()
-            if combined_due:  # in a worker, whose browser is warm already
-                shown = [(_bilaga_titles(specs).get(r.slug, r.title), r.html)
-                         for r in _in_order(batch.reports, specs) if r.status in ("ok", "skipped")]
-                executor.submit(_combined, str(out), p.label, region_name, shown).result()
-        finally:
-            executor.close()
+        print_options = {"period_sv": p.label_sv, "region": region_name} if pdf else None
+        futures = {executor.submit(execute_report, spec, str(out), timeout, fp, True, print_options): spec
+                   for spec, fp in todo}
+        bar = _progress(len(futures), progress)
+        for future in executor.as_completed(list(futures)):
+            spec = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # a worker that died takes only its own report
+                result = ReportResult(spec.slug, spec.title, "failed", error=describe_error(exc),
+                                      division=spec.parameters.get("division"), unit=spec.unit)
+            batch.reports.append(result)
+            bar.update(1)
+            running = [(s, "running") for s, _ in todo if s.slug not in {r.slug for r in batch.reports}]
+            manifest = _manifest(p.label, data_dir, digests, jobs, scheduler, force, started,
+                                 batch.reports, running, nb_versions, parts_of, reasons, region.divisions,
+                                 unit_map if units else None)
+            manifest["texts"] = texts_info
+            atomic_write(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+        bar.close()
+        if combined_due:  # in a worker, whose browser is warm already
+            shown = [(_bilaga_titles(specs).get(r.slug, r.title), r.html)
+                     for r in _in_order(batch.reports, specs) if r.status in ("ok", "skipped")]
+            executor.submit(_combined, str(out), p.label, region_name, shown).result()
 
     order = {s.slug: i for i, s in enumerate(specs)}
     batch.reports.sort(key=lambda r: order.get(r.slug, 99))

@@ -38,22 +38,70 @@ def end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-class LocalExecutor:
-    """A pool of worker processes on this machine; they end with the process that made them."""
+def skip_unused_iri_checks() -> None:
+    """Keep this process from importing ``rfc3987_syntax``, which jsonschema (under
+    nbformat, papermill and nbclient) imports for its "iri" format checks when it is
+    installed (jupyterlab brings it, through ``jsonschema[format-nongpl]``). Importing it
+    builds some 35 Earley grammars: 1–2 s of every worker's start, the largest import of
+    all (python-jsonschema/jsonschema#1428). A notebook's schema has no "iri" format, and
+    nbformat checks no formats, so nothing a worker does needs it. (Only in the runner's
+    own worker processes; a process that imported it already keeps it.)"""
+    sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: ImportError, skipped
 
-    def __init__(self, jobs: int):
+
+def start_worker(parent: int, warm: dict | None = None) -> None:
+    """What a worker does as it starts (the pool's initializer): end with ``parent``
+    (:func:`end_with_parent`), then, with ``warm`` (``cwd``: the notebooks' folder,
+    ``data_dir``), pay before its first report what every report would: the runner's
+    imports, the HTML exporter's templates, and its kernel started with the package
+    imported and the data set kept when the cache holds it
+    (:func:`~regionanalytics.runner.kernels.warm_up`)."""
+    end_with_parent(parent)
+    skip_unused_iri_checks()
+    if warm:
+        from . import execute, render
+        from .kernels import warm_up
+
+        try:
+            execute._engine()
+            render.html_exporter()
+        except Exception:  # noqa: BLE001 - the first report meets it, and says it
+            return
+        warm_up(warm["cwd"], warm.get("data_dir"))
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+class LocalExecutor:
+    """A pool of worker processes on this machine; they end with the process that made them.
+
+    With ``warm`` (see :func:`start_worker`) every worker starts at once and warms its
+    kernel while the caller goes on (the batch loads and checks the data meanwhile).
+    """
+
+    def __init__(self, jobs: int, warm: dict | None = None):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        self.pool = ProcessPoolExecutor(max_workers=max(1, jobs),
+        self.jobs = max(1, jobs)
+        self.pool = ProcessPoolExecutor(max_workers=self.jobs,
                                         mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=end_with_parent, initargs=(os.getpid(),))
+                                        initializer=start_worker, initargs=(os.getpid(), warm))
+        if warm:
+            for _ in range(self.jobs):  # a worker starts per task waiting for one
+                self.pool.submit(_ready)
+
+    @property
+    def broken(self) -> bool:
+        return bool(getattr(self.pool, "_broken", False)) or bool(getattr(self.pool, "_shutdown_thread", False))
 
     def submit(self, fn, *args):
         return self.pool.submit(fn, *args)
 
-    def close(self):
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, wait: bool = True):
+        self.pool.shutdown(wait=wait, cancel_futures=True)
 
     @staticmethod
     def as_completed(futures):
@@ -74,7 +122,7 @@ class DaskExecutor:
     def submit(self, fn, *args):
         return self.client.submit(fn, *args, pure=False)
 
-    def close(self):
+    def close(self, wait: bool = True):
         self.client.close()
 
     @staticmethod
@@ -84,9 +132,64 @@ class DaskExecutor:
         return dask_completed(futures)
 
 
+class SharedLocalExecutor(LocalExecutor):
+    """A local pool kept after a batch for the next batch of this process (an analyst's
+    notebook or a test session running one batch after another): its workers and their
+    kernels are warm already. Kept only while nothing a worker took from this process when
+    it started has changed: the environment (the cache folder, the pseudonym key), the
+    working folder, the interpreter's path and the package's code. Its workers end with
+    the process (or :func:`close_shared`)."""
+
+    def close(self, wait: bool = True):  # kept for the next batch; a broken pool is replaced
+        if self.broken:
+            super().close(wait)
+
+
+_SHARED: dict = {}
+
+#: Environment variables that change from call to call without meaning anything to a
+#: worker (pytest names the running test in one): a kept pool does not end for them.
+VOLATILE_ENVIRONMENT = frozenset({"PYTEST_CURRENT_TEST"})
+
+
+def _process_state() -> tuple:
+    """What a worker took from this process as it started, for :func:`shared_executor`."""
+    from .batch import package_fingerprint
+
+    environment = tuple(sorted((k, v) for k, v in os.environ.items() if k not in VOLATILE_ENVIRONMENT))
+    return (environment, os.getcwd(), tuple(sys.path), package_fingerprint())
+
+
+def shared_executor(jobs: int, warm: dict | None = None) -> SharedLocalExecutor:
+    """This process's kept pool of ``jobs`` workers (:class:`SharedLocalExecutor`), made
+    (and warmed with ``warm``) when there is none that fits."""
+    key = (max(1, jobs), _process_state())
+    kept = _SHARED.get("executor")
+    if kept is not None and (_SHARED.get("key") != key or kept.broken):
+        close_shared()
+        kept = None
+    if kept is None:
+        kept = SharedLocalExecutor(jobs, warm)
+        _SHARED.update(executor=kept, key=key)
+    return kept
+
+
+def close_shared() -> None:
+    """End the kept pool's workers (and with them their kernels)."""
+    kept = _SHARED.pop("executor", None)
+    _SHARED.pop("key", None)
+    if kept is not None:
+        kept.pool.shutdown(wait=True, cancel_futures=True)
+
+
 EXECUTORS = {"local": LocalExecutor, "dask": DaskExecutor}
 
 
-def make_executor(jobs: int, scheduler: str | None = None):
-    """A Dask executor when a scheduler address is given, else a local pool of ``jobs`` workers."""
-    return EXECUTORS["dask"](scheduler) if scheduler else EXECUTORS["local"](jobs)
+def make_executor(jobs: int, scheduler: str | None = None, warm: dict | None = None,
+                  keep: bool = False):
+    """A Dask executor when a scheduler address is given, else a local pool of ``jobs``
+    workers, warmed with ``warm`` (:func:`start_worker`), and with ``keep`` the process's
+    kept pool (:func:`shared_executor`)."""
+    if scheduler:
+        return EXECUTORS["dask"](scheduler)
+    return shared_executor(jobs, warm) if keep else EXECUTORS["local"](jobs, warm)
