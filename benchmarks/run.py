@@ -22,11 +22,13 @@
 11. a month's PAXml file from a time system (7 000 persons) read by the package against the
     standard library's C iterparse picking out the same sick-leave transactions;
 12. a re-run after one division's text changed (its report and the director's are made
-    again), against the first run.
+    again), against the first run; 13. a fresh clone's ``make report``, set-up included,
+    against the pip route the Makefile took before.
 
-``--only pseudonyms|pdf|rerun|units|sie|marginal|paxml|texts`` runs one of sections 5–12
-alone and replaces it in the results file; ``--sie-facts N`` makes section 9's ledger
-smaller for a quick try (the results file is then left alone unless ``--out`` names one).
+``--only batch|pseudonyms|pdf|rerun|units|sie|marginal|paxml|texts|setup`` runs one of
+sections 3 and 5–13 alone and replaces it in the results file; ``--sie-facts N`` makes
+section 9's ledger smaller for a quick try (the results file is then left alone unless
+``--out`` names one).
 
 Every measured step runs in its own process, so its peak memory (max RSS) is
 its own. Results go to benchmarks/RESULTS.md.
@@ -649,6 +651,76 @@ def text_rerun_section(repeat: int) -> list[str]:
             f"{statistics.median(cpus):.2f} s |"]
 
 
+#: Today's set-up before issue 23, as the Makefile ran it: pip from the lock file.
+PIP_ROUTE = ("python3 -m venv .venv && .venv/bin/python -m pip install --quiet --disable-pip-version-check "
+             "-r requirements.lock && .venv/bin/python -m pip install --quiet --no-deps -e . && "
+             ".venv/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null && "
+             f".venv/bin/regionanalytics run --period {PERIOD} --data data/sample --out outputs --jobs 2")
+
+
+def setup_section(repeat: int) -> list[str]:
+    """A fresh clone of the committed code to its first reports: `make report` (the lock
+    installed with uv, bootstrapped by pip when the machine has no uv) against the pip
+    route the Makefile took before, in turns. Each clone gets an empty parsed-table cache;
+    the installers' download caches are the machine's (a second machine of a region's
+    analysts has them too after its first set-up; a first-ever set-up downloads)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV",)}
+    env["PATH"] = os.pathsep.join(d for d in env["PATH"].split(os.pathsep)
+                                  if not (Path(d) / "uv").exists())  # a machine without uv
+    times: dict[str, list[float]] = {"make report": [], "pip route": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(repeat):
+            for route in times:
+                clone = Path(tmp) / f"clone{i}{route[0]}"
+                subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True)
+                run_env = dict(env, REGIONANALYTICS_CACHE=str(clone / ".cache"))
+                cmd = ["make", "report"] if route == "make report" else ["bash", "-c", PIP_ROUTE]
+                started = time.perf_counter()
+                done = subprocess.run(cmd, cwd=clone, env=run_env, capture_output=True, text=True)
+                times[route].append(time.perf_counter() - started)
+                if done.returncode != 0 or not (clone / "outputs" / PERIOD / "index.html").exists():
+                    raise SystemExit(f"{route} failed in {clone}:\n{done.stderr[-2000:]}")
+                shutil.rmtree(clone)
+    uv, pip = (statistics.median(times[r]) for r in ("make report", "pip route"))
+    rng = lambda r: f"{min(times[r]):.1f}–{max(times[r]):.1f}"
+    return ["## 13. A fresh clone to its first reports", "",
+            "`git clone` of the committed code, then `make report` (set-up from `requirements.lock` with uv, "
+            "bootstrapped by the standard library's venv and pip because the machine has no uv on its PATH, "
+            "then the 2021-T1 batch of the sample) against the pip route the Makefile took before "
+            "(venv, `pip install -r requirements.lock`, the package, the batch), in turns, "
+            f"{repeat} rounds. Each clone starts with an empty parsed-table cache; the installers' download "
+            "caches are the machine's. The target is at most 45 s on 2 cores. Load average at the end: "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.", "",
+            "| `make report` (median) | range | pip route (median) | range | pip ÷ make report |",
+            "|---|---|---|---|---|",
+            f"| {uv:.1f} | {rng('make report')} | {pip:.1f} | {rng('pip route')} | {pip / uv:.1f}× |"]
+
+
+def batch_section(repeat: int) -> list[str]:
+    """Section 3 alone: the tertial batch and the plain route in turns, round after round."""
+    data = make_data(1)
+    env = dict(os.environ)
+    ours, plain = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        measure([sys.executable, "-m", "regionanalytics.cli", "metrics", "--period", PERIOD, "--data", str(data)],
+                env=env)  # the parsed-table cache warm for both routes
+        for _ in range(repeat):
+            ours.append(measure([sys.executable, "-m", "regionanalytics.cli", "run", "--period", PERIOD,
+                                 "--data", str(data), "--out", str(tmp / "ours"), "--jobs", "2", "--force"],
+                                env=env)[0])
+            plain.append(_plain_route(data, tmp / "plain", env)[0])
+    a, b = statistics.median(ours), statistics.median(plain)
+    ratios = [p / o for o, p in zip(ours, plain)]
+    return ["## 3. The tertial batch (region + every division, HTML included) vs papermill + nbconvert per report", "",
+            f"The two routes in turns, {repeat} rounds; the speed-up is of the medians, the range that of the "
+            f"single rounds. The target is at least 8×. Load average at the end: {os.getloadavg()[0]:.1f} "
+            f"on {os.cpu_count()} cores.", "",
+            "| scale | `regionanalytics run --jobs 2` | plain route, sequential | speed-up | range over rounds |",
+            "|---|---|---|---|---|",
+            f"| 1 | {a:.1f} | {b:.1f} | {b / a:.1f}× | {min(ratios):.1f}–{max(ratios):.1f}× |"]
+
+
 def replace_section(path: Path, number: int, section: list[str]) -> None:
     """Put ``section`` in place of section ``number`` of the results file (or append it)."""
     text = path.read_text(encoding="utf-8")
@@ -821,7 +893,9 @@ def main() -> None:
         print(json.dumps(STEPS[name](data_dir), default=float))
         return
     if args.only:
-        number, section = {"pseudonyms": lambda: (5, pseudonym_section(args.pseudonym_scales, args.repeat)),
+        number, section = {"batch": lambda: (3, batch_section(args.repeat)),
+                           "setup": lambda: (13, setup_section(args.repeat)),
+                           "pseudonyms": lambda: (5, pseudonym_section(args.pseudonym_scales, args.repeat)),
                            "pdf": lambda: (6, pdf_section([1], args.repeat)),
                            "rerun": lambda: (7, rerun_section(args.repeat)),
                            "units": lambda: (8, units_section()),
@@ -893,6 +967,7 @@ def main() -> None:
     lines += [""] + marginal_section()
     lines += [""] + paxml_section(args.repeat)
     lines += [""] + text_rerun_section(args.repeat)
+    lines += [""] + setup_section(2)
     if len(args.scales) > 1:
         a, b = args.scales[0], args.scales[-1]
         ra_, rb = results[a], results[b]
