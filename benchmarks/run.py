@@ -881,9 +881,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", help="the results file (default benchmarks/RESULTS.md)")
     parser.add_argument("--pseudonym-scales", nargs="+", type=int, default=[10])
-    parser.add_argument("--only", choices=("pseudonyms", "pdf", "rerun", "units", "sie", "marginal", "paxml",
-                                           "texts"),
-                        help="run one section (5–12) alone and replace it in the results file")
+    parser.add_argument("--only", choices=("batch", "pseudonyms", "pdf", "rerun", "units", "sie", "marginal",
+                                           "paxml", "texts", "setup"),
+                        help="run one section (3, 5–13) alone and replace it in the results file")
     parser.add_argument("--sie-facts", type=int, default=SIE_FACTS,
                         help="#TRANS lines of section 9's ledger; a smaller one only prints its section unless "
                              "--out is given")
