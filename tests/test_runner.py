@@ -290,38 +290,54 @@ def test_a_warmed_kernel_has_paid_the_imports_and_holds_the_data_leaving_no_name
     assert seen[2] == []
 
 
-def test_the_next_batch_of_a_process_runs_on_its_warm_workers_until_the_environment_changes(tmp_path, monkeypatch):
-    """Batches one after another in one process (an analyst's notebook, a test session)
-    share the workers and their kernels; a changed environment (here a bound of
-    :mod:`regionanalytics.limits`, which a worker reads) gets new workers, and the old
-    ones end."""
+def test_a_process_keeps_its_pool_until_what_a_worker_took_from_it_changes(monkeypatch):
+    """The pool a process keeps for its next batch is the same pool, with the same worker
+    processes, until the environment changes (here a bound of :mod:`regionanalytics.limits`,
+    which a worker reads as it starts): then new workers start, and the old ones end. A
+    variable pytest changes per test is no such change."""
     import psutil
 
     from regionanalytics.runner import executors
 
     executors.close_shared()
+    try:
+        first = executors.shared_executor(2)
+        pids = {f.result(timeout=120) for f in [first.submit(os.getpid) for _ in range(6)]} | set(first.pool._processes)
+        first.close()  # what a batch does when it ends: the pool stays
+        monkeypatch.setenv("PYTEST_CURRENT_TEST", "another test (call)")
+        again = executors.shared_executor(2)
+        assert again is first and set(again.pool._processes) == pids and len(pids) == 2
+        old = [psutil.Process(pid) for pid in pids]
+        monkeypatch.setenv("REGIONANALYTICS_MAX_COLUMNS", "5000")
+        changed = executors.shared_executor(2)
+        assert changed is not first
+        assert changed.submit(os.getpid).result(timeout=120) not in pids
+        gone, alive = psutil.wait_procs(old, timeout=30)
+        assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+    finally:
+        executors.close_shared()
+
+
+def test_the_next_batch_of_a_process_runs_on_its_warm_workers_and_kernels(tmp_path):
+    """Two batches one after another in one process (an analyst's notebook, a test
+    session): the second runs on the first's workers and their kernels, none started again."""
+    import psutil
+
+    from regionanalytics.runner import executors
 
     def workers_and_kernels():
         pool = executors._SHARED["executor"].pool
-        workers = {pid: psutil.Process(pid) for pid in pool._processes}
-        kernels = {c.pid for w in workers.values() for c in w.children() if "ipykernel" in " ".join(c.cmdline())}
-        return set(workers), kernels, workers
+        workers = [psutil.Process(pid) for pid in pool._processes]
+        kernels = {c.pid for w in workers for c in w.children() if "ipykernel" in " ".join(c.cmdline())}
+        return {w.pid for w in workers}, kernels
 
+    executors.close_shared()  # a new pool: each worker warms its kernel as it starts
     first = run_batch("2021-T1", SAMPLE, tmp_path / "a", divisions=["Service"], progress=False)
-    workers, kernels, _ = workers_and_kernels()
+    workers, kernels = workers_and_kernels()
     second = run_batch("2021-T1", SAMPLE, tmp_path / "b", divisions=["Service"], progress=False)
     assert first.ok and second.ok
-    again, kernels_again, old = workers_and_kernels()
-    assert len(workers) == 2 and again == workers
-    assert kernels and kernels_again == kernels  # no kernel started again
-    monkeypatch.setenv("REGIONANALYTICS_MAX_COLUMNS", "5000")
-    third = run_batch("2021-T1", SAMPLE, tmp_path / "c", divisions=["Service"], progress=False)
-    assert third.ok
-    new, _, _ = workers_and_kernels()
-    assert not new & workers
-    psutil.wait_procs(list(old.values()), timeout=30)
-    assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in old.values())
-    executors.close_shared()
+    assert len(workers) == 2 and len(kernels) == 2
+    assert workers_and_kernels() == (workers, kernels)
 
 
 def test_a_worker_never_builds_the_iri_grammars_nbformat_does_not_use(tmp_path):

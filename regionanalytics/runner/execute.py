@@ -79,8 +79,9 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
         result.figures = figures_from_notebook(nb)
     except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the batch
         shutdown_warm()  # never run the next report in a kernel left in an unknown state
-        if isinstance(exc, OSError) and exc.filename is None:
+        if isinstance(exc, OSError) and exc.errno is not None and exc.filename is None:
             exc.filename = str(partial)  # papermill's own write of the notebook names no file
+            # (an OSError without errno is no failed write: nbclient's CellTimeoutError)
         result.error = describe_error(exc)
         if _complete_notebook(partial):
             try:
@@ -202,6 +203,10 @@ def describe_error(exc: Exception) -> str:
 
     if isinstance(exc, PapermillExecutionError):
         return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
+    from nbclient.exceptions import CellTimeoutError
+
+    if isinstance(exc, CellTimeoutError):  # its message goes on with the cell's code: the first line
+        return f"nbclient.exceptions.CellTimeoutError: {str(exc).splitlines()[0]} Raise --timeout if the report needs longer."
     if isinstance(exc, OSError) and exc.errno is not None:
         from ..exceptions import os_error_text
 
