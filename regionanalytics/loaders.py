@@ -665,6 +665,17 @@ def _parse_month(text: pd.Series) -> pd.Series:
         ok = year.notna() & month.between(1, 12)
         fixed = year.astype("Int64").astype(str) + "-" + month.astype("Int64").astype(str).str.zfill(2)
         out[rest] = fixed.where(ok, None).astype(object)
+        # a month written as a budget system's or Excel's month header writes it ("jan-21",
+        # "januari 2021", "2021 P01"): read as layout reads a wide budget's headers, when
+        # the cell names its year
+        named = rest & out.isna()
+        if named.any():
+            by_text = {}
+            for value in text[named].unique():
+                found = layout.month_of_header(str(value))
+                by_text[value] = (f"{found[0]:04d}-{found[1]:02d}" if found and found[0] is not None
+                                  and 1 <= found[1] <= 12 else None)
+            out[named] = text[named].map(by_text).astype(object)
     return out
 
 

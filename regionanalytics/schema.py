@@ -13,7 +13,7 @@ from .accounts import CATEGORIES
 
 #: Kinds of column and how a cell of that kind is written in an export.
 KIND_EXPECTED = {
-    "month": "a month written YYYY-MM (e.g. 2021-04)",
+    "month": "a month written YYYY-MM (e.g. 2021-04; also 202104, apr-21, april 2021)",
     "date": "a date written YYYY-MM-DD",
     "text": "a non-empty text",
     "number": "a number (decimal comma or point; space as thousands separator)",

@@ -332,3 +332,21 @@ def test_a_column_with_english_thousands_commas_reads_every_cell_so(tmp_path):
     path.write_bytes(text.encode("cp1252"))
     raw = read_raw(path, "budget")
     assert raw.frame.set_index("account")["budget"].to_dict() == {"4011": -1234.5, "5011": -1234.0}
+
+
+def test_a_long_budget_s_months_written_as_excel_shows_a_month_date(tmp_path):
+    # a long budget whose Period column holds Excel dates formatted mmm-yy, saved as CSV
+    # ("jan-21"), and a budget system's "januari 2021" and "2021 P03": each month named
+    # with its year is read; "jan" alone (no year) and "2021-13" are errors naming the row
+    text = ("Period;Division;Verksamhet;Konto;Budget\r\n"
+            "jan-21;Akutsjukvård;Akutmottagning;4011;-100\r\n"
+            "februari 2021;Akutsjukvård;Akutmottagning;4011;-100\r\n"
+            "2021 P03;Akutsjukvård;Akutmottagning;4011;-100\r\n"
+            "dec-21;Akutsjukvård;Akutmottagning;4011;-100\r\n"
+            "jan;Akutsjukvård;Akutmottagning;4011;-100\r\n"
+            "2021-13;Akutsjukvård;Akutmottagning;4011;-100\r\n")
+    path = tmp_path / "budget.csv"
+    path.write_bytes(text.encode("cp1252"))
+    raw = read_raw(path, "budget")
+    assert raw.frame["month"].tolist()[:4] == ["2021-01", "2021-02", "2021-03", "2021-12"]
+    assert {(p.row, p.column) for p in raw.problems} == {(6, "Period"), (7, "Period")}
