@@ -205,3 +205,28 @@ def test_a_file_with_only_balance_accounts_is_an_error_not_a_traceback(tmp_path)
     body = '#VER A 1 20210105 ""\n{\n#TRANS 1930 {} 1000.00\n#TRANS 1910 {} -1000.00\n}\n'
     problems = read_ledger(_write(tmp_path, body, 4)).problems
     assert [p.column for p in problems] == ["konto"] and "balance accounts only" in problems[0].expected
+
+
+def test_ksumma_of_a_pc8_file_saved_again_as_utf8_is_summed_over_its_text(tmp_path):
+    # a colleague opened the PC8 export in an editor and saved it as UTF-8: the text is the
+    # same, the bytes of å, ä, ö are not. The checksum (SIE 4B 10.14: CRC-32 of the tags and
+    # fields, in code page 437, without blanks, quotes and braces) worked out here by hand
+    import zlib
+    records = ['#FNAMN "Region Exempellän"', "#RAR 0 20210101 20211231", '#KONTO 4011 "Löner läkare"',
+               "#RES 0 4011 1000.00", '#PSALDO 0 202101 4011 {1 "Vårdcentral Öst"} 1000.00']
+    fields = ["#FNAMNRegion Exempellän", "#RAR02021010120211231", "#KONTO4011Löner läkare",
+              "#RES040111000.00", "#PSALDO020210140111Vårdcentral Öst1000.00"]
+    crc = zlib.crc32("".join(fields).encode("cp437"))
+    text = ("#FLAGGA 0\r\n#FORMAT PC8\r\n#SIETYP 2\r\n#KSUMMA\r\n" + "\r\n".join(records)
+            + f"\r\n#KSUMMA {crc}\r\n")
+    path = tmp_path / "finance.se"
+    path.write_bytes(text.encode("cp437"))
+    assert read_ledger(path).problems == []
+    path.write_bytes(text.encode("utf-8"))
+    ledger = read_ledger(path)
+    assert ledger.problems == []
+    assert _actual(ledger, "2021-01", "4011", "Vårdcentral Öst") == pytest.approx(-1.0)
+    assert any("UTF-8" in n for n in ledger.notes) and any("matches" in n for n in ledger.notes)
+    # the same UTF-8 file with an amount changed (and its #RES, so only the sum tells)
+    path.write_bytes(text.replace("1000.00", "9000.00").encode("utf-8"))
+    assert [p.column for p in read_ledger(path).problems] == ["KSUMMA"]

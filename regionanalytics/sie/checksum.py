@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..exceptions import Problem
+from . import records
 
 _QUOTED_OR_SEPARATOR = re.compile(rb'"((?:[^"\\]|\\.)*)"|[\s{}]+')
 #: A line where some quoted field holds a blank, a brace or a backslash: those stay in
@@ -64,13 +65,23 @@ def _plain(raw, start: int, end: int, value: int) -> int:
     return value
 
 
-def check(raw: bytes, lines: pa.Array, written: pa.Array, name: str) -> tuple[list[Problem], list[str]]:
+def check(raw: bytes, lines: pa.Array, written: pa.Array, name: str, codec: str = "cp437"
+          ) -> tuple[list[Problem], list[str]]:
     """Problems with the file's #KSUMMA (none when it has none) and a note when it was
     checked. ``lines`` are the file's lines without blanks around them (index + 1 is the
     line number), ``written`` the same lines as written (with or without their line
-    breaks, which count for nothing)."""
+    breaks, which count for nothing).
+
+    ``codec`` is the character set the bytes are in (``records.encoding``): the sum is
+    over the text in code page 437 (10.14), so a file saved again as UTF-8 or
+    Windows-1252 (opened in an editor) is summed as its text in code page 437, not as
+    the bytes it has now."""
     if b"#KSUMMA" not in raw:
         return [], []
+    if codec not in ("ascii", "cp437"):
+        raw = raw.decode(codec, "replace").encode("cp437", "replace")
+        written = records.as_written(raw)
+        lines = records.trimmed(written)
     marks = pc.starts_with(lines, pattern=b"#KSUMMA")
     rows = np.flatnonzero(marks.to_numpy(zero_copy_only=False))
     found = [(int(i), _RECORD.match(lines[int(i)].as_py())) for i in rows]

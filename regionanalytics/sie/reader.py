@@ -100,7 +100,7 @@ def read_ledger(path: str | Path, dimension: str = DIMENSION) -> Ledger:
     # and zlib release the GIL); problems and notes kept in this order
     found = {k: ([], []) for k in ("checksum", "periodic", "trans")}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        summing = pool.submit(checksum.check, raw, lines, written, name)
+        summing = pool.submit(checksum.check, raw, lines, written, name, codec)
         if _usable(head, name, problems):
             reading = pool.submit(_periodic, lines, numbers, dimension, codec, name, found["periodic"][0])
             trans = _transactions(lines, numbers, dimension, codec, head, name, *found["trans"])
