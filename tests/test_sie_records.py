@@ -230,3 +230,16 @@ def test_ksumma_of_a_pc8_file_saved_again_as_utf8_is_summed_over_its_text(tmp_pa
     # the same UTF-8 file with an amount changed (and its #RES, so only the sum tells)
     path.write_bytes(text.replace("1000.00", "9000.00").encode("utf-8"))
     assert [p.column for p in read_ledger(path).problems] == ["KSUMMA"]
+
+
+def test_a_date_that_is_no_day_is_an_error_not_its_month(tmp_path):
+    # 30 February typed for 3 February (or 20 March): the amount stays out of every month,
+    # the line is named; the transaction's own date and the verification's both checked
+    body = ('#VER A 1 20210230 "Hyra"\n{\n#TRANS 5011 {} 1000.00\n#TRANS 1930 {} -1000.00\n}\n'
+            '#VER A 2 20210303 "Hyra"\n{\n#TRANS 5011 {} 500.00 20210431\n#TRANS 1930 {} -500.00 20210331\n}\n')
+    path = _write(tmp_path, body, 4)
+    lines = path.read_bytes().decode("cp437").splitlines()
+    found = {(p.row, p.column, p.value) for p in read_ledger(path).problems}
+    first = lines.index('#VER A 1 20210230 "Hyra"') + 1
+    assert {(first + 2, "transdat", "20210230"), (first + 3, "transdat", "20210230")} <= found
+    assert (lines.index("#TRANS 5011 {} 500.00 20210431") + 1, "transdat", "20210431") in found

@@ -7,6 +7,7 @@ a record type, amounts summed on one integer key; the file's own sums
 """
 from __future__ import annotations
 
+import datetime
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -468,6 +469,26 @@ def _transactions(lines, numbers, dimension, codec, head, name, problems, notes)
                 problems.append(Problem(name, int(ver_row), "VER", None,
                                         "#VER serie vernr verdatum (a date YYYYMMDD): the verification has no "
                                         f"date, and its #TRANS on line {row} none of its own"))
+    # a date that is no day of the calendar (20210230, a typo): an error, never the month it
+    # starts with; checked once per distinct date
+    def _no_day(value: str) -> bool:
+        try:
+            datetime.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+            return False
+        except ValueError:
+            return True
+
+    distinct = [d for d in pc.unique(pc.drop_null(when)).to_pylist() if _no_day(d)]
+    not_a_day = pa.array(np.zeros(len(when), dtype=bool))
+    if distinct:
+        not_a_day = pc.and_(ok, pc.fill_null(pc.is_in(when, value_set=pa.array(distinct, pa.string())), False))
+        for row, ver_row, day in zip(pc.filter(rows, not_a_day)[:_SHOWN].to_pylist(),
+                                     pc.filter(carried_row, not_a_day)[:_SHOWN].to_pylist(),
+                                     pc.filter(when, not_a_day)[:_SHOWN].to_pylist()):
+            problems.append(Problem(name, int(row), "transdat", day,
+                                    f"a date of the calendar, YYYYMMDD (the #TRANS or its #VER on line {ver_row}); "
+                                    f"{day} is no day: correct it in the ledger and export again"))
+    undated = pc.or_(undated, not_a_day)
     keep = pc.and_(ok, pc.and_(pc.invert(bad_date), pc.invert(undated)))
     # #RTRANS: counted through the #TRANS copy that follows it; one without its copy counts itself
     is_r = pc.fill_null(pc.equal(tag, b"RTRANS"), False)
