@@ -311,7 +311,7 @@ def _tokens(lines: pa.Array, count: int, layout: dict[str, tuple]) -> dict[str, 
     wanted = [names[spec[0]] for spec in layout.values()]
     table = pacsv.read_csv(
         pa.BufferReader(body),
-        read_options=pacsv.ReadOptions(column_names=names, block_size=max(1, min(body.size + 1, (1 << 31) - 1))),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),  # (faster than one block)
         parse_options=pacsv.ParseOptions(delimiter=" ", quote_char=False, escape_char=False,
                                          ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(wanted, pa.binary()),
@@ -319,7 +319,7 @@ def _tokens(lines: pa.Array, count: int, layout: dict[str, tuple]) -> dict[str, 
                                              check_utf8=False))
     columns = {}
     for n, (i, *cut) in layout.items():
-        column = table.column(names[i]).combine_chunks()  # one block: one chunk, no copy
+        column = table.column(names[i]).combine_chunks()
         columns[n] = pc.binary_slice(column, cut[0], -cut[1] if cut[1] else 1 << 30) if cut else column
     return columns
 
