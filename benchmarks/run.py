@@ -240,13 +240,18 @@ def sie_section(repeat: int, keys: int = SIE_FACTS) -> list[str]:
     """Reading the ledger as SIE 4 against the same facts as CSV, in turns."""
     csv_path, sie_path = make_sie_data(keys)
     runs = {"csv": [], "sie": []}
+    load = [os.getloadavg()[0]]
     for _ in range(repeat):
-        runs["csv"].append(measure([sys.executable, __file__, "--step", "read_finance", str(csv_path)]))
-        runs["sie"].append(measure([sys.executable, __file__, "--step", "read_finance", str(sie_path)]))
-    facts = json.loads(runs["sie"][-1][2])
-    check = json.loads(runs["csv"][-1][2])
+        runs["csv"].append(measure_cpu([sys.executable, __file__, "--step", "read_finance", str(csv_path)]))
+        runs["sie"].append(measure_cpu([sys.executable, __file__, "--step", "read_finance", str(sie_path)]))
+        load.append(os.getloadavg()[0])
+    facts = json.loads(runs["sie"][-1][3])
+    check = json.loads(runs["csv"][-1][3])
     med = {k: statistics.median(r[0] for r in v) for k, v in runs.items()}
+    cpu = {k: statistics.median(r[1] for r in v) for k, v in runs.items()}
     ratios = [b[0] / a[0] for a, b in zip(runs["csv"], runs["sie"])]
+    cpu_ratios = [b[1] / a[1] for a, b in zip(runs["csv"], runs["sie"])]
+    rounds = "; ".join(f"{a[0]:.1f}/{b[0]:.1f}" for a, b in zip(runs["csv"], runs["sie"]))
     trans = sum(1 for line in sie_path.open("rb") if line.lstrip().startswith(b"#TRANS"))
     return ["## 9. The ledger as SIE 4 against the same facts as CSV", "",
             "One finance file read and validated by the package in a fresh process (`read_table`), "
@@ -255,11 +260,16 @@ def sie_section(repeat: int, keys: int = SIE_FACTS) -> list[str]:
             "unit and month), one `#PBUDGET` per fact, a `#RES` per account and year and a `#KSUMMA` "
             "checksum, CP437: reading it includes checking the checksum and every account's year "
             "against `#RES`. The target is at most 1.5×.", "",
-            "| facts | #TRANS lines | CSV | SIE 4 | SIE ÷ CSV | range over rounds | same actuals |",
-            "|---|---|---|---|---|---|---|",
+            "| facts | #TRANS lines | CSV | SIE 4 | SIE ÷ CSV | range over rounds | CPU s CSV / SIE | CPU ratio "
+            "(range) | same actuals |",
+            "|---|---|---|---|---|---|---|---|---|",
             f"| {facts['rows']:,} | {trans:,} | {med['csv']:.2f} | {med['sie']:.2f} | "
             f"{med['sie'] / med['csv']:.2f} | {min(ratios):.2f}–{max(ratios):.2f} | "
-            f"{'yes' if abs(facts['actual'] - check['actual']) < 1e-3 * max(1, abs(check['actual'])) else 'NO'} |"]
+            f"{cpu['csv']:.2f} / {cpu['sie']:.2f} | {cpu['sie'] / cpu['csv']:.2f} "
+            f"({min(cpu_ratios):.2f}–{max(cpu_ratios):.2f}) | "
+            f"{'yes' if abs(facts['actual'] - check['actual']) < 1e-3 * max(1, abs(check['actual'])) else 'NO'} |",
+            "", f"Wall seconds per round, CSV/SIE: {rounds}. Load average (1 min) before and after each "
+            f"round: {', '.join(f'{x:.1f}' for x in load)}."]
 
 
 def make_paxml(persons: int = 7000) -> Path:
@@ -337,6 +347,13 @@ def paxml_section(repeat: int) -> list[str]:
 
 def measure(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MiB) and stdout of one child process."""
+    seconds, _, peak, out = measure_cpu(cmd, env, cwd)
+    return seconds, peak, out
+
+
+def measure_cpu(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user + system, all threads), peak RSS (MiB) and stdout
+    of one child process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     out = proc.stdout.read()
@@ -344,7 +361,7 @@ def measure(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"failed: {' '.join(map(str, cmd))}")
-    return seconds, usage.ru_maxrss / 1024, out
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out
 
 
 def run_step(name: str, data_dir: Path, env=None):
