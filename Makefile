@@ -9,6 +9,11 @@ DATA   ?= data/sample
 OUT    ?= outputs
 JOBS   ?= 2
 
+# uv installs packages without their bytecode; where the environment also sets
+# PYTHONDONTWRITEBYTECODE, every process would compile every module it imports from source,
+# every time. Commands run from here write it once (scripts/warm_bytecode.py at set-up).
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: setup report report-units pdf metrics test test-fast sample notebooks-sync bench lab lock wheel-check clean
 
 setup: $(VENV)/.installed
@@ -26,6 +31,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	  $$uv pip install --quiet --python $(BIN)/python -r requirements.lock && \
 	  $$uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	$(BIN)/python scripts/warm_bytecode.py
 	touch $@
 
 # Pin every dependency again from pyproject.toml's ranges (newest versions that fit).
