@@ -243,3 +243,20 @@ def test_a_date_that_is_no_day_is_an_error_not_its_month(tmp_path):
     first = lines.index('#VER A 1 20210230 "Hyra"') + 1
     assert {(first + 2, "transdat", "20210230"), (first + 3, "transdat", "20210230")} <= found
     assert (lines.index("#TRANS 5011 {} 500.00 20210431") + 1, "transdat", "20210431") in found
+
+
+def test_period_balances_by_project_only_or_split_further_count_once(tmp_path):
+    # no total lines {} (a program that writes object balances only). 5011 is split by
+    # project only (dimension 6): P1 600 + P2 400 = the account's 1 000, none of it on a
+    # kostnadsställe. 4011 has kostnadsställe 200's balance (700) and the same 700 split by
+    # project on {1 "200" 6 "P1"} (400) and {1 "200" 6 "P2"} (300): 200 stays 700, not 1 400
+    body = ('#RES 0 4011 700.00\n#RES 0 5011 1000.00\n'
+            '#PSALDO 0 202101 5011 {6 "P1"} 600.00\n#PSALDO 0 202101 5011 {6 "P2"} 400.00\n'
+            '#PSALDO 0 202101 4011 {1 "200"} 700.00\n'
+            '#PSALDO 0 202101 4011 {1 "200" 6 "P1"} 400.00\n#PSALDO 0 202101 4011 {1 "200" 6 "P2"} 300.00\n')
+    ledger = read_ledger(_write(tmp_path, body))
+    assert ledger.problems == []
+    assert _actual(ledger, "2021-01", "5011", unit=NO_KOSTNADSSTALLE) == pytest.approx(-1.0)
+    assert ledger.finance.loc[ledger.finance["account"] == "5011", "actual"].sum() == pytest.approx(-1.0)
+    assert _actual(ledger, "2021-01", "4011", "200") == pytest.approx(-0.7)
+    assert ledger.finance.loc[ledger.finance["account"] == "4011", "actual"].sum() == pytest.approx(-0.7)

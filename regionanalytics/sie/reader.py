@@ -406,11 +406,16 @@ def _periodic(lines, numbers, dimension, codec, name, problems) -> pd.DataFrame 
         return None
     code, empty = _object_codes(found, dimension, codec, name, rows, problems)
     period = pc.cast(pc.cast(found.field("period"), pa.string()), pa.int32())
+    # a one-pair object list's dimension (NaN for {} and longer lists): where an account has
+    # no total line and no kostnadsställe, one other dimension's objects give its amount
+    dim = pc.fill_null(found.field("dim"), b"")
+    one_dim = pc.cast(pc.cast(pc.if_else(pc.greater(pc.binary_length(dim), 0), dim, pa.scalar(None, pa.binary())),
+                              pa.string()), pa.float64()).to_numpy(zero_copy_only=False)
     out = pd.DataFrame({
         "_row": rows.to_numpy(), "budget": pc.equal(found.field("tag"), b"PBUDGET").to_numpy(zero_copy_only=False),
         "year_no": pc.cast(pc.cast(found.field("year"), pa.string()), pa.int32()).to_numpy(),
         "yyyymm": period.to_numpy(), "account": account,
-        "code": code, "empty": empty.to_numpy(zero_copy_only=False),
+        "code": code, "empty": empty.to_numpy(zero_copy_only=False), "dim": one_dim,
         "amount": _typed_amounts(found.field("amount")).to_numpy()})
     month = out["yyyymm"] % 100
     bad_month = (month < 1) | (month > 12)
@@ -647,8 +652,24 @@ def _cells(periodic: pd.DataFrame, combinations: bool) -> pd.DataFrame:
     columns = keys + ["code", "amount", "_row"]
     if combinations:  # every line is a cell of its own
         return periodic[columns]
+    periodic = _without_subcells(periodic, keys)
     if not periodic["empty"].any():  # no account totals: the object lines are the amounts
-        return periodic.loc[periodic["code"].notna(), columns]
+        with_code = periodic.loc[periodic["code"].notna(), columns]
+        # an account (month) with objects of other dimensions only (projects, {6 "P1"}): each
+        # dimension's objects split the whole account, so one dimension's lines (the lowest
+        # number) are its amount, without a kostnadsställe; never two dimensions added
+        others = periodic[periodic["code"].isna() & periodic["dim"].notna()]
+        if len(others):
+            coded = with_code[keys].drop_duplicates().assign(_coded=True)
+            others = others.merge(coded, on=keys, how="left")
+            others = others[others["_coded"].isna()]
+            lowest = others.groupby(keys)["dim"].transform("min")
+            others = others[others["dim"] == lowest]
+            if len(others):
+                rest = others.groupby(keys, sort=False).agg(amount=("amount", "sum"), _row=("_row", "min"))
+                rest = rest.reset_index().assign(code=None)[columns]
+                return pd.concat([with_code, rest], ignore_index=True)
+        return with_code
     with_code = periodic[periodic["code"].notna()]
     split = with_code.groupby(keys + ["code"], sort=False, dropna=False, observed=True).agg(
         amount=("amount", "sum"), _row=("_row", "min")).reset_index()
@@ -664,6 +685,23 @@ def _cells(periodic: pd.DataFrame, combinations: bool) -> pd.DataFrame:
     rest = rest[rest["amount"].abs() >= TOLERANCE].reset_index()
     rest["code"] = None
     return pd.concat([split, rest], ignore_index=True)[keys + ["code", "amount", "_row"]]
+
+
+def _without_subcells(periodic: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The lines without the combinations that split a kostnadsställe's own line: where a
+    month and account has ``{1 "200"}`` (the kostnadsställe's balance, #PSALDO 5), a line
+    ``{1 "200" 6 "P1"}`` is a part of it (its project), never added to it."""
+    lists = periodic["code"].notna() & periodic["dim"].isna() & ~periodic["empty"]
+    if not lists.any():
+        return periodic
+    own = periodic.loc[periodic["code"].notna() & periodic["dim"].notna(), keys + ["code"]]
+    if not len(own):
+        return periodic
+    own = own.drop_duplicates().assign(_own=True)
+    listed = periodic.loc[lists, keys + ["code"]].merge(own, on=keys + ["code"], how="left")
+    part = np.zeros(len(periodic), dtype=bool)
+    part[np.flatnonzero(lists.to_numpy())] = listed["_own"].notna().to_numpy()
+    return periodic[~part]
 
 
 def _year_sums(cells: pd.DataFrame) -> pd.Series:
