@@ -260,3 +260,14 @@ def test_period_balances_by_project_only_or_split_further_count_once(tmp_path):
     assert ledger.finance.loc[ledger.finance["account"] == "5011", "actual"].sum() == pytest.approx(-1.0)
     assert _actual(ledger, "2021-01", "4011", "200") == pytest.approx(-0.7)
     assert ledger.finance.loc[ledger.finance["account"] == "4011", "actual"].sum() == pytest.approx(-0.7)
+
+
+def test_an_object_list_naming_one_dimension_twice_is_an_error(tmp_path):
+    # {1 "200" 1 "300"}: two kostnadsställen for one amount (a colleague's edit); the
+    # first was taken without a word
+    body = ('#RES 0 4011 100.00\n#VER A 1 20210105 ""\n{\n#TRANS 4011 {1 "200" 1 "300"} 100.00\n'
+            '#TRANS 1930 {} -100.00\n}\n')
+    path = _write(tmp_path, body, 4)
+    lines = path.read_bytes().decode("cp437").splitlines()
+    found = {(p.row, p.column) for p in read_ledger(path).problems}
+    assert (lines.index('#TRANS 4011 {1 "200" 1 "300"} 100.00') + 1, "objekt") in found

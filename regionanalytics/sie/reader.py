@@ -250,6 +250,19 @@ def _object_codes(found: pa.StructArray, dimension: str, codec: str, name: str, 
         problems += _malformed(name, objects, rows, pc.invert(well_formed), "objekt",
                                "an object list of pairs of dimension and object, {1 \"200\" 6 \"P7\"} "
                                "(SIE 4B 8.21)")
+        # one object per dimension: {1 "200" 1 "300"} names two kostnadsställen for one amount
+        listed = pc.unique(pc.filter(objects, pc.and_(lists, well_formed)))
+        twice = []
+        for value in listed.to_pylist():
+            dims = records.fields(value.decode("latin-1"))[0::2]
+            if len(dims) != len(set(dims)):
+                twice.append(value)
+        if twice:
+            doubled = pc.fill_null(pc.and_(lists, pc.is_in(objects, value_set=pa.array(twice, pa.binary()))), False)
+            problems += _malformed(name, objects, rows, doubled, "objekt",
+                                   "one object per dimension in an object list (SIE 4B 8.21: pairs of dimension "
+                                   "and object); the list names one dimension twice, so the amount's "
+                                   "kostnadsställe cannot be told")
         pair = pc.extract_regex(objects, _object_of(dimension).decode("latin-1"))
         quoted = pc.if_else(single, found.field("quoted"), pair.field("quoted"))
         bare = pc.if_else(single, found.field("bare"), pair.field("bare"))
