@@ -81,7 +81,7 @@ def _cmd_check_texts(args) -> int:
     from .parameters import units_of
     from .report.text_check import check_texts, scope_label
     from .report.texts import scope_figures, texts_folder
-    from .report.unit import unit_scope_figures
+    from .runner.scopes import unit_text_figures
     from .summary import key_metrics
 
     data = load_region(args.data)
@@ -92,7 +92,7 @@ def _cmd_check_texts(args) -> int:
               "per division there, or point --texts at the texts folder).", file=sys.stderr)
         return 1
     statuses, findings = check_texts(folder, scope_figures(key_metrics(data, period)), data.divisions,
-                                     units_of(data), unit_scope_figures(data, period))
+                                     units_of(data), unit_text_figures(data, period))
     for s in statuses:
         print(f"  {s.status:<7} {s.file or '(no text)':<44} {scope_label(s.scope) if s.scope != 'Region' else 'region.md'}")
     for finding in findings:

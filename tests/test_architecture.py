@@ -39,3 +39,16 @@ def test_private_modules_stay_private():
 
 def test_runtime_package_has_no_sample_generator():
     assert not (PACKAGE / "synth.py").exists()  # a repository tool: scripts/synth.py
+
+
+def test_checking_the_texts_imports_no_chart_library():
+    """The batch's main process checks the texts while its workers start, and
+    `check-texts` is a quick command: neither imports matplotlib (a second or more of
+    start-up) unless a unit's text asks for the unit's figures."""
+    code = ("import sys\n"
+            "from regionanalytics.cli import main\n"
+            f"code = main(['check-texts', '--period', '2021-T1', '--data', {str(ROOT / 'data' / 'sample')!r}])\n"
+            "print(code, 'matplotlib' in sys.modules, 'regionanalytics.report.unit' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-2:] == ["False", "False"], done.stdout

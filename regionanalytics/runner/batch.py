@@ -332,11 +332,11 @@ def _check_texts(data_dir: Path, texts_dir: Path | None, period, summary, region
     the index (the findings)."""
     from ..report.text_check import check_texts
     from ..report.texts import folder_digest, scope_figures
-    from ..report.unit import unit_scope_figures
+    from .scopes import unit_text_figures
 
     folder = _texts_folder(data_dir, period.label, texts_dir)
     statuses, findings = check_texts(folder, scope_figures(summary), region.divisions, units,
-                                     unit_scope_figures(region, period))
+                                     unit_text_figures(region, period))
     info = {"folder": relative_path(folder, Path.cwd()), "digest": folder_digest(folder),
             "status": [asdict(s) for s in statuses],
             "review": [f.as_dict() for f in findings]}

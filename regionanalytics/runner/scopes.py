@@ -126,6 +126,19 @@ def scope_of(parameters: dict) -> str:
     return "region"
 
 
+def unit_text_figures(region, period):
+    """``(division, unit) -> the unit's figures as its text names them`` for
+    :func:`regionanalytics.report.text_check.check_texts`, with the unit report's module
+    (and so matplotlib) imported only when a unit's text asks: the main process checks
+    the texts while its workers start, and most periods have no unit texts."""
+    def figures(division: str, unit: str):
+        from ..report.unit import unit_scope_figures
+
+        return unit_scope_figures(region, period)(division, unit)
+
+    return figures
+
+
 def text_digests(folder, specs, known: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Per report (by slug): a digest of the people's texts it shows, so that a changed
     text makes again only its own report and the director's (which shows every division's
