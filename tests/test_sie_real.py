@@ -398,3 +398,25 @@ def test_a_real_file_cut_off_without_ksumma_is_refused(tmp_path, name):
     path.write_bytes(cut[:cut.rfind(b"\n") + 1])
     rar_lines = {13, 14} if name.startswith("magenta") else {16, 17}  # its #RAR 0 and −1
     assert {p.row for p in read_ledger(path).problems if p.column == "RAR"} & rar_lines
+
+
+def test_binary_utf16_and_cr_only_files_are_said_not_a_traceback(tmp_path):
+    import re
+
+    raw = (DATA / "magenta-SIE4E.se").read_bytes()
+    # an old Mac's line breaks (CR alone): read as the file; its actuals are its #RES
+    # (year 0, result accounts), worked out from the text here: −Σ #RES / 1000 tkr
+    res = sum(float(v) for a, v in re.findall(rb"^#RES\s+0\s+(\d+)\s+(-?[\d.]+)", raw, re.M)
+              if not 1000 <= int(a) <= 2999)
+    path = tmp_path / "finance.se"
+    path.write_bytes(raw.replace(b"\r\n", b"\r").replace(b"\n", b"\r"))
+    ledger = read_ledger(path)
+    assert ledger.problems == [] and ledger.finance["actual"].sum() == pytest.approx(-res / 1000)
+    # the same with a line holding the byte 1E (the CSV reader's delimiter, once a traceback)
+    path.write_bytes(raw.replace(b"\r\n", b"\r").replace(b"\n", b"\r").replace(b"#GEN", b"#GEN\x1e", 1))
+    assert read_ledger(path).problems == []
+    # saved as UTF-16 (NUL bytes), and a workbook named .se: said, nothing read
+    for data in (raw.decode("cp437").encode("utf-16"), b"PK\x03\x04\x14\x00\x06\x00" + bytes(200)):
+        path.write_bytes(data)
+        [problem] = read_ledger(path).problems
+        assert "NUL bytes" in problem.expected and problem.file == "finance.se"

@@ -91,6 +91,11 @@ def read_ledger(path: str | Path, dimension: str = DIMENSION) -> Ledger:
     if not raw or raw.isspace():  # (strip would copy the whole file)
         return Ledger(None, None, [Problem(name, None, None, None, "a SIE file with the ledger's records; the "
                                            "file is empty")], [])
+    if b"\x00" in raw[:1 << 16]:
+        return Ledger(None, None, [Problem(name, None, None, None,
+                                           "a SIE text file (SIE 4B 5: lines of text in PC8, code page 437); this "
+                                           "file holds NUL bytes: binary (a workbook or a zip file named .se?) or "
+                                           "UTF-16 text. Export the ledger as SIE again, or save it as PC8 text")], [])
     written = records.as_written(raw)
     lines = records.trimmed(written)
     codec, notes = records.encoding(raw, name)

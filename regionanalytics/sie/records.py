@@ -80,8 +80,13 @@ def as_written(raw: bytes) -> pa.Array:
     without its line break."""
     if not raw:
         return pa.array([], pa.binary())
-    if len(raw) >= 1 << 31 or raw.count(b"\r") != raw.count(b"\r\n"):
+    if len(raw) >= 1 << 31:
         return _split_by_reader(raw)
+    if raw.count(b"\r") != raw.count(b"\r\n"):  # some lines broken by a CR alone (an old Mac)
+        # each line without its line break; split in Python, not by the CSV reader, whose
+        # delimiter byte a line may hold (a binary file's bytes ended in a traceback)
+        text = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        return pa.array(text[:-1].split(b"\n") if text.endswith(b"\n") else text.split(b"\n"), pa.binary())
     data = np.frombuffer(raw, dtype=np.uint8)
     ends = [np.flatnonzero(data[at:at + _BLOCK] == 10) + (at + 1) for at in range(0, len(raw), _BLOCK)]
     if raw[-1:] != b"\n":
