@@ -95,8 +95,8 @@ def signed(budget: pd.DataFrame, rules, name: str) -> tuple[pd.DataFrame, list[s
 
 def unit_problems(finance: pd.DataFrame, budget: pd.DataFrame, names: dict[str, str]) -> list[Problem]:
     """A problem when the budget table is :data:`UNIT_RATIO` times the actuals or more (or
-    that share of them or less) over the closed months it budgets and the units it
-    budgets: one of the two is in another unit than its header or title says (kronor
+    that share of them or less) over the closed months it budgets and the units and
+    accounts it budgets (the units alone where no account is in both): one of the two is in another unit than its header or title says (kronor
     read as tkr), and every budget figure would be wrong by that factor.
 
     >>> fin = pd.DataFrame({"month": "2021-01", "division": "D", "unit": ["a", "b"], "actual": [-500.0, -300.0]})
@@ -110,6 +110,15 @@ def unit_problems(finance: pd.DataFrame, budget: pd.DataFrame, names: dict[str, 
     >>> big = pd.DataFrame({"month": "2021-01", "division": "D", "unit": ["a", "z"], "actual": [-500.0, -1e6]})
     >>> unit_problems(big, bud.iloc[:1].assign(budget=-480.0), {"budget": "b.csv", "finance": "f.csv"})
     []
+
+    A budget of one account of a unit is compared with that account's actuals:
+
+    >>> fin = pd.DataFrame({"month": "2021-01", "division": "D", "unit": "a", "account": ["4011", "5011"],
+    ...                     "actual": [-100.0, -90_000.0]})
+    >>> bud = pd.DataFrame({"month": "2021-01", "division": "D", "unit": "a", "account": ["4011"],
+    ...                     "budget": [-110.0]})
+    >>> unit_problems(fin, bud, {"budget": "b.csv", "finance": "f.csv"})
+    []
     """
     if budget is None or budget.empty:
         return []
@@ -117,10 +126,18 @@ def unit_problems(finance: pd.DataFrame, budget: pd.DataFrame, names: dict[str, 
     if not closed:
         return []
     planned = float(budget.loc[budget["month"].isin(closed), "budget"].abs().sum())
-    # the actuals of the units budgeted: a budget for a few units is not the region's
-    units = pd.MultiIndex.from_frame(budget[["division", "unit"]].drop_duplicates())
-    of_units = pd.MultiIndex.from_frame(finance[["division", "unit"]]).isin(units)
-    booked = float(finance.loc[finance["month"].isin(closed) & of_units, "actual"].abs().sum())
+    # the actuals of the units and accounts budgeted: a budget for a few units (or a staff
+    # budget of a few accounts) is not the region's; where the two name their accounts
+    # differently, the units'
+    booked = 0.0
+    for keys in (["division", "unit", "account"], ["division", "unit"]):
+        if not all(k in budget and k in finance for k in keys):
+            continue
+        budgeted = pd.MultiIndex.from_frame(budget[keys].drop_duplicates().astype(str))
+        of_keys = pd.MultiIndex.from_frame(finance[keys].astype(str)).isin(budgeted)
+        booked = float(finance.loc[finance["month"].isin(closed) & of_keys, "actual"].abs().sum())
+        if booked > 0:
+            break
     if planned <= 0 or booked <= 0 or 1 / UNIT_RATIO < planned / booked < UNIT_RATIO:
         return []
     ratio = planned / booked
