@@ -271,3 +271,17 @@ def test_an_object_list_naming_one_dimension_twice_is_an_error(tmp_path):
     lines = path.read_bytes().decode("cp437").splitlines()
     found = {(p.row, p.column) for p in read_ledger(path).problems}
     assert (lines.index('#TRANS 4011 {1 "200" 1 "300"} 100.00') + 1, "objekt") in found
+
+
+def test_a_checksummed_file_may_end_without_a_line_feed(tmp_path):
+    # the closing #KSUMMA last, no line feed after it: its checksum tells a cut, so the
+    # file is read (the sum worked out by hand as in the UTF-8 test: tags and fields)
+    import zlib
+    crc = zlib.crc32("#RAR02021010120211231#RES040111000.00#PSALDO020210140111000.00".encode("cp437"))
+    text = ("#FLAGGA 0\r\n#FORMAT PC8\r\n#SIETYP 2\r\n#KSUMMA\r\n#RAR 0 20210101 20211231\r\n"
+            "#RES 0 4011 1000.00\r\n#PSALDO 0 202101 4011 {} 1000.00\r\n" + f"#KSUMMA {crc}")
+    path = tmp_path / "finance.se"
+    path.write_bytes(text.encode("cp437"))
+    assert read_ledger(path).problems == []
+    path.write_bytes(text[:-2].encode("cp437"))  # its number cut short
+    assert [p.column for p in read_ledger(path).problems] == ["KSUMMA"]
