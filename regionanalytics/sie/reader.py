@@ -247,11 +247,27 @@ def _object_codes(found: pa.StructArray, dimension: str, codec: str, name: str, 
                           pa.scalar(None, pa.binary()))
         empty = pa.array(np.zeros(len(found), dtype=bool))
     else:
+        # the expressions only on the lists that hold something (most lines are one pair or {})
+        n = len(found)
         objects = pc.fill_null(found.field("objects"), b"")
-        empty = pc.and_(pc.invert(single), pc.equal(pc.binary_length(
-            pc.replace_substring_regex(objects, r"\s+", b"")), 0))
-        lists = pc.and_(pc.invert(single), pc.invert(empty))
-        well_formed = pc.or_(pc.invert(lists), pc.match_substring_regex(objects, _PAIRS.decode("latin-1")))
+        written = pc.greater(pc.binary_length(objects), 0)
+        nonblank = pa.array(np.zeros(n, dtype=bool))
+        if pc.any(written).as_py():
+            nonblank = pc.replace_with_mask(nonblank, written, pc.greater(pc.binary_length(
+                pc.replace_substring_regex(pc.filter(objects, written), r"\s+", b"")), 0))
+        empty = pc.and_(pc.invert(single), pc.invert(nonblank))
+        lists = pc.and_(pc.invert(single), nonblank)
+        well_formed = pa.array(np.ones(n, dtype=bool))
+        pair_quoted = pair_bare = pa.nulls(n, pa.binary())
+        pair_found = pa.array(np.zeros(n, dtype=bool))
+        if pc.any(lists).as_py():
+            listed = pc.filter(objects, lists)
+            well_formed = pc.replace_with_mask(well_formed, lists,
+                                               pc.match_substring_regex(listed, _PAIRS.decode("latin-1")))
+            pair = pc.extract_regex(listed, _object_of(dimension).decode("latin-1"))
+            pair_quoted = pc.replace_with_mask(pair_quoted, lists, pair.field("quoted"))
+            pair_bare = pc.replace_with_mask(pair_bare, lists, pair.field("bare"))
+            pair_found = pc.replace_with_mask(pair_found, lists, pair.is_valid())
         problems += _malformed(name, objects, rows, pc.invert(well_formed), "objekt",
                                "an object list of pairs of dimension and object, {1 \"200\" 6 \"P7\"} "
                                "(SIE 4B 8.21)")
@@ -268,10 +284,9 @@ def _object_codes(found: pa.StructArray, dimension: str, codec: str, name: str, 
                                    "one object per dimension in an object list (SIE 4B 8.21: pairs of dimension "
                                    "and object); the list names one dimension twice, so the amount's "
                                    "kostnadsställe cannot be told")
-        pair = pc.extract_regex(objects, _object_of(dimension).decode("latin-1"))
-        quoted = pc.if_else(single, found.field("quoted"), pair.field("quoted"))
-        bare = pc.if_else(single, found.field("bare"), pair.field("bare"))
-        dim_ok = pc.if_else(single, pc.equal(found.field("dim"), dimension.encode()), pair.is_valid())
+        quoted = pc.if_else(single, found.field("quoted"), pair_quoted)
+        bare = pc.if_else(single, found.field("bare"), pair_bare)
+        dim_ok = pc.if_else(single, pc.equal(found.field("dim"), dimension.encode()), pair_found)
         code = pc.if_else(pc.fill_null(dim_ok, False),
                           pc.if_else(pc.greater(pc.binary_length(pc.fill_null(bare, b"")), 0), bare, quoted),
                           pa.scalar(None, pa.binary()))
