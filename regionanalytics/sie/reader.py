@@ -386,19 +386,21 @@ def _extract(text: pa.Array, pattern: bytes, fast: dict) -> pa.StructArray:
     if len(parts) == 1 and parts[0][0] is None:
         columns = parts[0][1]
         return pa.StructArray.from_arrays([columns[n] for n in names], names=names)
-    out = {n: pa.nulls(len(text), pa.binary()) for n in names}
-    matched = pa.array(np.zeros(len(text), dtype=bool))
-    for where, columns in parts:
-        for n in names:
-            out[n] = pc.replace_with_mask(out[n], where, columns[n])
-        matched = pc.or_(matched, where)
+    # the pieces (each shape's lines, then the rest read by the expression) put back in the
+    # lines' order: one take per field
+    pieces = [(np.flatnonzero(where.to_numpy(zero_copy_only=False)), columns,
+               pa.array(np.ones(int(pc.sum(where).as_py() or 0), dtype=bool))) for where, columns in parts]
     rest = pa.array(np.ones(len(text), dtype=bool)) if rest is None else rest
     if pc.any(rest).as_py():
         slow = pc.extract_regex(pc.filter(text, rest), pattern.decode("latin-1"))
-        for n in names:
-            out[n] = pc.replace_with_mask(out[n], rest, slow.field(n))
-        matched = pc.replace_with_mask(matched, rest, slow.is_valid())
-    return pa.StructArray.from_arrays([out[n] for n in names], names=names, mask=pc.invert(matched))
+        pieces.append((np.flatnonzero(rest.to_numpy(zero_copy_only=False)), {n: slow.field(n) for n in names},
+                       slow.is_valid()))
+    order = np.empty(len(text), dtype=np.int64)
+    order[np.concatenate([p[0] for p in pieces])] = np.arange(len(text))
+    order = pa.array(order)
+    out = [pa.concat_arrays([p[1][n] for p in pieces]).take(order) for n in names]
+    matched = pa.concat_arrays([p[2] for p in pieces]).take(order)
+    return pa.StructArray.from_arrays(out, names=names, mask=pc.invert(matched))
 
 
 #: Per kind of record: its expression, its fast shapes and what a malformed line should be.
