@@ -401,7 +401,9 @@ def make_personnummer_data(scale: int) -> Path:
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     for path in plain.iterdir():
-        if not path.name.startswith(("employees", "absence")):
+        if path.is_dir():  # the texts folder
+            shutil.copytree(path, folder / path.name, dirs_exist_ok=True)
+        elif not path.name.startswith(("employees", "absence")):
             shutil.copy(path, folder / path.name)
     emp_path = next(plain.glob("employees.*"))
     emp = pd.read_csv(emp_path, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
