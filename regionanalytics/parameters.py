@@ -1,4 +1,4 @@
-"""The parameters of a report, checked before any kernel starts.
+"""The parameters of a report, checked before any report starts.
 
 A period must be one the data covers and a division one the data has. The
 runner checks them for a whole batch, each report notebook again for itself.

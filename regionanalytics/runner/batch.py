@@ -1,6 +1,6 @@
 """The batch runner: every report of a period, executed, rendered and indexed.
 
-``run_batch`` checks the parameters and the data before any kernel starts,
+``run_batch`` checks the parameters and the data before any report starts (its workers warm their kernels meanwhile),
 executes the region overview and the division reports with papermill in
 parallel, renders each to shareable HTML, and writes ``OUT/<period>/`` with
 the executed notebooks, the HTML files, ``index.html``, ``summary.csv``, ``changes.csv``,

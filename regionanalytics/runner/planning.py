@@ -63,7 +63,7 @@ def relative_path(path: str | Path, start: Path) -> str:
 
 def resolve_divisions(names: list[str], known: list[str],
                       units: dict[str, list[str]] | None = None) -> list[str]:
-    """The divisions ``names`` mean, as the data names them; refused before any kernel starts.
+    """The divisions ``names`` mean, as the data names them; refused before any report starts.
 
     A name may be written as the data writes it or as the reports do ("Division
     Service"), in any case and Unicode form. An unknown name is refused with the nearest
@@ -152,7 +152,7 @@ def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known
                  notebooks: Path = NOTEBOOKS, units: dict[str, list[str]] | None = None,
                  texts_dir: Path | None = None, owners: dict[str, tuple] | None = None,
                  earlier_pages: dict[str, dict[str, str]] | None = None) -> list[ReportSpec]:
-    """The reports to run; unknown divisions are refused here, before any kernel starts.
+    """The reports to run; unknown divisions are refused here, before any report starts.
 
     First the regional director's report (``rapport-<period>``), whose bilagor are the
     chosen divisions' reports in the data's order; then the region overview and the divisions.
