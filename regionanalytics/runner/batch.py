@@ -29,7 +29,7 @@ from .executors import make_executor
 from .locking import output_lock
 from .planning import (NOTEBOOKS, ReportSpec, plan_reports, refuse_credentials, relative_path,
                        resolve_divisions)
-from .scopes import report_scopes, scope_of, text_digests
+from .scopes import _PACKAGE, package_fingerprint, report_scopes, scope_of, text_digests  # noqa: F401
 
 #: What the PDFs' page header and title page call the region when no name is given.
 DEFAULT_REGION_NAME = "Regionen"
@@ -57,24 +57,6 @@ def _sha(path: Path) -> str:
 def data_digest(data_digests: dict) -> str:
     """One short digest of every table file's SHA-256: which data a report was made from."""
     return hashlib.sha256(json.dumps(data_digests, sort_keys=True).encode()).hexdigest()[:16]
-
-
-_PACKAGE: dict = {}
-
-
-def package_fingerprint() -> str:
-    """SHA-256 of the whole package as installed: every module and template (the notebooks
-    are fingerprinted one by one, per report). A change of code re-runs the reports."""
-    if "digest" not in _PACKAGE:
-        root = Path(__file__).parents[1]
-        h = hashlib.sha256(__version__.encode())
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "notebooks" not in path.relative_to(root).parts \
-                    and path.suffix in (".py", ".j2", ".json", ".css") and "__pycache__" not in path.parts:
-                h.update(str(path.relative_to(root)).encode())
-                h.update(path.read_bytes())
-        _PACKAGE["digest"] = h.hexdigest()
-    return _PACKAGE["digest"]
 
 
 def fingerprint_parts(spec: ReportSpec, data_digests: dict, pdf: bool = False,

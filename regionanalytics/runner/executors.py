@@ -154,7 +154,7 @@ VOLATILE_ENVIRONMENT = frozenset({"PYTEST_CURRENT_TEST"})
 
 def _process_state() -> tuple:
     """What a worker took from this process as it started, for :func:`shared_executor`."""
-    from .batch import package_fingerprint
+    from .scopes import package_fingerprint
 
     environment = tuple(sorted((k, v) for k, v in os.environ.items() if k not in VOLATILE_ENVIRONMENT))
     return (environment, os.getcwd(), tuple(sys.path), package_fingerprint())

@@ -64,8 +64,8 @@ WARM_UP_CODE = """\
 def _regionanalytics_warm_up(data_dir):
     import matplotlib.pyplot
     import regionanalytics.report as report
-    for kind in ("DirectorReport", "DivisionReport", "UnitReport", "RegionOverview"):
-        getattr(report, kind)
+    for name in report.__all__:  # every report kind, imported on first use
+        getattr(report, name)
     if data_dir:
         from regionanalytics.data import preload
         preload(data_dir)
