@@ -92,6 +92,16 @@ def in_months(df: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     return df[df["month"].isin(months)]
 
 
+def is_among(values: pd.Series, among) -> np.ndarray:
+    """Whether each of ``values`` is one of ``among``: one hash lookup per value (a text
+    column's ``isin`` converts each of a large ``among`` one by one, 10 ms per 1 000).
+
+    >>> is_among(pd.Series(["a", "b", "c"]), pd.Series(["c", "a", "a"])).tolist()
+    [True, False, True]
+    """
+    return pd.Index(pd.unique(pd.Series(among))).get_indexer(values) >= 0
+
+
 def year_on_year(df: pd.DataFrame, period, by: list[str], columns: list[str]) -> pd.DataFrame:
     """Sums of ``columns`` over the period and over the same span last year, side by side."""
     current = group_sum(in_months(df, period.months), by, columns)

@@ -43,9 +43,18 @@ def _work(pm: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
                          "sick_hours": pm["sick_hours"].to_numpy(float),
                          "long_term_hours": pm["long_term_hours"].to_numpy(float)})
     for column in ("division", "unit", "gender", "age_group", "month"):
-        values = pm[column].astype(object).where(pm[column].notna(), "?").astype(str)
-        work[column], codes[column] = pd.factorize(values)
+        work[column], codes[column] = _factorize(pm[column])
     return work, codes
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes of ``values`` as text in the order they first appear, an empty value as ``?``
+    (the factorised values themselves: as text, each one converted once)."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    names = ["?" if pd.isna(v) else str(v) for v in distinct]
+    if len(set(names)) < len(names):  # an empty value and a "?" (or 1 and "1"): one group
+        return pd.factorize(values.astype(object).where(values.notna(), "?").astype(str))
+    return codes, pd.Index(names, dtype="str")
 
 
 def _cells(pm: pd.DataFrame | tuple, year: str, months: bool = True, ordered: bool = True) -> pd.DataFrame:

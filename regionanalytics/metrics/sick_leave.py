@@ -189,7 +189,9 @@ def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[s
     5.3
     """
     staff = monthly_paid(in_months(employees, months)).copy()  # months first: the smaller frame
-    staff["age_group"] = age_group(staff["month"].str[:4].astype(int), staff["birth_year"])
+    codes, distinct = pd.factorize(staff["month"])  # each distinct month's year read once
+    staff["age_group"] = age_group(np.array([int(m[:4]) for m in distinct], dtype=np.int64)[codes],
+                                   staff["birth_year"])
     if has_payroll_sick_hours(employees):
         # an empty cell is a month without registered sick hours
         staff["sick_hours_payroll"] = staff["sick_hours"].fillna(0.0)
@@ -234,7 +236,9 @@ def person_months(employees: pd.DataFrame, absence: pd.DataFrame, months: list[s
     payroll = staff["sick_hours_payroll"] if "sick_hours_payroll" in staff else None
     staff = staff.drop(columns=["sick_hours", "long_term_hours"]).merge(
         pieces, on=["person_id", "month"], how="left")
-    per_day = staff["scheduled_hours"] / staff["month"].map(working_days_per_month(months))
+    codes, distinct = pd.factorize(staff["month"])  # the months are few: look each up once
+    days_of = working_days_per_month(months).reindex(distinct).to_numpy("float64")
+    per_day = staff["scheduled_hours"] / days_of[codes]
     spell_hours = staff["sick_days"].fillna(0.0) * per_day
     spell_long = staff["long_days"].fillna(0.0) * per_day
     if has_fixed.any():

@@ -17,8 +17,8 @@ import pandas as pd
 from ..periods import Period
 from ..schema import MONTHLY_PAID
 from ..workdays import working_days_per_month
-from ._frames import (as_by, check_by, group_nunique, group_sum, in_months, join_by, pct, shift_month,
-                      year_on_year)
+from ._frames import (as_by, check_by, group_nunique, group_sum, in_months, is_among, join_by, pct,
+                      shift_month, year_on_year)
 
 #: Full-time hours per working day (40-hour week); the base of årsarbetare.
 FULL_TIME_HOURS_PER_DAY = 8.0
@@ -60,17 +60,16 @@ def headcount(employees: pd.DataFrame, period: str | Period,
     check_by(employees, by, "employees")
     months = [period.end_month, period.previous_year_end_month, period.previous_year().end_month]
     staff = monthly_paid(in_months(employees, months))  # months first: the smaller frame
-    end = group_nunique(in_months(staff, [period.end_month]), by, "person_id", "headcount")
-    start = group_nunique(in_months(staff, [period.previous_year_end_month]), by, "person_id",
-                          "headcount_start")
-    prev = group_nunique(in_months(staff, [period.previous_year().end_month]), by, "person_id",
-                         "headcount_prev_year")
-    if by:
-        out = end.merge(start, on=by, how="outer").merge(prev, on=by, how="outer")
-        out = out.sort_values(by).reset_index(drop=True)
-    else:
-        out = pd.concat([end, start, prev], axis=1)
     counts = ["headcount", "headcount_start", "headcount_prev_year"]
+    # distinct persons per group and month in one grouping; a full year's start and the
+    # same month last year are one month (December)
+    per_month = staff.groupby(by + ["month"], dropna=False, sort=True)["person_id"].nunique()
+    if by:
+        wide = per_month.unstack("month")
+        out = wide.reindex(columns=months).set_axis(counts, axis=1).reset_index()
+        out.columns.name = None
+    else:
+        out = pd.DataFrame([per_month.reindex(months).to_numpy()], columns=counts)
     # a group present in only one month has no staff in the other: 0, not unknown
     out[counts] = out[counts].fillna(0).astype("int64")
     out["headcount_change"] = out["headcount"] - out["headcount_start"]
@@ -289,9 +288,9 @@ def turnover_12_months(employees: pd.DataFrame, period: str | Period,
     before, now = period.previous_year().end_month, period.end_month
     then = in_months(employees, [before])
     then = then[then["employment"] == "tillsvidare"]
-    staying = set(in_months(employees, [now])["person_id"])
+    staying = in_months(employees, [now])["person_id"]
     frame = then[by + ["person_id"]].drop_duplicates()  # a person once per group
-    frame = frame.assign(leavers_12m=(~frame["person_id"].isin(staying)).astype("float64"),
+    frame = frame.assign(leavers_12m=(~is_among(frame["person_id"], staying)).astype("float64"),
                          tillsvidare_year_before=1.0)
     out = group_sum(frame, by, ["leavers_12m", "tillsvidare_year_before"])
     out["turnover_12m_pct"] = pct(out["leavers_12m"], out["tillsvidare_year_before"])
