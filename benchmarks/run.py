@@ -656,12 +656,21 @@ def text_rerun_section(repeat: int) -> list[str]:
             cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         manifest = json.loads((Path(tmp) / "out" / PERIOD / "manifest.json").read_text(encoding="utf-8"))
         made = sorted(slug for slug, e in manifest["reports"].items() if e.get("reason") == "its text changed")
+        # a notebook made again without a kernel says so in its metadata (runner/rerender.py)
+        rerendered = [slug for slug in made if "text_rerendered" in json.loads(
+            (Path(tmp) / "out" / PERIOD / f"{slug}.ipynb").read_text(encoding="utf-8"))["metadata"].get(
+                "regionanalytics", {})]
     again = statistics.median(times)
     return ["## 12. Re-run after one division's text changed", "",
             "`regionanalytics run` of the sample's tertial batch (the director's report, the region overview "
             "and 6 divisions) again after `texts/2021-T1/Länsteknik.md` changed: the data are loaded (from "
             "the parsed-table cache) and checked, and only the reports whose text changed are made: "
-            f"{', '.join(made)}. {repeat} rounds, the text changed before each. The target is at most 3 s. "
+            f"{', '.join(made)}; made again without a kernel (re-rendered: {', '.join(rerendered) or 'none'}): "
+            "the run computes their text cells and header in its own process and puts them into the previous "
+            "executed notebooks, which it renders; no worker starts; the key figures and `summary.xlsx` of "
+            "files and code seen before are read back from the parsed-table cache, and each report's data "
+            "digest from the manifest. "
+            f"{repeat} rounds, the text changed before each. The target is at most 3 s. "
             "CPU is the user and system time of the run, its workers and their kernels (what a loaded "
             f"machine does not stretch); load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.", "",
             "| first run | re-run (median) | range | re-run ÷ first run | CPU of a re-run (median) |",

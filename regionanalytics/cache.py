@@ -101,3 +101,50 @@ def _parquet(frame: pd.DataFrame) -> bytes:
     buf = io.BytesIO()
     frame.to_parquet(buf, index=False)
     return buf.getvalue()
+
+
+def read_derived(digests: dict[str, str], name: str) -> dict[str, bytes] | None:
+    """The files of what was worked out from these files' tables under ``name`` (say, a
+    period's key figures under the package's code that computed them), each verified
+    against the SHA-256 it was stored with; None when there is no such entry or it is
+    damaged (then it is removed)."""
+    folder = cache_dir() / f"{_key(digests)}-{_safe(name)}"
+    if not (folder / _MANIFEST).exists():
+        return None
+    try:
+        sums = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        return {file: _verified(folder, file, sums) for file in sums}
+    except Exception:  # noqa: BLE001 - a damaged entry is only a slower run
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+
+
+def write_derived(digests: dict[str, str], name: str, files: dict[str, bytes]) -> None:
+    """Store ``files`` worked out from these files' tables under ``name`` (see
+    :func:`read_derived`); silently skipped where the cache folder is not writable."""
+    try:
+        final = cache_dir() / f"{_key(digests)}-{_safe(name)}"
+        if (final / _MANIFEST).exists():
+            return
+        with atomic_folder(final) as tmp:
+            for file, data in files.items():
+                (tmp / file).write_bytes(data)
+            sums = {file: hashlib.sha256(data).hexdigest() for file, data in files.items()}
+            (tmp / _MANIFEST).write_text(json.dumps(sums, sort_keys=True), encoding="utf-8")
+    except OSError:
+        pass
+
+
+def _safe(name: str) -> str:
+    """``name`` as a folder name's part: a digest of it (any text is safe then)."""
+    return hashlib.sha256(name.encode()).hexdigest()[:24]
+
+
+def frame_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as the cache stores it (parquet)."""
+    return _parquet(frame)
+
+
+def frame_from_bytes(data: bytes) -> pd.DataFrame:
+    """A table :func:`frame_bytes` stored."""
+    return pd.read_parquet(io.BytesIO(data))

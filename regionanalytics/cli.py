@@ -67,6 +67,9 @@ def _checked_period(data, period: str):
 
 def _cmd_run(args) -> int:
     from .runner import run_batch
+    from .runner.executors import skip_unused_iri_checks
+
+    skip_unused_iri_checks()  # this process reads and writes notebooks when it re-renders a text
 
     result = run_batch(period=args.period, data_dir=args.data, out_dir=args.out,
                        divisions=args.division or None, jobs=args.jobs, force=args.force,

@@ -1,8 +1,10 @@
 """A re-run redoes only what changed, and the manifest says why each report was made or
 skipped: the package's whole code, the notebook, the parameters and the data count."""
 import json
+import re
 import shutil
 
+import nbformat
 import pytest
 
 from regionanalytics.runner import batch as batch_module
@@ -153,3 +155,65 @@ def test_a_changed_text_remakes_only_its_report_and_the_directors(tmp_path):
     manifest = json.loads((out / "2021-T1" / "manifest.json").read_text(encoding="utf-8"))
     assert [(f["file"], f["typed"], f["nearest_text"]) for f in manifest["texts"]["review"]] == [
         ("2021-T1/Kost.md", "31 anställda", "30\u00a0personer")]
+
+
+_MADE_AT = re.compile(r"(<b>Framtagen:</b> )\d{4}-\d\d-\d\d \d\d:\d\d")
+
+
+def _cells(notebook_path):
+    """Every cell's source and outputs, the header's time stamp and the execution counts (a
+    warm kernel's count goes on from its earlier reports) left out."""
+    nb = nbformat.read(notebook_path, as_version=4)
+    outputs = [[{k: v for k, v in o.items() if k != "execution_count"} for o in c.get("outputs", [])]
+               for c in nb.cells]
+    return [(c.cell_type, c.source, _MADE_AT.sub(r"\1…", json.dumps(o, sort_keys=True)))
+            for c, o in zip(nb.cells, outputs)]
+
+
+def test_a_text_made_again_without_a_kernel_equals_a_full_run(tmp_path):
+    """Revision's text changes (new sections, a hidden sick-leave figure, a figure of its own
+    and the director's text naming one of Revision's): its report and the director's are made
+    again without a kernel (the notebook says so), and every cell of each equals what a full
+    run in a kernel of the same data and texts shows, the header's time stamp aside; so does
+    the page. A text that then names an unknown figure fails as a full run fails it."""
+    data, out, full = tmp_path / "data", tmp_path / "out", tmp_path / "full"
+    _small_region(data, revision_staff=6)  # Revision's sick leave is hidden (6 persons)
+    texts = data / "texts" / "2021-T1"
+    texts.mkdir(parents=True)
+    (texts / "region.md").write_text("---\nauthor: Regiondirektören\n---\nInledning.\n\n"
+                                     "## Divisionernas delårsrapporter\n\nRevision: {{ Revision: result }}.\n",
+                                     encoding="utf-8")
+    (texts / "Revision.md").write_text("Revision går {{ result }}.\n", encoding="utf-8")
+    (texts / "Service.md").write_text("Service.\n\n## Ekonomi\n\nEtt underskott på {{ result | abs }}.\n",
+                                      encoding="utf-8")
+    run = lambda **kw: run_batch("2021-T1", data, out, jobs=2, progress=False, **kw)
+    assert run().ok
+    (texts / "Revision.md").write_text(
+        "---\nauthor: Revisionschefen\nstatus: klar\n---\nRevision går {{ result }}, sjukfrånvaron "
+        "{{ sick_leave_pct }}.\n\n## Ekonomi\n\nAvvikelse {{ budget_deviation }}, <b>fet</b>?\n\n"
+        "## Medarbetare\n\n{{ headcount }} anställda.\n\n## Framåt\n\n- en punkt\n- {{ forecast | abs }}\n",
+        encoding="utf-8")
+    result = run()
+    assert {r.slug: r.status for r in result.reports} == {
+        "rapport-2021-T1": "ok", "region": "skipped", "division-revision": "ok", "division-service": "skipped"}
+    made = out / "2021-T1"
+    for slug in ("division-revision", "rapport-2021-T1"):
+        assert nbformat.read(made / f"{slug}.ipynb", as_version=4).metadata["regionanalytics"]["text_rerendered"]
+    page = (made / "division-revision.html").read_text(encoding="utf-8")
+    assert "uppgiften visas inte" in page and "Revisionschefen" in page and "&lt;b&gt;fet&lt;/b&gt;" in page
+    assert json.loads((made / "manifest.json").read_text(encoding="utf-8"))["texts"]["status"]
+
+    # the same data and texts, every report executed in a kernel
+    assert run_batch("2021-T1", data, full, jobs=2, progress=False, force=True).ok
+    for slug in ("division-revision", "rapport-2021-T1"):
+        assert _cells(made / f"{slug}.ipynb") == _cells(full / "2021-T1" / f"{slug}.ipynb"), slug
+        assert _MADE_AT.sub("", (made / f"{slug}.html").read_text(encoding="utf-8")) == \
+            _MADE_AT.sub("", (full / "2021-T1" / f"{slug}.html").read_text(encoding="utf-8")), slug
+
+    # a text that names an unknown figure: the report fails, as in a full run, naming the line
+    (texts / "Revision.md").write_text("Revision går {{ resultat }}.\n", encoding="utf-8")
+    result = run()
+    failed = {r.slug: r.error for r in result.reports if r.status == "failed"}
+    assert set(failed) == {"division-revision", "rapport-2021-T1"}
+    assert "TextError" in failed["division-revision"] and "Revision.md" in failed["division-revision"]
+    assert "uppgiften visas inte" in (made / "division-revision.html").read_text(encoding="utf-8")  # kept

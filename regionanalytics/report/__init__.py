@@ -26,6 +26,8 @@ _LAZY = {
     "figures_from_notebook": "_base",
     "FIGURES_MIME": "_base",
     "TEXTS": "_base",
+    "TEXT_METHODS": "_base",
+    "keep_region_figures": "_base",
 }
 
 __all__ = list(_LAZY)

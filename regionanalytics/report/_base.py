@@ -27,6 +27,47 @@ TEXTS_WRITTEN = labels.WRITTEN
 
 _MEMO: dict = {}
 
+#: The report methods whose output the people's texts decide (and only they): a re-run
+#: after a text change computes these cells again, and the header, without a kernel
+#: (:mod:`regionanalytics.runner.rerender`); every other cell shows what it showed.
+TEXT_METHODS = frozenset({"comment", "text", "own_texts", "document", "divisions_part"})
+
+
+class _RegionFigures(dict):
+    """The region's figures of one data set and period (see :func:`_region_figures`): the
+    sick-leave model's parts are computed on first use, the key metrics too when no one
+    handed them over (:func:`keep_region_figures`)."""
+
+    def __init__(self, data: RegionData, period: Period, **given):
+        super().__init__(**given)
+        self._data, self._period = data, period
+
+    def __missing__(self, name: str):
+        data, period = self._data, self._period
+        if name in ("key", "unknown"):
+            self["key"] = key_metrics_wide(data, period, hours=self["hours"])
+            self["unknown"] = unknown_figures(data, period)
+        elif name == "hours":
+            self["hours"] = metrics.hours_pair(data.employees, data.absence, period)
+        elif name in ("sick", "sick_figures", "unit_sick_figures"):
+            sick = shown_sick_leave.figures(data.employees, data.absence, period, hours=self["hours"])
+            self.update(sick=sick, sick_figures=shown_sick_leave.key_figure_rows(sick, "division"),
+                        unit_sick_figures=shown_sick_leave.key_figure_rows(sick, "unit"))
+        else:
+            raise KeyError(name)
+        return self[name]
+
+
+def keep_region_figures(data: RegionData, period: Period, key: pd.DataFrame, unknown: dict) -> None:
+    """Hand the reports this process opens next the key metrics of ``data`` and ``period``
+    computed already (:func:`~regionanalytics.summary.key_metrics_wide` and
+    :func:`~regionanalytics.summary.unknown_figures`): the batch's main process, which
+    makes a report again after its text changed, has them. The sick-leave model is
+    computed on first use, as in a kernel."""
+    _MEMO.clear()
+    _MEMO[(tuple(sorted(data.fingerprint.items())), period.label)] = _RegionFigures(data, period, key=key,
+                                                                                  unknown=unknown)
+
 
 def _region_figures(data: RegionData, period: Period) -> dict:
     """What every report of a period shows of the whole region, computed once per data set
@@ -34,20 +75,11 @@ def _region_figures(data: RegionData, period: Period) -> dict:
     metrics, the figures the data cannot give, and every sick-leave figure any report shows
     as the one model decides it (:mod:`regionanalytics.metrics.shown_sick_leave`: a
     figure that would let a small group's be worked out is hidden too), with the
-    division's and the unit's key figures read from it."""
+    division's and the unit's key figures read from it (each part on first use)."""
     key = (tuple(sorted(data.fingerprint.items())), period.label)
     if key not in _MEMO:
         _MEMO.clear()
-        hours = metrics.hours_pair(data.employees, data.absence, period)
-        sick = shown_sick_leave.figures(data.employees, data.absence, period, hours=hours)
-        _MEMO[key] = {
-            "key": key_metrics_wide(data, period, hours=hours),
-            "unknown": unknown_figures(data, period),
-            "sick": sick,
-            "sick_figures": shown_sick_leave.key_figure_rows(sick, "division"),
-            "unit_sick_figures": shown_sick_leave.key_figure_rows(sick, "unit"),
-            "hours": hours,
-        }
+        _MEMO[key] = _RegionFigures(data, period)
     return _MEMO[key]
 
 

@@ -6,13 +6,11 @@ marker, not by hue alone. Functions take tidy metric frames (as returned by
 """
 from __future__ import annotations
 
-import matplotlib
+import importlib
+import sys
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.ticker import FuncFormatter
 
 from .. import labels
 from ..formatting import fmt_number, mnkr
@@ -25,9 +23,49 @@ POSITIVE, NEGATIVE = DARK, LIGHT
 HEATMAP_FONT_SIZE = 10
 
 
+#: The chart theme: asked for (by a report's ``open``) and applied (to matplotlib).
+_THEME = {"wanted": False, "applied": False}
+
+
+class _OnFirstUse:
+    """A module imported when first used: a report opened only for its texts (a re-run
+    after a text changed, :mod:`regionanalytics.runner.rerender`) draws no chart and
+    need not import matplotlib and seaborn (a second and more of a process's start). The
+    theme asked for meanwhile is applied as they are imported."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        module = importlib.import_module(self._name)
+        if _THEME["wanted"] and not _THEME["applied"]:
+            _apply_theme()
+        return getattr(module, attribute)
+
+
+matplotlib = _OnFirstUse("matplotlib")
+plt = _OnFirstUse("matplotlib.pyplot")
+sns = _OnFirstUse("seaborn")
+
+
+def FuncFormatter(function):  # noqa: N802 - matplotlib's name
+    return importlib.import_module("matplotlib.ticker").FuncFormatter(function)
+
+
 def set_theme() -> None:
-    """Apply the package's chart theme (call once; the report module does)."""
-    sns.set_theme(context="notebook", style="whitegrid", font_scale=0.95, rc={
+    """Apply the package's chart theme (call once; the report module does): at once where
+    matplotlib is imported already (a batch's kernel imports it as it starts), else when
+    the first chart is drawn."""
+    _THEME["wanted"] = True
+    if "matplotlib.pyplot" in sys.modules:
+        _apply_theme()
+
+
+def _apply_theme() -> None:
+    _THEME["applied"] = True
+    import seaborn
+
+    seaborn.set_theme(context="notebook", style="whitegrid", font_scale=0.95, rc={
         "figure.figsize": (8, 3.6), "figure.dpi": 100, "savefig.dpi": 100,
         "axes.spines.top": False, "axes.spines.right": False,
         "axes.titleweight": "bold", "axes.titlelocation": "left",

@@ -165,10 +165,14 @@ def _run_locked(period, data_dir: Path, out_dir: Path, divisions, jobs, force, s
                                                     notebooks, pdf, units, texts_dir)) is not None:
         _print_outcome(unchanged)
         return unchanged
-    # the workers start and warm their kernels while this process loads and checks the data
-    executor = make_executor(jobs, scheduler, keep=keep_workers,
-                             warm={"cwd": str(notebooks.resolve()),  # as plan_reports names it
-                                   "data_dir": str(data_dir.resolve())})
+    if not force and _only_texts_changed(period, data_dir, out_dir, divisions, notebooks, pdf, units, texts_dir):
+        # the reports are made again in this process (:mod:`.rerender`): workers start only
+        # for what needs one (a PDF, a report that cannot be re-rendered)
+        executor = OnDemandExecutor(lambda: make_executor(jobs, scheduler, keep=keep_workers))
+    else:  # the workers start and warm their kernels while this process loads and checks the data
+        executor = make_executor(jobs, scheduler, keep=keep_workers,
+                                 warm={"cwd": str(notebooks.resolve()),  # as plan_reports names it
+                                       "data_dir": str(data_dir.resolve())})
     done = False
     try:
         batch = _run_with(executor, period, data_dir, out_dir, divisions, jobs, force, scheduler, timeout,
@@ -184,7 +188,6 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
     """:func:`run_batch` with its workers starting."""
     from ..data import load_region
     from ..parameters import check_period
-    from ..summary import key_metrics
 
     region = load_region(data_dir)
     p = check_period(region, period)
@@ -203,12 +206,19 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
     digests = region.fingerprint
 
     out.mkdir(parents=True, exist_ok=True)
-    # the sick-leave hours of the whole region, once: the summary and the scopes read them
+    # the sick-leave hours of the whole region, once, when needed: the summary and the scopes read them
     from ..metrics import hours_pair
 
-    hours = hours_pair(region.employees, region.absence, p)
-    summary = key_metrics(region, p, hours=hours)
-    _write_summaries(out, summary)
+    held: dict = {}
+
+    def hours():
+        if "hours" not in held:
+            held["hours"] = hours_pair(region.employees, region.absence, p)
+        return held["hours"]
+
+    figures = _key_figures(region, p, hours)
+    wide, unknown, summary = figures["wide"], figures["unknown"], figures["summary"]
+    _write_summaries(out, summary, figures["workbook"])
     _write_changes(out, region, p, summary)
     # every text of the folder is checked, a unit's too when this run makes no unit reports:
     # the index lists what `regionanalytics check-texts` lists
@@ -216,7 +226,9 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
     folder = _texts_folder(data_dir, p.label, texts_dir)
     written = text_digests(folder, specs, {d: unit_map.get(d, []) for d in region.divisions})
 
-    scopes = report_scopes(region, p, units, hours=hours)  # a report is made again when the data it shows changed
+    # a report is made again when the data it shows changed (as the last run found them
+    # when the files and the code are the same)
+    scopes = _previous_scopes(previous, specs, digests) or report_scopes(region, p, units, hours=hours())
     batch = BatchResult(p.label, out)
     todo, parts_of, reasons = [], {}, {}
     for spec in specs:
@@ -232,6 +244,9 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
                                               division=spec.parameters.get("division"), unit=spec.unit))
         else:
             todo.append((spec, fp))
+    # a report whose text alone changed is made again here, without a kernel (.rerender)
+    texts_only = {s.slug for s, _ in todo
+                  if not force and only_texts_changed(previous.get("reports", {}).get(s.slug, {}), parts_of[s.slug], pdf)}
 
     started = datetime.now(timezone.utc)
     nb_versions = {Path(s.notebook).name: _sha(Path(s.notebook)) for s in specs}
@@ -245,12 +260,33 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
     if todo or combined_due:
         print_options = {"period_sv": p.label_sv, "region": region_name} if pdf else None
         futures = {executor.submit(execute_report, spec, str(out), timeout, fp, True, print_options): spec
-                   for spec, fp in todo}
-        bar = _progress(len(futures), progress)
+                   for spec, fp in todo if spec.slug not in texts_only}
+        bar = _progress(len(todo), progress)
+        printing: dict = {}  # a re-rendered report's PDF, printed by a worker
+        if texts_only:
+            from .rerender import rerender
+            from ..report import keep_region_figures
+
+            keep_region_figures(region, p, wide, unknown)
+            for spec, fp in todo:
+                if spec.slug not in texts_only:
+                    continue
+                result = rerender(spec, out, fp, digests)
+                if result is None:  # executed in a kernel: as a full run makes it, or fails
+                    futures[executor.submit(execute_report, spec, str(out), timeout, fp, True, print_options)] = spec
+                elif pdf:
+                    future = executor.submit(print_report, str(out), spec.slug, print_options)
+                    futures[future], printing[future] = spec, result
+                else:
+                    batch.reports.append(result)
+                    bar.update(1)
         for future in executor.as_completed(list(futures)):
             spec = futures[future]
             try:
                 result = future.result()
+                if future in printing:
+                    result = printing[future]
+                    result.pdf = f"{spec.slug}.pdf"
             except Exception as exc:  # a worker that died takes only its own report
                 result = ReportResult(spec.slug, spec.title, "failed", error=describe_error(exc),
                                       division=spec.parameters.get("division"), unit=spec.unit)
@@ -300,6 +336,91 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
         pass
     _print_outcome(batch)
     return batch
+
+
+def only_texts_changed(old: dict, parts: dict, pdf: bool) -> bool:
+    """Whether the people's texts are the only part of a report's fingerprint that changed
+    since its last complete run (then it is made again without a kernel: :mod:`.rerender`)."""
+    before = old.get("parts") or {}
+    if old.get("status") not in ("ok", "skipped") or not before or before.get("texts", "") == parts["texts"]:
+        return False
+    return all(before.get(part) == parts[part] for part in _REASONS if part not in ("texts", "pdf")) \
+        and (before.get("pdf") == parts["pdf"] or not pdf)
+
+
+def print_report(out: str, slug: str, options: dict) -> None:
+    """Print a report's HTML page as its PDF (runs in a worker, whose browser stays warm)."""
+    from .pdf import print_pdf
+
+    print_pdf(Path(out) / f"{slug}.html", Path(out) / f"{slug}.pdf", **options)
+
+
+class OnDemandExecutor:
+    """An executor whose workers start only when the first task is submitted (a re-run that
+    only re-renders texts needs none; see :func:`_only_texts_changed`)."""
+
+    def __init__(self, make):
+        self._make, self._executor = make, None
+
+    def submit(self, fn, *args):
+        if self._executor is None:
+            self._executor = self._make()
+        return self._executor.submit(fn, *args)
+
+    def as_completed(self, futures):
+        return self._executor.as_completed(futures) if futures else iter(())
+
+    def close(self, wait: bool = True):
+        if self._executor is not None:
+            self._executor.close(wait=wait)
+
+
+def _key_figures(region, period, hours) -> dict:
+    """The key metrics one row per division (``wide``:
+    :func:`~regionanalytics.summary.key_metrics_wide`), the figures the data cannot give
+    (``unknown``), the tidy rows of :func:`~regionanalytics.summary.key_metrics` made from
+    them (``summary``) and ``summary.xlsx`` (``workbook``). They depend only on the data
+    files, the period and the package's code: worked out once, they are read back from the
+    parsed-table cache (:func:`regionanalytics.cache.read_derived`, verified like its
+    tables) by every later run of the same files and code. ``hours()`` gives
+    :func:`~regionanalytics.metrics.hours_pair` of the region."""
+    from .. import cache
+    from ..report.summary_excel import summary_workbook
+    from ..summary import key_metrics_wide, missing_where_empty, tidy_key_metrics, unknown_figures
+
+    name = f"key figures of {period.label} by the package {package_fingerprint()}"
+    found = cache.read_derived(region.fingerprint, name) or {}
+    try:
+        wide = cache.frame_from_bytes(found["wide.parquet"])
+        unknown, empty = json.loads(found["unknown.json"].decode("utf-8"))
+        workbook = found["summary.xlsx"]
+    except Exception:  # noqa: BLE001 - none kept (or not whole): worked out
+        wide = key_metrics_wide(region, period, hours=hours())
+        unknown, empty = unknown_figures(region, period), missing_where_empty(region, period)
+        workbook = None
+    summary = tidy_key_metrics(wide, {**empty, **unknown})
+    if workbook is None:
+        workbook = summary_workbook(summary)
+        cache.write_derived(region.fingerprint, name, {
+            "wide.parquet": cache.frame_bytes(wide), "summary.xlsx": workbook,
+            "unknown.json": json.dumps([unknown, empty], ensure_ascii=False).encode("utf-8")})
+    return {"wide": wide, "unknown": unknown, "summary": summary, "workbook": workbook}
+
+
+def _previous_scopes(previous: dict, specs, digests: dict) -> dict | None:
+    """The data part of every report's fingerprint as the last run of the period found it,
+    when the data files and the package's code are those of that run (then so is the data
+    each report shows, and :func:`report_scopes` need not work it out again); None when
+    anything differs or a report is new."""
+    if not previous.get("data_fingerprint") or previous.get("data_fingerprint") != digests:
+        return None
+    out = {}
+    for spec in specs:
+        parts = (previous.get("reports", {}).get(spec.slug) or {}).get("parts") or {}
+        if parts.get("package") != package_fingerprint() or not parts.get("data"):
+            return None
+        out[scope_of(spec.parameters)] = parts["data"]
+    return out
 
 
 def _texts_folder(data_dir: Path, period: str, texts_dir: Path | None) -> Path:
@@ -396,11 +517,13 @@ def _write_changes(out: Path, region, period, summary) -> None:
     atomic_write(out / "changes.csv", write_csv(changes(summary, previous, source)))
 
 
-def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, notebooks: Path,
-                     pdf: bool, units: bool = False, texts_dir: Path | None = None) -> BatchResult | None:
-    """The batch as it stands when nothing a report depends on changed since the last run
-    of the period (the files' digests, the notebooks', the package's, the parameters), found
-    without loading any data; None when something did, or when in doubt."""
+def _planned_without_data(period: str, data_dir: Path, out_dir: Path, divisions, notebooks: Path,
+                          pdf: bool, units: bool = False, texts_dir: Path | None = None):
+    """Every report of the batch with its previous manifest entry and its fingerprint's
+    parts as they stand now, found without loading any data: when the data files are those
+    of the last complete run of the period (their digests), so is every report's data.
+    ``(previous manifest, [(spec, old entry, parts)], texts folder)``, or None when the data
+    changed, or when in doubt."""
     from ..iorw import fingerprint
     from ..periods import Period
     from ..schema import table_files
@@ -425,17 +548,35 @@ def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, note
                              **_earlier(previous, out))
     except ParameterError:  # an unknown division: said with the data loaded
         return None
-    from ..report.texts import folder_digest
-
     folder = _texts_folder(data_dir, label, texts_dir)
-    if folder_digest(folder) != (previous.get("texts") or {}).get("digest"):
-        return None  # a text changed: the index's list of what to look at again may too
     written = text_digests(folder, specs, {d: (previous.get("units") or {}).get(d, []) for d in known})
-    batch = BatchResult(label, out)
+    planned = []
     for spec in specs:
         old = previous["reports"].get(spec.slug, {})
         parts = fingerprint_parts(spec, digests, pdf, texts=written[spec.slug])
         parts["data"] = (old.get("parts") or {}).get("data")  # the files are the same: so is every scope
+        planned.append((spec, old, parts))
+    return previous, planned, folder
+
+
+def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, notebooks: Path,
+                     pdf: bool, units: bool = False, texts_dir: Path | None = None) -> BatchResult | None:
+    """The batch as it stands when nothing a report depends on changed since the last run
+    of the period (the files' digests, the notebooks', the package's, the parameters), found
+    without loading any data; None when something did, or when in doubt."""
+    from ..periods import Period
+    from ..report.texts import folder_digest
+
+    found = _planned_without_data(period, data_dir, out_dir, divisions, notebooks, pdf, units, texts_dir)
+    if found is None:
+        return None
+    previous, planned, folder = found
+    if folder_digest(folder) != (previous.get("texts") or {}).get("digest"):
+        return None  # a text changed: the index's list of what to look at again may too
+    label = Period.parse(period).label
+    out = out_dir / label
+    batch = BatchResult(label, out)
+    for spec, old, parts in planned:
         if rerun_reason(old, parts, out, spec.slug, False, pdf) is not None:
             return None
         batch.reports.append(ReportResult(spec.slug, spec.title, "skipped", html=old.get("html"),
@@ -449,6 +590,22 @@ def _nothing_changed(period: str, data_dir: Path, out_dir: Path, divisions, note
     previous["last_checked"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     atomic_write(out / "manifest.json", json.dumps(previous, indent=2, ensure_ascii=False))
     return batch
+
+
+def _only_texts_changed(period: str, data_dir: Path, out_dir: Path, divisions, notebooks: Path,
+                        pdf: bool, units: bool = False, texts_dir: Path | None = None) -> bool:
+    """Whether every report the batch would make again needs only its texts again (found
+    without loading any data, as :func:`_nothing_changed`): then no worker need start and
+    warm a kernel."""
+    found = _planned_without_data(period, data_dir, out_dir, divisions, notebooks, pdf, units, texts_dir)
+    if found is None:
+        return False
+    from ..periods import Period
+
+    _, planned, _ = found
+    out = out_dir / Period.parse(period).label
+    return all(rerun_reason(old, parts, out, spec.slug, False, pdf) is None or only_texts_changed(old, parts, pdf)
+               for spec, old, parts in planned)
 
 
 def combined_name(period) -> str:
@@ -508,11 +665,11 @@ def _manifest(period, data_dir, digests, jobs, scheduler, force, started, report
     }
 
 
-def _write_summaries(out: Path, summary) -> None:
+def _write_summaries(out: Path, summary, workbook: bytes | None = None) -> None:
     from ..report.summary_excel import summary_csv, summary_workbook
 
     atomic_write(out / "summary.csv", summary_csv(summary))
-    atomic_write(out / "summary.xlsx", summary_workbook(summary))
+    atomic_write(out / "summary.xlsx", workbook if workbook is not None else summary_workbook(summary))
 
 
 def _print_outcome(batch: BatchResult) -> None:
