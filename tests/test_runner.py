@@ -245,6 +245,43 @@ def test_reports_on_a_warm_kernel_leave_no_connections_open(tmp_path):
         shutdown_warm()
 
 
+def test_a_report_kernel_is_handed_the_region_figures_and_the_notebook_keeps_no_trace(tmp_path, sample):
+    """The batch hands every report's kernel the region's figures its main process worked
+    out (report/_base.py ``hand_over``): the kernel holds them before the report's first
+    cell, for the data and period they are of, and the executed notebook keeps neither the
+    hand-over cell nor the figures (small groups' hidden sick-leave figures among them)."""
+    import nbformat
+
+    from regionanalytics.periods import Period
+    from regionanalytics.report import _base
+    from regionanalytics.runner.execute import execute_report
+    from regionanalytics.runner.kernels import shutdown_warm
+    from regionanalytics.runner.planning import ReportSpec
+
+    payload = _base.hand_over(sample, Period.parse("2021-T1"))
+    key = _base._figures_key(sample, Period.parse("2021-T1"))
+    nb = tmp_path / "handed.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import regionanalytics.report._base as b\n"
+        f"assert list(b._HANDED) == [{key!r}] or list(b._MEMO) == [{key!r}], (list(b._HANDED), list(b._MEMO))\n"
+        f"got = b._HANDED.get({key!r}) or dict(b._MEMO[{key!r}])\n"
+        "assert 'hours' not in got and set(got) >= {'key', 'sick', 'figures'}\n"
+        "print('handed', len(got['sick']))")]), nb)
+    out = tmp_path / "out"
+    try:
+        first = execute_report(ReportSpec("handed", "handed", str(nb), {}), str(out), 120, "x", figures=payload)
+        # the next report on the same (now reset) kernel is handed them again
+        second = execute_report(ReportSpec("again", "again", str(nb), {}), str(out), 120, "x", figures=payload)
+    finally:
+        shutdown_warm()
+    assert [first.status, second.status] == ["ok", "ok"], [first.error, second.error]
+    written = (out / "handed.ipynb").read_text(encoding="utf-8")
+    executed = nbformat.reads(written, as_version=4)
+    assert len(executed.cells) == 1 and "handed" in executed.cells[0].outputs[0]["text"]
+    assert "receive_region_figures" not in written and "b64decode" not in written
+    assert "receive_region_figures" not in (out / "handed.html").read_text(encoding="utf-8")
+
+
 def _in_kernel(km, code: str) -> str:
     """What ``code`` prints when run in the kernel of ``km``."""
     from jupyter_core.utils import run_sync

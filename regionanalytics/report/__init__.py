@@ -28,6 +28,10 @@ _LAZY = {
     "TEXTS": "_base",
     "TEXT_METHODS": "_base",
     "keep_region_figures": "_base",
+    "hand_over": "_base",
+    "key_metric_rows": "_base",
+    "receive_region_figures": "_base",
+    "region_figures": "_base",
 }
 
 __all__ = list(_LAZY)

@@ -65,8 +65,17 @@ def keep_region_figures(data: RegionData, period: Period, key: pd.DataFrame, unk
     makes a report again after its text changed, has them. The sick-leave model is
     computed on first use, as in a kernel."""
     _MEMO.clear()
-    _MEMO[(tuple(sorted(data.fingerprint.items())), period.label)] = _RegionFigures(data, period, key=key,
-                                                                                  unknown=unknown)
+    _MEMO[_figures_key(data, period)] = _RegionFigures(data, period, key=key, unknown=unknown)
+
+
+def _figures_key(data: RegionData, period: Period) -> tuple:
+    """What the region's figures are of: the data (every table file's digest) and the period."""
+    return tuple(sorted(data.fingerprint.items())), period.label
+
+
+#: The region's figures a batch's main process handed this kernel (:func:`receive_region_figures`),
+#: by what they are of: :func:`_region_figures` starts from them for that data and period only.
+_HANDED: dict = {}
 
 
 def _region_figures(data: RegionData, period: Period) -> dict:
@@ -75,21 +84,81 @@ def _region_figures(data: RegionData, period: Period) -> dict:
     metrics, the figures the data cannot give, and every sick-leave figure any report shows
     as the one model decides it (:mod:`regionanalytics.metrics.shown_sick_leave`: a
     figure that would let a small group's be worked out is hidden too), with the
-    division's and the unit's key figures read from it (each part on first use)."""
-    key = (tuple(sorted(data.fingerprint.items())), period.label)
+    division's and the unit's key figures read from it (each part on first use). In a
+    batch's kernel they are the ones its main process handed over, when they are of the
+    same data and period."""
+    key = _figures_key(data, period)
     if key not in _MEMO:
         _MEMO.clear()
-        _MEMO[key] = _RegionFigures(data, period)
+        _MEMO[key] = _RegionFigures(data, period, **_HANDED.pop(key, {}))
+    _HANDED.clear()
     return _MEMO[key]
+
+
+def region_figures(data: RegionData, period: Period) -> dict:
+    """The region's figures of :func:`_region_figures` (for the batch's main process: what
+    it works out of them, the reports it opens and :func:`hand_over` share)."""
+    return _region_figures(data, period)
+
+
+def key_metric_rows(data: RegionData, period: Period) -> pd.DataFrame:
+    """The key metrics as tidy rows (what :func:`~regionanalytics.summary.key_metrics`
+    gives), from the region's figures (:func:`_region_figures`): worked out once."""
+    region = _region_figures(data, period)
+    if "rows" not in region:
+        unknown = {**missing_where_empty(data, period), **region["unknown"]}
+        region["rows"] = tidy_key_metrics(region["key"], unknown)
+    return region["rows"]
 
 
 def _scope_figures(data: RegionData, period: Period) -> dict:
     """Every scope's key figures as the texts' placeholders name them (once per kernel)."""
     region = _region_figures(data, period)
     if "figures" not in region:
-        unknown = {**missing_where_empty(data, period), **region["unknown"]}
-        region["figures"] = tx.scope_figures(tidy_key_metrics(region["key"], unknown))
+        region["figures"] = tx.scope_figures(key_metric_rows(data, period))
     return region["figures"]
+
+
+#: What :func:`hand_over` gives a kernel of the region's figures: all but the person-month
+#: hours (person-level rows, and no report reads them).
+HANDED_FIGURES = ("key", "unknown", "sick", "sick_figures", "unit_sick_figures", "rows", "figures")
+
+
+def hand_over(data: RegionData, period: Period) -> bytes:
+    """The region's figures of ``period`` (:func:`_region_figures`, with the key metrics'
+    rows and every scope's figures; those not known yet worked out here) as bytes for a
+    batch's kernels (:func:`receive_region_figures`), so that each kernel does not work
+    them out again. The bytes say which data (the files' digests) and period they are of;
+    a kernel uses them only for those."""
+    import pickle
+
+    region = _region_figures(data, period)
+    _scope_figures(data, period)
+    payload = {"key": _figures_key(data, period), "figures": {k: region[k] for k in HANDED_FIGURES}}
+    return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def receive_region_figures(payload: bytes) -> bool:
+    """Keep the region's figures a batch's main process worked out (:func:`hand_over`) for
+    this kernel's reports: :func:`_region_figures` starts from them for a report whose data
+    (the files' digests) and period are theirs, and works its own out for any other.
+    True when they are kept; never raises (a report then works them out as it would have).
+    (Run in the kernel before a report's first cell; the bytes come from the batch's own
+    processes, never from a file.)"""
+    import pickle
+
+    try:
+        handed = pickle.loads(payload)
+        key, figures = handed["key"], handed["figures"]
+        if not (isinstance(key, tuple) and len(key) == 2 and isinstance(figures, dict)
+                and set(figures) == set(HANDED_FIGURES)):
+            return False
+    except Exception:  # noqa: BLE001 - worked out by the report instead
+        return False
+    _HANDED.clear()
+    if key not in _MEMO:
+        _HANDED[key] = dict(figures)
+    return True
 def _hidden_text(flags) -> views.Text:
     """What a section says in place of a chart whose every figure is hidden: the reasons."""
     reasons = [r for r in ("small", "protects") if r in set(flags)]

@@ -172,7 +172,7 @@ def _run_locked(period, data_dir: Path, out_dir: Path, divisions, jobs, force, s
     else:  # the workers start and warm their kernels while this process loads and checks the data
         executor = make_executor(jobs, scheduler, keep=keep_workers,
                                  warm={"cwd": str(notebooks.resolve()),  # as plan_reports names it
-                                       "data_dir": str(data_dir.resolve())})
+                                       "data_dir": str(data_dir.resolve()), "pdf": pdf})
     done = False
     try:
         batch = _run_with(executor, period, data_dir, out_dir, divisions, jobs, force, scheduler, timeout,
@@ -206,18 +206,18 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
     digests = region.fingerprint
 
     out.mkdir(parents=True, exist_ok=True)
-    # the sick-leave hours of the whole region, once, when needed: the summary and the scopes read them
-    from ..metrics import hours_pair
+    # the region's figures, once, each part when needed: the summary, the scopes and (handed
+    # over) every report's kernel read them
+    from ..report import hand_over, region_figures
 
-    held: dict = {}
+    shown = region_figures(region, p)
 
     def hours():
-        if "hours" not in held:
-            held["hours"] = hours_pair(region.employees, region.absence, p)
-        return held["hours"]
+        return shown["hours"]
 
     figures = _key_figures(region, p, hours)
     wide, unknown, summary = figures["wide"], figures["unknown"], figures["summary"]
+    shown.update(key=wide, unknown=unknown, rows=summary)
     _write_summaries(out, summary, figures["workbook"])
     _write_changes(out, region, p, summary)
     # every text of the folder is checked, a unit's too when this run makes no unit reports:
@@ -228,7 +228,8 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
 
     # a report is made again when the data it shows changed (as the last run found them
     # when the files and the code are the same)
-    scopes = _previous_scopes(previous, specs, digests) or report_scopes(region, p, units, hours=hours())
+    scopes = _previous_scopes(previous, specs, digests) or report_scopes(region, p, units, hours=hours(),
+                                                                          cells=shown["sick"])
     batch = BatchResult(p.label, out)
     todo, parts_of, reasons = [], {}, {}
     for spec in specs:
@@ -259,7 +260,10 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
     combined_due = pdf and (bool(todo) or not (out / combined_name(p)).exists())
     if todo or combined_due:
         print_options = {"period_sv": p.label_sv, "region": region_name} if pdf else None
-        futures = {executor.submit(execute_report, spec, str(out), timeout, fp, True, print_options): spec
+        # the region's figures for the kernels: worked out (the parts not known yet) only when a
+        # report runs in one
+        handed = hand_over(region, p) if any(s.slug not in texts_only for s, _ in todo) else None
+        futures = {executor.submit(execute_report, spec, str(out), timeout, fp, True, print_options, handed): spec
                    for spec, fp in todo if spec.slug not in texts_only}
         bar = _progress(len(todo), progress)
         printing: dict = {}  # a re-rendered report's PDF, printed by a worker

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..iorw import atomic_write
-from .kernels import KERNEL_START_TIMEOUT, shutdown_warm, warm_kernel
+from .kernels import KERNEL_START_TIMEOUT, receive_code, shutdown_warm, warm_kernel
 from .planning import ReportSpec
 
 
@@ -31,9 +31,13 @@ class ReportResult:
 
 
 def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: str,
-                   warm: bool = True, pdf: dict | None = None) -> ReportResult:
+                   warm: bool = True, pdf: dict | None = None, figures: bytes | None = None) -> ReportResult:
     """Execute and render one report (runs in a worker process); with ``pdf`` (the page
-    header's ``period_sv`` and ``region``) also print it as a PDF beside the HTML."""
+    header's ``period_sv`` and ``region``) also print it as a PDF beside the HTML. With
+    ``figures`` (the region's figures from the batch's main process:
+    :func:`regionanalytics.report.hand_over`) the kernel is handed them before the
+    report's first cell (:func:`~regionanalytics.runner.kernels.receive_code`) and uses
+    them when they are of the report's data and period."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -56,7 +60,8 @@ def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: st
                     spec.notebook, str(partial), parameters=spec.parameters,
                     kernel_name="python3", cwd=cwd, progress_bar=False, log_output=False,
                     execution_timeout=timeout, start_timeout=KERNEL_START_TIMEOUT,
-                    report_mode=False, km=km, engine_name=_engine(), reset_namespace=used)
+                    report_mode=False, km=km, engine_name=_engine(), reset_namespace=used,
+                    prelude=receive_code(figures) if figures else "")
                 break
             except PapermillExecutionError:
                 raise
@@ -140,7 +145,9 @@ def _engine() -> str:
     - The notebook keeps only the file names of where it was read and written.
     - In a reused kernel the namespace is reset by the report's own kernel client before
       its first cell (``reset_namespace``): a second client only for the reset cost a
-      connection and a round trip per report.
+      connection and a round trip per report. In the same cell the kernel is handed what
+      ``prelude`` holds (the region's figures, :func:`.kernels.receive_code`); the cell is
+      not kept in the notebook.
     - The report's connection to the kernel is closed when it ends (the kernel stays):
       a worker making hundreds of unit reports would otherwise run out of file descriptors.
     """
@@ -155,12 +162,14 @@ def _engine() -> str:
     if _ENGINE not in papermill_engines._engines:
         class ResetFirstClient(PapermillNotebookClient):
             reset_first = False
+            prelude = ""
 
             def papermill_execute_cells(self):
-                if self.reset_first and self.nb.cells:
+                code = (RESET_CODE if self.reset_first else "") + self.prelude
+                if code and self.nb.cells:
                     first = self.nb.cells[0]  # nbclient puts an executed cell in its place
                     try:
-                        self.execute_cell(nbformat.v4.new_code_cell(RESET_CODE), 0, store_history=False)
+                        self.execute_cell(nbformat.v4.new_code_cell(code), 0, store_history=False)
                     finally:
                         self.nb.cells[0] = first
                 super().papermill_execute_cells()
@@ -169,7 +178,7 @@ def _engine() -> str:
             @classmethod
             def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                          stderr_file=None, start_timeout=60, execution_timeout=None,
-                                         reset_namespace=False, **kwargs):
+                                         reset_namespace=False, prelude="", **kwargs):
                 # papermill's own engine, with our client (its arguments passed on as it does)
                 kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
                 final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
@@ -179,7 +188,7 @@ def _engine() -> str:
                 done, client = False, None
                 try:
                     client = ResetFirstClient(nb_man, **final)
-                    client.reset_first = reset_namespace
+                    client.reset_first, client.prelude = reset_namespace, prelude
                     result = client.execute()
                     done = True
                     return result

@@ -27,6 +27,17 @@ _regionanalytics_reset()
 """
 
 
+def receive_code(figures: bytes) -> str:
+    """Run in a report's kernel before its first cell (after :data:`RESET_CODE`): keep the
+    region's figures the batch's main process worked out (``figures``, from
+    :func:`regionanalytics.report.hand_over`), so that the kernel does not work them
+    out again. It leaves no name behind, and the executed notebook does not keep it."""
+    import base64
+
+    return ("__import__('regionanalytics.report', fromlist=['_']).receive_region_figures("
+            f"__import__('base64').b64decode({base64.b64encode(figures).decode('ascii')!r})) and None\n")
+
+
 def warm_kernel(cwd: str):
     """This worker's kernel, started on first use and reused for the next report, and
     whether it ran a report before (then the namespace is to be reset first:

@@ -107,18 +107,20 @@ def _flags(cells: pd.DataFrame) -> str:
 
 
 def report_scopes(region: RegionData, period: Period, units: bool = False,
-                  hours: tuple | None = None) -> dict[str, str]:
+                  hours: tuple | None = None, cells=None) -> dict[str, str]:
     """Digest of the data each report shows: ``"region"``, ``"division:<name>"`` and, with
     ``units``, ``"unit:<division>\\x1f<unit>"``. ``hours`` may hold
-    :func:`~regionanalytics.metrics.hours_pair` of the region, computed already."""
+    :func:`~regionanalytics.metrics.hours_pair` of the region, and ``cells``
+    :func:`~regionanalytics.metrics.shown_sick_leave.figures` of it, computed already."""
     tables = [t for t in ("finance", "forecast", "employees", "production", "goals", "action_plans",
                           "investments")]
     by_division = [_row_sums(getattr(region, t), ["division"]) for t in tables]
     by_division.append(_absence_by(region, ["division"]))
-    hours = hours if hours is not None else metrics.hours_pair(region.employees, region.absence, period)
     # one decision over every shown sick-leave figure: a report is made again when that of
     # a figure it shows (its own, its units') changes
-    cells = shown_sick_leave.figures(region.employees, region.absence, period, hours=hours)
+    if cells is None:
+        hours = hours if hours is not None else metrics.hours_pair(region.employees, region.absence, period)
+        cells = shown_sick_leave.figures(region.employees, region.absence, period, hours=hours)
     cells = cells[cells["level"] != "region"]
     out = {"region": _digest(sorted(region.fingerprint.items()))}
     for division in region.divisions:
