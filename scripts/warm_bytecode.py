@@ -23,10 +23,18 @@ MODULES = [
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel_launcher", "matplotlib.pyplot",
     "matplotlib_inline.backend_inline", "openpyxl", "pyarrow.parquet", "pyarrow.csv", "IPython",
 ]
+#: What printing PDFs imports (the pdf extra), when it is installed: pypdf alone is 1.4 s
+#: of CPU per worker compiled from source.
+OPTIONAL = ["pypdf", "playwright.sync_api"]
 
 if __name__ == "__main__":
     for name in MODULES:
         importlib.import_module(name)
+    for name in OPTIONAL:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
     from regionanalytics.runner.render import html_exporter
 
     html_exporter()  # the exporter's own imports (its filters and lexers)

@@ -241,3 +241,40 @@ def test_a_local_files_address_never_stays_in_a_pdf(tmp_path):
     assert str(tmp_path).encode() not in out
     plain = pdf(["https://www.example.org/"])
     assert _local_links(plain, here) == plain  # nothing to change: the bytes as Chromium wrote them
+
+
+@needs_tools
+def test_where_reports_start_and_how_many_pages_they_have_read_without_parsing_agree(pdf_run):
+    """The combined PDF's start pages read from its anchors (named destinations) are the
+    pages whose text has each report's heading, and each report's page count read from its
+    page tree's root is pypdf's (what the contents' numbers are built from)."""
+    from pypdf import PdfReader
+
+    from regionanalytics.runner.pdf import _anchored_starts, _first_heading, _heading_starts, _page_count
+
+    result, out = pdf_run
+    counted = {r.slug: _page_count((out / f"{r.slug}.pdf").read_bytes()) for r in result.reports}
+    assert counted == {r.slug: len(PdfReader(str(out / f"{r.slug}.pdf")).pages) for r in result.reports}
+    reader = PdfReader(str(out / "delarsrapport-2021-T1.pdf"))
+    headings = [_first_heading((out / f"{r.slug}.html").read_text(encoding="utf-8").split("<main>", 1)[1])
+                for r in result.reports]
+    anchored = _anchored_starts(reader, len(headings))
+    assert anchored is not None and anchored[0] == 3
+    assert anchored == _heading_starts(reader, headings)
+    assert _anchored_starts(reader, len(headings) + 1) is None  # a report without its anchor: by the text
+
+
+def test_a_pdf_is_parsed_for_local_links_unless_its_bytes_show_it_has_none(tmp_path):
+    """A printed PDF is left as it is, unparsed, only when every link address in it is a
+    literal string that plainly does not start with file: and no object is compressed;
+    any doubt sends it to the parser that rewrites local links."""
+    from regionanalytics.runner.pdf import _may_link_local_files
+
+    plain = b"<</S /URI\n/URI (https://www.example.org/)>>"
+    assert _may_link_local_files(b"%PDF-1.4 no links at all") is False
+    assert _may_link_local_files(plain) is False
+    assert _may_link_local_files(b"<</S /URI\n/URI (file:///home/x/division-service.html)>>") is True
+    assert _may_link_local_files(b"<</S /URI /URI (FILE:///home/x/a.html)>>") is True
+    assert _may_link_local_files(b"<</S /URI /URI <66696c653a2f2f2f>>>") is True  # a hex string
+    assert _may_link_local_files(b"<</S /URI /URI (fil\\145:///x)>>") is True  # an escaped letter
+    assert _may_link_local_files(plain + b"<</Type /ObjStm /N 3>>") is True  # compressed objects

@@ -55,7 +55,8 @@ def start_worker(parent: int, warm: dict | None = None) -> None:
     ``data_dir``), pay before its first report what every report would: the runner's
     imports, the HTML exporter's templates, and its kernel started with the package
     imported and the data set kept when the cache holds it
-    (:func:`~regionanalytics.runner.kernels.warm_up`)."""
+    (:func:`~regionanalytics.runner.kernels.warm_up`); with ``pdf`` in ``warm`` its
+    browser started too (:func:`~regionanalytics.runner.pdf.warm_browser`)."""
     end_with_parent(parent)
     skip_unused_iri_checks()
     if warm:
@@ -68,6 +69,10 @@ def start_worker(parent: int, warm: dict | None = None) -> None:
         except Exception:  # noqa: BLE001 - the first report meets it, and says it
             return
         warm_up(warm["cwd"], warm.get("data_dir"))
+        if warm.get("pdf"):
+            from .pdf import warm_browser
+
+            warm_browser()
 
 
 def _ready() -> int:

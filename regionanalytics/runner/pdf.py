@@ -7,11 +7,13 @@ an outline, the page's title and language in its metadata, and its fonts
 embedded. Every page has the period and the region in its header and
 "sida 3 av 12" in its footer.
 
-Each worker keeps one browser open between reports, as it keeps its kernel.
+Each worker keeps one browser and one page open between reports, as it keeps its kernel.
 The tertial's combined PDF (title page, table of contents with page numbers,
-the region overview, then every division) is one document printed twice: the
-first print tells on which page each report starts, the second carries the
-numbers.
+the region overview, then every division) is one document, printed with the page
+numbers each report's own PDF gives; where each report starts in it is read from its
+anchor (a named destination) and checked, and it is printed again in the rare case a
+report moved. A printed PDF is parsed only when its bytes may hold a link to a local
+file (which is made relative).
 """
 from __future__ import annotations
 
@@ -60,7 +62,9 @@ def require_chromium() -> str:
 
 
 def _page():
-    """A fresh page of this worker's browser (started on first use)."""
+    """This worker's page, in its browser (both started on first use and kept: a new page
+    for every report cost as much as loading it). Each report's page is loaded into it in
+    place of the last one."""
     if "browser" not in _BROWSER or not _BROWSER["browser"].is_connected():
         from playwright.sync_api import sync_playwright
 
@@ -71,10 +75,34 @@ def _page():
         import atexit
 
         atexit.register(close_browser)
-    return _BROWSER["browser"].new_page()
+    page = _BROWSER.get("page")
+    if page is None or page.is_closed():
+        page = _BROWSER["page"] = _BROWSER["browser"].new_page()
+    return page
+
+
+def _drop_page() -> None:
+    """Close the kept page (after a print that failed: the next report gets a new one)."""
+    page = _BROWSER.pop("page", None)
+    if page is not None:
+        try:
+            page.close()
+        except Exception:  # noqa: BLE001 - a page or browser that is already gone
+            pass
+
+
+def warm_browser() -> None:
+    """Start this worker's browser and its page now (a worker of a ``--pdf`` batch, as it
+    starts: the launch is then not paid by its first report). A browser that cannot start
+    only costs the time: the first report starts it and says what is wrong."""
+    try:
+        _page()
+    except Exception:  # noqa: BLE001 - said by the first report
+        close_browser()
 
 
 def close_browser() -> None:
+    _drop_page()
     browser, playwright = _BROWSER.pop("browser", None), _BROWSER.pop("playwright", None)
     for close in (getattr(browser, "close", None), getattr(playwright, "stop", None)):
         if close is not None:
@@ -103,13 +131,13 @@ def print_pdf(html_path: Path, pdf_path: Path, period_sv: str, region: str) -> N
     nowhere once the PDF is shared."""
     page = _page()
     try:
-        page.goto(Path(html_path).resolve().as_uri())
-        page.wait_for_load_state("load")
+        page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
         data = page.pdf(format="A4", print_background=True, display_header_footer=True,
                         header_template=_header(period_sv, region), footer_template=_footer(),
                         margin=_MARGIN, tagged=True, outline=True)
-    finally:
-        page.close()
+    except BaseException:
+        _drop_page()
+        raise
     # Chromium writes the page's <title> as the PDF's Title and its lang="sv" as /Lang
     atomic_write(pdf_path, _local_links(data, Path(html_path).resolve().parent))
 
@@ -125,6 +153,8 @@ def _local_links(data: bytes, folder: Path) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
+    if not _may_link_local_files(data):
+        return data
     reader = PdfReader(io.BytesIO(data))
     if not any(str((a.get_object().get("/A") or {}).get("/URI", "")).startswith("file:")
                for page in reader.pages for a in page.get("/Annots") or []):
@@ -158,6 +188,22 @@ def _local_links(data: bytes, folder: Path) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+#: A link's address as Chromium writes it: ``/URI (file:///…)``, a literal string.
+_URI = re.compile(rb"/URI\s*([(<])(.{0,5})", re.S)
+
+
+def _may_link_local_files(data: bytes) -> bool:
+    """Whether a printed PDF may hold a link to a local file, read from its bytes without
+    parsing it (parsing and rewriting a report's PDF took longer than printing it): False
+    only when every link address is a literal string that does not start with ``file:``
+    and no object is compressed (in an object stream, where an address cannot be seen).
+    Chromium writes its PDFs so; anything else is parsed."""
+    if b"/ObjStm" in data:
+        return True
+    return any(opening == b"<" or b"\\" in value or value.lower().startswith(b"file:")
+               for opening, value in _URI.findall(data))
 
 
 # --------------------------------------------------------------------------- the combined PDF
@@ -221,16 +267,32 @@ def internal_links(body: str, targets: dict[str, int]) -> str:
 
 def _expected_starts(titles: list[str], pdfs: list[Path]) -> dict[str, int]:
     """Where each report will start: after the title page and the contents, each report
-    taking as many pages as its own PDF has (empty when a report has no PDF yet)."""
-    from pypdf import PdfReader
-
+    taking as many pages as its own PDF has (empty when a report has no PDF yet). Only an
+    expectation: the printed document is checked (:func:`_start_pages`)."""
     page, found = 3, {}
     for title, path in zip(titles, pdfs):
         if not path.exists():
             return {}
         found[title] = page
-        page += len(PdfReader(str(path)).pages)
+        page += _page_count(path.read_bytes())
     return found
+
+
+#: The root of a page tree as Chromium writes it (the one ``/Pages`` node without a parent).
+_PAGE_ROOT = re.compile(rb"<</Type /Pages\s*/Count (\d+)\s*/Kids \[[^\]]*\]>>")
+
+
+def _page_count(data: bytes) -> int:
+    """How many pages a printed PDF has: read from its page tree's root without parsing the
+    whole file when Chromium wrote it, else by pypdf."""
+    roots = _PAGE_ROOT.findall(data)
+    if len(roots) == 1:
+        return int(roots[0])
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
 
 
 def _combined_html(head: str, title: str, period_sv: str, region: str, bodies, numbers: dict) -> str:
@@ -260,11 +322,29 @@ def _first_heading(body: str) -> str | None:
 
 
 def _start_pages(pdf: Path, headings: list[str]) -> list[int | None]:
-    """The page on which each report starts: the first page, after the previous report's,
-    whose text holds the report's heading (the contents list only the short titles)."""
+    """The page on which each report starts: where its section's anchor is
+    (:func:`_anchored_starts`), else where its heading is (:func:`_heading_starts`)."""
     from pypdf import PdfReader
 
-    texts = [" ".join((p.extract_text() or "").split()) for p in PdfReader(str(pdf)).pages]
+    reader = PdfReader(str(pdf))
+    return _anchored_starts(reader, len(headings)) or _heading_starts(reader, headings)
+
+
+def _anchored_starts(reader, count: int) -> list[int] | None:
+    """The page of each report's section anchor (``report-N``: a named destination, since
+    the contents link to it), or None when one is not there. (Reading the text of every
+    page instead took pypdf several times as long as printing them all.)"""
+    named = {str(name).lstrip("/"): dest for name, dest in reader.named_destinations.items()}
+    anchored = [named.get(f"report-{n}") for n in range(count)]
+    if any(dest is None for dest in anchored):
+        return None
+    return [reader.get_destination_page_number(dest) + 1 for dest in anchored]
+
+
+def _heading_starts(reader, headings: list[str]) -> list[int | None]:
+    """The first page, after the previous report's, whose text holds the report's heading
+    (the contents list only the short titles)."""
+    texts = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
     found, page = [], 1
     for heading in headings:
         number = next((n for n in range(page + 1, len(texts) + 1) if heading in texts[n - 1]), None)
