@@ -76,6 +76,12 @@ def _executed(spec, out: Path, extra: str | None = None) -> Path:
     return out / f"{spec.slug}.ipynb"
 
 
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 @pytest.fixture(scope="module")
 def planned(tmp_path_factory):
     from regionanalytics.data import load_region
@@ -89,8 +95,8 @@ def planned(tmp_path_factory):
 def test_a_rerender_computes_only_the_text_cells_and_the_header(tmp_path, planned):
     specs, fingerprint = planned
     spec = specs["division-lansteknik"]
-    _executed(spec, tmp_path)
-    result = rerender(spec, tmp_path, "fp", fingerprint)
+    path = _executed(spec, tmp_path)
+    result = rerender(spec, tmp_path, "fp", fingerprint, _sha(path))
     assert result is not None and result.status == "ok" and result.html == "division-lansteknik.html"
     nb = nbformat.read(tmp_path / "division-lansteknik.ipynb", as_version=4)
     again = {c.source.splitlines()[-1] for c in nb.cells if c.cell_type == "code"
@@ -102,10 +108,12 @@ def test_a_rerender_computes_only_the_text_cells_and_the_header(tmp_path, planne
     assert "Gamma 131" in page and "as it was" in page  # the kept cells' outputs as they were
     comment = next(c for c in nb.cells if c.source == "report.comment()")
     assert comment.outputs[0]["execution_count"] == comment.execution_count
+    assert result.notebook_sha256 == _sha(tmp_path / "division-lansteknik.ipynb")
 
 
 @pytest.mark.parametrize("change", ["an analyst's cell", "other parameters", "a failed cell", "no notebook",
-                                    "other data", "a call with a name that is no parameter"])
+                                    "other data", "a call with a name that is no parameter",
+                                    "an output changed since the run wrote it"])
 def test_a_notebook_the_runner_cannot_tell_is_left_to_a_kernel(tmp_path, planned, change):
     specs, fingerprint = planned
     spec = specs["division-lansteknik"]
@@ -118,11 +126,16 @@ def test_a_notebook_the_runner_cannot_tell_is_left_to_a_kernel(tmp_path, planned
     elif change == "a failed cell":
         nb.cells[-1].outputs = [nbformat.v4.new_output("error", ename="E", evalue="", traceback=[])]
     nbformat.write(nb, path)
+    sha = _sha(path)
+    if change == "an output changed since the run wrote it":  # a cell run again in JupyterLab
+        table = next(c for c in nb.cells if c.source == "report.economy_table()")
+        table.outputs[0]["data"]["text/plain"] = "a figure of another period"
+        nbformat.write(nb, path)
     if change == "no notebook":
         path.unlink()
     before = path.read_bytes() if path.exists() else None
     assert rerender(spec, tmp_path, "fp", {**fingerprint, "finance": "x"} if change == "other data"
-                    else fingerprint) is None
+                    else fingerprint, sha) is None
     assert not (tmp_path / "division-lansteknik.html").exists()
     assert (path.read_bytes() if path.exists() else None) == before
 
@@ -133,9 +146,9 @@ def test_a_text_that_names_an_unknown_figure_is_left_to_a_kernel(tmp_path, plann
     texts = Path(spec.parameters["texts_dir"])
     folder = (Path(spec.notebook).parent / texts).resolve() / "2021-T1"
     original = (folder / "Länsteknik.md").read_text(encoding="utf-8")
-    _executed(spec, tmp_path)
+    path = _executed(spec, tmp_path)
     try:
         (folder / "Länsteknik.md").write_text("Vi har {{ antal_anstallda }}.\n", encoding="utf-8")
-        assert rerender(spec, tmp_path, "fp", fingerprint) is None
+        assert rerender(spec, tmp_path, "fp", fingerprint, _sha(path)) is None
     finally:
         (folder / "Länsteknik.md").write_text(original, encoding="utf-8")

@@ -242,7 +242,8 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
                                               notebook=old.get("notebook"), fingerprint=fp,
                                               pdf=old.get("pdf") if pdf else None,
                                               figures=old.get("figures"),
-                                              division=spec.parameters.get("division"), unit=spec.unit))
+                                              division=spec.parameters.get("division"), unit=spec.unit,
+                                              notebook_sha256=old.get("notebook_sha256")))
         else:
             todo.append((spec, fp))
     # a report whose text alone changed is made again here, without a kernel (.rerender)
@@ -275,7 +276,8 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
             for spec, fp in todo:
                 if spec.slug not in texts_only:
                     continue
-                result = rerender(spec, out, fp, digests)
+                result = rerender(spec, out, fp, digests,
+                                  previous.get("reports", {}).get(spec.slug, {}).get("notebook_sha256"))
                 if result is None:  # executed in a kernel: as a full run makes it, or fails
                     futures[executor.submit(execute_report, spec, str(out), timeout, fp, True, print_options)] = spec
                 elif pdf:
@@ -294,6 +296,7 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
             except Exception as exc:  # a worker that died takes only its own report
                 result = ReportResult(spec.slug, spec.title, "failed", error=describe_error(exc),
                                       division=spec.parameters.get("division"), unit=spec.unit)
+            _note_notebook(out, result)
             batch.reports.append(result)
             bar.update(1)
             running = [(s, "running") for s, _ in todo if s.slug not in {r.slug for r in batch.reports}]
@@ -340,6 +343,16 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
         pass
     _print_outcome(batch)
     return batch
+
+
+def _note_notebook(out: Path, result: ReportResult) -> None:
+    """Record the SHA-256 of a report's executed notebook as this run wrote it (see
+    :attr:`ReportResult.notebook_sha256`)."""
+    if result.status == "ok" and result.notebook and result.notebook_sha256 is None:
+        try:
+            result.notebook_sha256 = _sha(out / result.notebook)
+        except OSError:
+            pass
 
 
 def only_texts_changed(old: dict, parts: dict, pdf: bool) -> bool:

@@ -28,6 +28,9 @@ class ReportResult:
     pdf: str | None = None
     #: Digest of the data the report was made from (:func:`~regionanalytics.runner.batch.data_digest`).
     data_digest: str | None = None
+    #: SHA-256 of the executed notebook as the run wrote it: a re-run that re-renders the
+    #: report's text (:mod:`.rerender`) keeps its other outputs only from that very file.
+    notebook_sha256: str | None = None
 
 
 def execute_report(spec: ReportSpec, out_dir: str, timeout: int, fingerprint: str,

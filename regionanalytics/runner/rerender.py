@@ -15,17 +15,20 @@ Every code cell must be one this module knows: the parameters, the cell that ope
 report (``from regionanalytics.report import X``, ``report = X.open(name=name, ...)``,
 ``report.header()``), or one call ``report.method(literal, ...)`` of a public method of
 the report. Anything else (an analyst's own cell), a previous notebook that is missing,
-damaged, made from other parameters or other cells, a data folder the kernel would find
-elsewhere (another data set), or any error while a text is rendered (an unknown figure's name) makes
+damaged, changed since the run wrote it (its SHA-256 is in the manifest) or made from
+other parameters or other cells, a data folder the kernel would find elsewhere (another
+data set), or any error while a text is rendered (an unknown figure's name) makes
 :func:`rerender` return None: the report is then executed in a kernel as before, which
 fails, or succeeds, exactly as a full run would.
 """
 from __future__ import annotations
 
 import ast
+import hashlib
 import os
 import time
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 from ..iorw import atomic_write
@@ -105,15 +108,20 @@ def _open_cell(tree: ast.Module) -> tuple[str, dict] | None:
     return cls, {k.arg: k.value.id for k in assign.value.keywords}
 
 
+@lru_cache(maxsize=1)
+def _formatter():
+    from IPython.core.formatters import DisplayFormatter
+
+    return DisplayFormatter()
+
+
 def _format(obj) -> list[dict]:
     """What a kernel shows for a cell whose last expression is ``obj``: an
     ``execute_result`` (its execution count filled in by the caller), formatted by
     IPython's own display formatter as the kernel's is."""
     if obj is None:
         return []
-    from IPython.core.formatters import DisplayFormatter
-
-    data, metadata = DisplayFormatter().format(obj)
+    data, metadata = _formatter().format(obj)
     return [{"output_type": "execute_result", "data": data, "metadata": metadata}]
 
 
@@ -122,12 +130,15 @@ def _kernel_path(notebooks: Path, value: str) -> str:
     return os.path.abspath(os.path.join(notebooks, value)) if value else value
 
 
-def rerender(spec: ReportSpec, out: Path, fingerprint: str, data_fingerprint: dict) -> ReportResult | None:
+def rerender(spec: ReportSpec, out: Path, fingerprint: str, data_fingerprint: dict,
+             notebook_sha256: str | None) -> ReportResult | None:
     """Make ``spec``'s report again from its previous executed notebook in ``out``, with
     its text cells and header computed again (see the module docstring): the new notebook
     and HTML are written (atomically) and its result returned; None when the report must
     be executed in a kernel instead. ``data_fingerprint`` is the data's as the batch
-    loaded it (the report must find the same)."""
+    loaded it (the report must find the same); ``notebook_sha256`` the previous notebook's
+    as the last run wrote it (one changed since, say by an analyst who ran a cell again in
+    JupyterLab, holds outputs no run made: it is executed again)."""
     import nbformat
 
     from .. import report as report_module
@@ -136,7 +147,10 @@ def rerender(spec: ReportSpec, out: Path, fingerprint: str, data_fingerprint: di
 
     started = time.perf_counter()
     try:
-        old = nbformat.read(out / f"{spec.slug}.ipynb", as_version=4)
+        raw = (out / f"{spec.slug}.ipynb").read_bytes()
+        if not notebook_sha256 or hashlib.sha256(raw).hexdigest() != notebook_sha256:
+            return None
+        old = nbformat.reads(raw.decode("utf-8"), as_version=4)
         source = nbformat.read(spec.notebook, as_version=4)
     except Exception:  # noqa: BLE001 - absent or damaged: executed again
         return None
@@ -189,9 +203,10 @@ def rerender(spec: ReportSpec, out: Path, fingerprint: str, data_fingerprint: di
         "at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cells": changed}
     html = notebook_to_html(old, spec.title)
     atomic_write(out / f"{spec.slug}.html", html)
-    atomic_write(out / f"{spec.slug}.ipynb", nbformat.writes(old))
+    written = nbformat.writes(old).encode("utf-8")
+    atomic_write(out / f"{spec.slug}.ipynb", written)
     (out / f"{spec.slug}.error.ipynb").unlink(missing_ok=True)
     return ReportResult(spec.slug, spec.title, "ok", seconds=round(time.perf_counter() - started, 2),
                         html=f"{spec.slug}.html", notebook=f"{spec.slug}.ipynb", fingerprint=fingerprint,
                         figures=figures_from_notebook(old), division=spec.parameters.get("division"),
-                        unit=spec.unit)
+                        unit=spec.unit, notebook_sha256=hashlib.sha256(written).hexdigest())
