@@ -27,7 +27,6 @@ _LAZY = {
     "FIGURES_MIME": "_base",
     "TEXTS": "_base",
     "TEXT_METHODS": "_base",
-    "keep_region_figures": "_base",
     "hand_over": "_base",
     "key_metric_rows": "_base",
     "receive_region_figures": "_base",

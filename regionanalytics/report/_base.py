@@ -36,7 +36,7 @@ TEXT_METHODS = frozenset({"comment", "text", "own_texts", "document", "divisions
 class _RegionFigures(dict):
     """The region's figures of one data set and period (see :func:`_region_figures`): the
     sick-leave model's parts are computed on first use, the key metrics too when no one
-    handed them over (:func:`keep_region_figures`)."""
+    handed them over (a batch's main process: :func:`receive_region_figures`)."""
 
     def __init__(self, data: RegionData, period: Period, **given):
         super().__init__(**given)
@@ -56,16 +56,6 @@ class _RegionFigures(dict):
         else:
             raise KeyError(name)
         return self[name]
-
-
-def keep_region_figures(data: RegionData, period: Period, key: pd.DataFrame, unknown: dict) -> None:
-    """Hand the reports this process opens next the key metrics of ``data`` and ``period``
-    computed already (:func:`~regionanalytics.summary.key_metrics_wide` and
-    :func:`~regionanalytics.summary.unknown_figures`): the batch's main process, which
-    makes a report again after its text changed, has them. The sick-leave model is
-    computed on first use, as in a kernel."""
-    _MEMO.clear()
-    _MEMO[_figures_key(data, period)] = _RegionFigures(data, period, key=key, unknown=unknown)
 
 
 def _figures_key(data: RegionData, period: Period) -> tuple:

@@ -270,16 +270,17 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
         printing: dict = {}  # a re-rendered report's PDF, printed by a worker
         if texts_only:
             from .rerender import rerender
-            from ..report import keep_region_figures
 
-            keep_region_figures(region, p, wide, unknown)
+            # the reports opened here read the region's figures this process holds already
             for spec, fp in todo:
                 if spec.slug not in texts_only:
                     continue
                 result = rerender(spec, out, fp, digests,
                                   previous.get("reports", {}).get(spec.slug, {}).get("notebook_sha256"))
                 if result is None:  # executed in a kernel: as a full run makes it, or fails
-                    futures[executor.submit(execute_report, spec, str(out), timeout, fp, True, print_options)] = spec
+                    handed = handed if handed is not None else hand_over(region, p)
+                    futures[executor.submit(execute_report, spec, str(out), timeout, fp, True, print_options,
+                                            handed)] = spec
                 elif pdf:
                     future = executor.submit(print_report, str(out), spec.slug, print_options)
                     futures[future], printing[future] = spec, result
