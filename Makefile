@@ -58,7 +58,7 @@ metrics: setup
 	$(BIN)/regionanalytics metrics --period $(PERIOD) --data $(DATA)
 
 test: setup
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
 test-fast: setup
 	$(BIN)/python -m pytest -n 2 -m "not slow and not browser"

@@ -8,6 +8,8 @@ from regionanalytics import report, views
 
 from .conftest import SAMPLE
 
+pytestmark = pytest.mark.xdist_group("accessibility")  # its module fixtures are made once, on one worker
+
 
 def contrast(colour, background="white") -> float:
     """WCAG contrast ratio, worked out from the definition of relative luminance."""

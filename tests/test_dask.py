@@ -5,7 +5,7 @@ from regionanalytics.runner import run_batch
 
 from .conftest import SAMPLE
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dask")]
+pytestmark = [pytest.mark.slow]
 
 
 def test_batch_on_a_local_dask_cluster(tmp_path):

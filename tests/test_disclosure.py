@@ -16,6 +16,8 @@ import pytest
 
 from . import attacker
 
+pytestmark = pytest.mark.xdist_group("disclosure")  # its module fixtures are made once, on one worker
+
 
 @pytest.fixture(scope="module")
 def attacked(tmp_path_factory):

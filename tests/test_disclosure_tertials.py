@@ -42,6 +42,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+pytestmark = pytest.mark.xdist_group("disclosure-tertials")  # its module fixtures are made once, on one worker
+
 WOMEN = [f"K{i:02d}" for i in range(12)]
 MEN = [f"M{i:02d}" for i in range(12)]
 DRIFT = [f"D{i:02d}" for i in range(24)]

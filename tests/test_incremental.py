@@ -12,7 +12,7 @@ from regionanalytics.runner import run_batch
 
 from .conftest import SAMPLE, write_two_divisions
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]
+pytestmark = [pytest.mark.slow]
 
 
 def reasons(out):

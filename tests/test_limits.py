@@ -17,6 +17,8 @@ import pytest
 import regionanalytics.loaders as loaders
 from regionanalytics.loaders import read_raw
 
+pytestmark = pytest.mark.xdist_group("limits")  # its module fixtures are made once, on one worker
+
 FIN_HEADER = "Månad;Division;Verksamhet;Konto;Utfall;Budget"
 FIN_ROWS = "".join(f"2021-{m:02d};Service;Kost;Livsmedel;{'-1' if m <= 4 else ''};-1\n" for m in range(1, 13))
 EMPLOYEES = ("Månad;Person-id;Division;Verksamhet;Anställningsform;Kön;Födelseår;Sysselsättningsgrad;"

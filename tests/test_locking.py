@@ -137,7 +137,6 @@ def test_a_full_disk_while_writing_the_summaries_keeps_the_earlier_ones(tmp_path
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("batch")
 def test_two_runs_at_once_into_one_folder_lose_nothing(tmp_path):
     """Two `regionanalytics run` into one --out at once (one Service, one Länsteknik): the
     second waits for the first (saying so), and the manifest and index list all four

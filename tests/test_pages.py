@@ -15,6 +15,8 @@ from regionanalytics.report import DivisionReport, RegionOverview, UnitReport
 
 from .conftest import SAMPLE
 
+pytestmark = pytest.mark.xdist_group("pages")  # its module fixtures are made once, on one worker
+
 matplotlib.use("Agg")
 
 

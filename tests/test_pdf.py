@@ -39,7 +39,7 @@ def pdf_run(tmp_path_factory):
     return result, out / "2021-T1"
 
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("batch")]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("pdf")]  # one PDF batch
 
 
 @needs_tools

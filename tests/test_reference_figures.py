@@ -12,6 +12,8 @@ from .conftest import ROOT
 from regionanalytics import metrics
 from regionanalytics.summary import REGION_ROW, key_metrics
 
+pytestmark = pytest.mark.xdist_group("reference-figures")  # its module fixtures are made once, on one worker
+
 PERIOD = "2021-T1"
 NLB, NOL, LSV, FTV, SER, LTK = ("Närsjukvård Luleå-Boden", "Närsjukvård övriga länet", "Länssjukvård",
                                 "Folktandvård", "Service", "Länsteknik")

@@ -20,9 +20,10 @@ from regionanalytics.runner import run_batch
 
 from .conftest import ROOT, SAMPLE
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]
+pytestmark = [pytest.mark.slow]
 
 
+@pytest.mark.xdist_group("batch")
 def test_outputs_of_a_run(batch_output):
     result, out = batch_output
     assert result.ok and [r.status for r in result.reports] == ["ok", "ok", "ok", "ok"]
@@ -34,6 +35,7 @@ def test_outputs_of_a_run(batch_output):
     assert not list(out.glob(".*part")) and not (out / ".work").exists()
 
 
+@pytest.mark.xdist_group("batch")
 def test_summary_csv_is_the_metrics_command(batch_output):
     _, out = batch_output
     buf = io.StringIO()
@@ -46,6 +48,7 @@ def test_summary_csv_is_the_metrics_command(batch_output):
     assert row["Länsteknik"] == 131
 
 
+@pytest.mark.xdist_group("batch")
 def test_no_rounding_noise_reaches_the_summaries(batch_output):
     from openpyxl import load_workbook
 
@@ -68,6 +71,7 @@ def test_no_rounding_noise_reaches_the_summaries(batch_output):
     assert checked > 50
 
 
+@pytest.mark.xdist_group("batch")
 def test_outputs_name_no_local_absolute_path(batch_output):
     _, out = batch_output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -79,6 +83,7 @@ def test_outputs_name_no_local_absolute_path(batch_output):
     assert "Datakälla:</b> sample (" in (out / "division-service.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.xdist_group("batch")
 def test_manifest_records_parameters_fingerprint_versions_and_status(batch_output):
     _, out = batch_output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -91,6 +96,7 @@ def test_manifest_records_parameters_fingerprint_versions_and_status(batch_outpu
     assert all(r["seconds"] > 0 for r in manifest["reports"].values())
 
 
+@pytest.mark.xdist_group("batch")
 def test_rerun_skips_up_to_date_reports_unless_forced(batch_output):
     _, out = batch_output
     before = (out / "division-service.html").stat().st_mtime_ns

@@ -18,6 +18,8 @@ from regionanalytics.summary import key_metrics
 
 from .conftest import write_two_divisions
 
+pytestmark = pytest.mark.xdist_group("summary-excel")  # its module fixtures are made once, on one worker
+
 ATTACK = '=HYPERLINK("http://x","klick")'
 
 

@@ -30,6 +30,8 @@ from regionanalytics.summary import key_metrics
 
 from .conftest import ROOT, write_two_divisions
 
+pytestmark = pytest.mark.xdist_group("unit-texts")  # its module fixtures are made once, on one worker
+
 P = Period.parse("2021-T1")
 
 

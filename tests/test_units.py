@@ -8,7 +8,7 @@ from regionanalytics.runner import plan_reports, run_batch
 
 from .conftest import SAMPLE
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("units")]  # one unit batch for the module
 
 T1 = ["2021-01", "2021-02", "2021-03", "2021-04"]
 
