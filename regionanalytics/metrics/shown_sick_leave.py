@@ -323,6 +323,18 @@ def months(cells: pd.DataFrame, division: str, unit: str = "") -> pd.DataFrame:
     return out.sort_values("month").reset_index(drop=True)
 
 
+def months_of_every_group(cells: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    """:func:`months` of every division and unit at once: ``(division, unit)`` (``""`` for
+    a division's own) to the very frame :func:`months` gives it (a kernel making several
+    reports reads each one's from here)."""
+    rows = cells[cells["level"].isin(["division", "unit"]) & (cells["dimension"] == "month")]
+    both = _both_years(rows, ["level", "division", "unit", "key"], same_month_last_year=True)
+    both = both.rename(columns={"key": "month"})
+    return {(division, unit): part.drop(columns=["level", "division", "unit"]).sort_values("month")
+            .reset_index(drop=True)
+            for (division, unit), part in both.groupby(["division", "unit"], sort=False)}
+
+
 #: A key figure's cell: (dimension, key) of :func:`figures`.
 _FIGURE_CELLS = {"total": ("total", ""), "long_term_share": ("total", ""), "women": ("gender", "K"),
                  "men": ("gender", "M"), "age_29_or_younger": ("age_group", "29_or_younger"),
@@ -357,4 +369,4 @@ def key_figure_rows(cells: pd.DataFrame, level: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-__all__ = ["figures", "totals", "months", "key_figure_rows", "SMALL", "PROTECTS", "NOT_SHOWN"]
+__all__ = ["figures", "totals", "months", "months_of_every_group", "key_figure_rows", "SMALL", "PROTECTS", "NOT_SHOWN"]

@@ -101,6 +101,25 @@ def key_metric_rows(data: RegionData, period: Period) -> pd.DataFrame:
     return region["rows"]
 
 
+def _sick_months(data: RegionData, period: Period, division: str, unit: str = "") -> pd.DataFrame:
+    """A division's (or a unit's) monthly sick-leave figures as the model decides them
+    (:func:`~regionanalytics.metrics.shown_sick_leave.months`), every group's worked out
+    once per data set and period in a kernel."""
+    region = _region_figures(data, period)
+    if "months" not in region:
+        region["months"] = shown_sick_leave.months_of_every_group(region["sick"])
+    found = region["months"].get((division, unit))
+    return found.copy() if found is not None else shown_sick_leave.months(region["sick"], division, unit)
+
+
+def _unit_sick_totals(data: RegionData, period: Period) -> pd.DataFrame:
+    """Every unit's total sick-leave figures as the model decides them (once per kernel)."""
+    region = _region_figures(data, period)
+    if "unit_totals" not in region:
+        region["unit_totals"] = shown_sick_leave.totals(region["sick"], "unit")
+    return region["unit_totals"]
+
+
 def _scope_figures(data: RegionData, period: Period) -> dict:
     """Every scope's key figures as the texts' placeholders name them (once per kernel)."""
     region = _region_figures(data, period)

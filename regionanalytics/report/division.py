@@ -23,7 +23,6 @@ import pandas as pd
 
 from .. import labels, metrics
 from ..data import RegionData, load_region
-from ..metrics import shown_sick_leave
 from ..parameters import check_division, check_period, units_of
 from ..periods import months_sv
 from ..summary import NO_BUDGET, SICK_LEAVE_FIGURES, STAFF_FIGURES, months_without_rows
@@ -31,8 +30,8 @@ from ..validation import finance_gaps
 from . import charts, narrative, views
 from . import texts as tx
 from ._base import (_INVESTMENT_COLUMNS, _STAFF_COST_COLUMNS, TEXTS, TEXTS_WRITTEN, _hidden_text, _ledger_notes,
-                    _message, _missing, _read_written, _region_figures, _Report, _scope_figures, sick_flag_columns,
-                    with_change_reason)
+                    _message, _missing, _read_written, _region_figures, _Report, _scope_figures, _sick_months,
+                    _unit_sick_totals, sick_flag_columns, with_change_reason)
 
 _PARTS: dict = {}
 
@@ -106,7 +105,17 @@ class DivisionReport(_Report):
 
     @property
     def _row(self) -> dict:
-        return self.key.set_index("division").loc[self.division].to_dict()
+        """The division's key metrics (read once a report: the summary and the staff
+        structure read a dozen of them)."""
+        if getattr(self, "_row_cache", None) is None:
+            self._row_cache = self.key.set_index("division").loc[self.division].to_dict()
+        return dict(self._row_cache)
+
+    def _goals(self) -> pd.DataFrame:
+        """The division's goal fulfilment (the summary and the scorecard both read it)."""
+        if getattr(self, "_goals_cache", None) is None:
+            self._goals_cache = metrics.goal_fulfilment(self._table("goals"), self.period)
+        return self._goals_cache.copy()
 
     def _only(self, df: pd.DataFrame) -> pd.DataFrame:
         return df[df["division"] == self.division]
@@ -121,7 +130,7 @@ class DivisionReport(_Report):
             title=self.period.title_sv, division=labels.division_name(self.division, capital=True)))
 
     def summary(self) -> views.Text:
-        goals = metrics.goal_fulfilment(self._table("goals"), self.period)
+        goals = self._goals()
         return views.Text(narrative.economy(self._row, self.period, self.unknown)
                           + narrative.staff(self._row, self.period, self.unknown)
                           + narrative.goals(dict(zip(goals["perspective"], goals["assessment"]))))
@@ -242,7 +251,8 @@ class DivisionReport(_Report):
         """Årsarbetare, the full-time share, turnover and övertid/mertid per årsarbetare."""
         if "fte" in self.unknown:
             return _missing(self.unknown["fte"])
-        row = {k: self._row.get(k) for k in _STRUCTURE}
+        own = self._row
+        row = {k: own.get(k) for k in _STRUCTURE}
         for k in _STRUCTURE:
             if k in self.unknown:
                 row[k] = None
@@ -281,7 +291,7 @@ class DivisionReport(_Report):
 
     def _months(self) -> pd.DataFrame:
         """The report's monthly sick-leave figures as the model decides them."""
-        return shown_sick_leave.months(_region_figures(self.data, self.period)["sick"], self.division)
+        return _sick_months(self.data, self.period, self.division)
 
     def sick_leave_chart(self) -> views.Chart | views.Text:
         if "sick_leave_pct" in self.unknown:
@@ -317,7 +327,7 @@ class DivisionReport(_Report):
     def sick_leave_by_unit(self) -> views.Table | views.Text:
         if "sick_leave_pct" in self.unknown:
             return _missing(self.unknown["sick_leave_pct"])
-        units = shown_sick_leave.totals(_region_figures(self.data, self.period)["sick"], "unit")
+        units = _unit_sick_totals(self.data, self.period)
         units = with_change_reason(self._only(units).drop(columns="division").reset_index(drop=True))
         return views.table(units, [
             ("unit", "text"), ("sick_leave_pct", "pct"),
@@ -343,7 +353,7 @@ class DivisionReport(_Report):
         ], caption=TEXTS["production_caption"].format(period_sv=self.period.label_sv))
 
     def scorecard(self) -> views.Table | views.Text:
-        df = metrics.goal_fulfilment(self._table("goals"), self.period)
+        df = self._goals()
         if df.empty:
             return _message("no_scorecard")
         shown = df.assign(assessment=df["assessment"].map(lambda a: labels.ASSESSMENT.get(a, labels.ASSESSMENT[None])),

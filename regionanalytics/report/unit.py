@@ -9,12 +9,11 @@ import pandas as pd
 
 from .. import labels, metrics
 from ..data import RegionData, load_region
-from ..metrics import shown_sick_leave
 from ..parameters import check_division, check_period, check_unit, units_of
 from ..periods import Period
 from ..summary import KEY_METRICS, SICK_LEAVE_FIGURES
 from . import charts, narrative, texts as tx, views
-from ._base import TEXTS, _read_written, _region_figures
+from ._base import TEXTS, _read_written, _region_figures, _sick_months
 from .division import DivisionReport, _parts
 
 
@@ -147,7 +146,7 @@ class UnitReport(DivisionReport):
     _key_figures = _sick_figures
 
     def _months(self) -> pd.DataFrame:
-        return shown_sick_leave.months(_region_figures(self.data, self.period)["sick"], self.division, self.unit)
+        return _sick_months(self.data, self.period, self.division, self.unit)
 
     def header(self) -> views.Markup:
         return self._header(TEXTS["unit_title"].format(
