@@ -5,6 +5,7 @@ one from the command line's options.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import threading
@@ -176,6 +177,9 @@ def shared_executor(jobs: int, warm: dict | None = None) -> SharedLocalExecutor:
     if kept is None:
         kept = SharedLocalExecutor(jobs, warm)
         _SHARED.update(executor=kept, key=key)
+        if not _SHARED.get("atexit"):  # ended while the interpreter is whole: no noise at exit
+            atexit.register(close_shared)
+            _SHARED["atexit"] = True
     return kept
 
 
