@@ -394,7 +394,7 @@ def test_a_batch_without_any_budget_makes_every_report(tmp_path):
     text = (folder / "finance.csv").read_bytes().decode("cp1252")
     lines = [";".join(line.split(";")[:5]) for line in text.splitlines()]  # no Budget column
     (folder / "finance.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
-    result = run_batch("2021-T1", folder, tmp_path / "out", divisions=["Länsteknik"], jobs=1, progress=False)
+    result = run_batch("2021-T1", folder, tmp_path / "out", divisions=["Länsteknik"], jobs=2, progress=False)
     out = tmp_path / "out" / "2021-T1"
     assert all(r.status == "ok" for r in result.reports), [(r.title, r.error) for r in result.reports]
     index = (out / "index.html").read_text(encoding="utf-8")
