@@ -188,3 +188,27 @@ def test_preload_keeps_a_cached_data_set_and_never_parses(tmp_path, monkeypatch)
     (folder / "finance.csv").write_bytes(b"\xff\xfe garbage;;\n")
     data._LOADED.clear()
     assert preload(folder) is False
+
+
+def test_derived_figures_are_served_only_whole_and_for_their_own_files_and_name(tmp_path, monkeypatch):
+    """The key figures a batch keeps beside the tables (cache.read_derived): a flipped bit
+    or a missing file makes the entry absent (and removes it); other files or another name
+    (another period, another version of the code) never find it."""
+    monkeypatch.setenv("REGIONANALYTICS_CACHE", str(tmp_path / "cache"))
+    digests = {"finance": "a" * 64, "employees": "b" * 64}
+    files = {"wide.parquet": cache.frame_bytes(pd.DataFrame({"division": ["Service"], "result": [-1.5]})),
+             "unknown.json": b"[{}, {}]"}
+    cache.write_derived(digests, "key figures of 2021-T1 by the package X", files)
+    assert cache.read_derived(digests, "key figures of 2021-T1 by the package X") == files
+    assert cache.read_derived(digests, "key figures of 2021-T2 by the package X") is None
+    assert cache.read_derived(digests, "key figures of 2021-T1 by the package Y") is None
+    assert cache.read_derived({**digests, "finance": "c" * 64}, "key figures of 2021-T1 by the package X") is None
+    frame = cache.frame_from_bytes(cache.read_derived(digests, "key figures of 2021-T1 by the package X")["wide.parquet"])
+    assert frame["result"].tolist() == [-1.5]
+
+    [stored] = (tmp_path / "cache").rglob("wide.parquet")
+    damaged = bytearray(stored.read_bytes())
+    damaged[len(damaged) // 2] ^= 0x01
+    stored.write_bytes(bytes(damaged))
+    assert cache.read_derived(digests, "key figures of 2021-T1 by the package X") is None
+    assert not stored.parent.exists()  # removed: the next run works the figures out and stores them again

@@ -278,3 +278,32 @@ def test_a_pdf_is_parsed_for_local_links_unless_its_bytes_show_it_has_none(tmp_p
     assert _may_link_local_files(b"<</S /URI /URI <66696c653a2f2f2f>>>") is True  # a hex string
     assert _may_link_local_files(b"<</S /URI /URI (fil\\145:///x)>>") is True  # an escaped letter
     assert _may_link_local_files(plain + b"<</Type /ObjStm /N 3>>") is True  # compressed objects
+
+
+@needs_tools
+def test_a_text_made_again_without_a_kernel_gets_its_pdf_and_the_combined_pdf_again(tmp_path):
+    """Service's text changes: its report and the director's are re-rendered without a
+    kernel (runner/rerender.py), and their PDFs and the combined PDF are printed again with
+    the new text; the region overview's PDF is left as it was."""
+    import json
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    run = lambda: run_batch("2021-T1", data, tmp_path, divisions=["Service"], jobs=2, progress=False, pdf=True)
+    assert run().ok
+    out = tmp_path / "2021-T1"
+    region_pdf = (out / "region.pdf").read_bytes()
+    text = data / "texts" / "2021-T1" / "division-service.md"
+    head, close, summary = text.read_text(encoding="utf-8").partition("---\n")[2].partition("---\n")
+    # in the summary (before the first heading): the director's report shows it too
+    text.write_text(f"---\n{head}{close}Serviceförvaltningen växlar spår.\n\n{summary}", encoding="utf-8")
+    result = run()
+    assert {r.slug: r.status for r in result.reports} == {
+        "rapport-2021-T1": "ok", "region": "skipped", "division-service": "ok"}
+    for slug in ("rapport-2021-T1", "division-service"):
+        assert "text_rerendered" in json.loads((out / f"{slug}.ipynb").read_text(encoding="utf-8"))["metadata"][
+            "regionanalytics"]
+        assert "växlar spår" in pdftext(out / f"{slug}.pdf"), slug
+        assert {r.slug: r.pdf for r in result.reports}[slug] == f"{slug}.pdf"
+    assert "växlar spår" in pdftext(out / "delarsrapport-2021-T1.pdf")
+    assert (out / "region.pdf").read_bytes() == region_pdf
