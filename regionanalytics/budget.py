@@ -236,11 +236,10 @@ def disagreements(finance: pd.DataFrame, months: list[str] | None = None) -> pd.
         return g[g["kind"] != ""]
 
     units = test(["year", "division", "unit"]).assign(account=None)
-    flagged = set(zip(units["year"], units["division"], units["unit"]))
     accounts = test(["year", "division", "unit", "account"])
-    keep = np.array([k not in flagged for k in zip(accounts["year"], accounts["division"], accounts["unit"])],
-                    dtype=bool)
-    accounts = accounts[keep]
+    if len(units):  # a flagged unit's accounts are not named again (one lookup per account)
+        flagged = pd.MultiIndex.from_frame(units[["year", "division", "unit"]])
+        accounts = accounts[~pd.MultiIndex.from_frame(accounts[["year", "division", "unit"]]).isin(flagged)]
     out = pd.concat([units[columns], accounts[columns]], ignore_index=True)
     out[["actual", "budget"]] = np.round(out[["actual", "budget"]].astype("float64"), 6) + 0.0
     return out
