@@ -491,8 +491,9 @@ def name_problems(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> lis
         pairs = finance[["division", "account"]].dropna().drop_duplicates()
         central = set(pairs.loc[categorise(pairs["account"], tables.get("accounts")).isin(list(TAX_FINANCING)).to_numpy(),
                                 "division"])
-        region = finance["division"].map(name_key, na_action="ignore").eq(name_key(REGION_ROW))
-        region &= ~finance["division"].isin(central)
+        # each distinct name read once (the rows are many, the divisions few)
+        named = [d for d in finance["division"].dropna().unique() if name_key(d) == name_key(REGION_ROW)]
+        region = finance["division"].isin(named) & ~finance["division"].isin(central)
         if region.any():
             row = finance.loc[region, ROW].iloc[0]
             problems.append(Problem(names["finance"], int(row), "division", finance.loc[region, "division"].iloc[0],
