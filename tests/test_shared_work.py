@@ -76,3 +76,26 @@ def test_a_reports_sick_leave_views_are_the_models_own(sample):
     mine = _sick_months(sample, period, division)
     mine.loc[0, "sick_leave_pct"] = -1.0
     pd.testing.assert_frame_equal(_sick_months(sample, period, division), months(cells, division))
+
+
+def test_a_reports_totals_once_are_the_metrics_own(sample):
+    from regionanalytics.metrics import budget_deviation, headcount as headcount_of
+    from regionanalytics.report.division import _parts, total_of
+
+    period = Period.parse("2021-T1")
+    parts = _parts(sample, "finance", ("division", "unit"))
+    (one, two) = [parts[k] for k in list(parts) if k is not None][:2]
+    first = total_of(budget_deviation, period, one)
+    pd.testing.assert_frame_equal(first, budget_deviation(one, period, by=[]), check_exact=True)
+    # other rows are other figures, never the ones held
+    pd.testing.assert_frame_equal(total_of(budget_deviation, period, two), budget_deviation(two, period, by=[]))
+    assert total_of(budget_deviation, period, two).loc[0, "result"] != first.loc[0, "result"]
+    # a copy: a report that changes its total changes no other one's
+    again = total_of(budget_deviation, period, two)
+    again.loc[0, "result"] = 1e12
+    assert total_of(budget_deviation, period, two).loc[0, "result"] != 1e12
+    # another metric of the same rows, and another period, are their own
+    emp = _parts(sample, "employees", ("division", "unit"))[next(k for k in parts if k is not None)]
+    pd.testing.assert_frame_equal(total_of(headcount_of, period, emp), headcount_of(emp, period, by=[]))
+    later = Period.parse("2021-T2")
+    pd.testing.assert_frame_equal(total_of(budget_deviation, later, two), budget_deviation(two, later, by=[]))

@@ -54,6 +54,22 @@ def _parts(data: RegionData, table: str, by: tuple[str, ...]) -> dict:
     return memo[(table, by)]
 
 
+_TOTALS: dict = {}
+
+
+def total_of(func, period, *tables: pd.DataFrame) -> pd.DataFrame:
+    """``func(*tables, period, by=[])``: a metric's total over a report's own rows, worked
+    out once for the same rows (a unit's report reads its result, headcount, hours and
+    forecast for its key figures and again for its tables). The memo holds the very
+    frames it was given (compared by identity, never by an address a freed frame leaves)
+    and gives a copy."""
+    key = (func.__module__, func.__qualname__, getattr(period, "label", period))
+    held = _TOTALS.get(key)
+    if held is None or len(held[0]) != len(tables) or any(a is not b for a, b in zip(held[0], tables)):
+        _TOTALS[key] = held = (tables, func(*tables, period, by=[]))
+    return held[1].copy()
+
+
 _STRUCTURE = ["fte", "fte_kolada", "fulltime_share_pct", "turnover_pct", "turnover_12m_pct",
               "overtime_per_fte", "additional_per_fte"]
 
@@ -173,7 +189,7 @@ class DivisionReport(_Report):
     def economy_table(self) -> views.Table:
         fin = self._table("finance")
         units = metrics.budget_deviation(fin, self.period, by=["unit"])
-        total = metrics.budget_deviation(fin, self.period, by=[]).iloc[0].to_dict()
+        total = total_of(metrics.budget_deviation, self.period, fin).iloc[0].to_dict()
         total["unit"] = labels.DIVISION_TOTAL
         return views.table(units, [
             ("unit", "text"), ("result", "mnkr_sign"),
@@ -201,7 +217,7 @@ class DivisionReport(_Report):
     def forecast_table(self) -> views.Table:
         forecast, finance = self._table("forecast"), self._table("finance")
         fc = self._unit_forecasts()
-        total = metrics.forecast_deviation(forecast, finance, self.period, by=[]).iloc[0].to_dict()
+        total = total_of(metrics.forecast_deviation, self.period, forecast, finance).iloc[0].to_dict()
         total["unit"] = self._total_label
         return views.table(fc, [
             ("unit", "text"), ("forecast", "mnkr_sign"),
@@ -272,7 +288,7 @@ class DivisionReport(_Report):
         emp = self._table("employees")
         forms = metrics.headcount(emp, self.period, by=["employment"])
         forms["employment"] = forms["employment"].map(labels.EMPLOYMENT)
-        total = metrics.headcount(emp, self.period, by=[]).iloc[0].to_dict()
+        total = total_of(metrics.headcount, self.period, emp).iloc[0].to_dict()
         total["employment"] = labels.MONTHLY_PAID_TOTAL
         counts = views.table(forms, [
             ("employment", "text"),
@@ -281,7 +297,7 @@ class DivisionReport(_Report):
             ("headcount_change", "int_sign"),
             ("headcount_change_pct", "pct_sign"),
         ], caption=TEXTS["staff_caption"], total=total)
-        hours = metrics.worked_hours(emp, self.period, by=[])
+        hours = total_of(metrics.worked_hours, self.period, emp)
         worked = views.table(hours, [
             ("worked_hours", "num"), ("worked_hours_prev_year", "num"),
             ("worked_hours_change_pct", "pct_sign"),

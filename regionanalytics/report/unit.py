@@ -14,7 +14,7 @@ from ..periods import Period
 from ..summary import KEY_METRICS, SICK_LEAVE_FIGURES
 from . import charts, narrative, texts as tx, views
 from ._base import TEXTS, _read_written, _region_figures, _sick_months
-from .division import DivisionReport, _parts
+from .division import DivisionReport, _parts, total_of
 
 
 def unit_figures(data: RegionData, period: Period, division: str, unit: str) -> dict:
@@ -26,11 +26,11 @@ def unit_figures(data: RegionData, period: Period, division: str, unit: str) -> 
         return parts.get((division, unit), parts[None])
 
     fin, employees = rows("finance"), rows("employees")
-    economy = metrics.budget_deviation(fin, period, by=[]).iloc[0].to_dict()
-    staff = metrics.headcount(employees, period, by=[]).iloc[0].to_dict()
-    hours = metrics.worked_hours(employees, period, by=[]).iloc[0].to_dict()
+    economy = total_of(metrics.budget_deviation, period, fin).iloc[0].to_dict()
+    staff = total_of(metrics.headcount, period, employees).iloc[0].to_dict()
+    hours = total_of(metrics.worked_hours, period, employees).iloc[0].to_dict()
     sick = unit_sick_figures(data, period, division, unit).set_index("figure")
-    forecast = metrics.forecast_deviation(rows("forecast"), fin, period, by=[]).iloc[0]
+    forecast = total_of(metrics.forecast_deviation, period, rows("forecast"), fin).iloc[0]
 
     def sick_value(figure: str, column: str):
         return sick.loc[figure, column] if figure in sick.index else None
@@ -162,7 +162,7 @@ class UnitReport(DivisionReport):
     def economy_table(self) -> views.Table:
         fin = self._table("finance")
         accounts = metrics.budget_deviation(fin, self.period, by=["account"])
-        total = metrics.budget_deviation(fin, self.period, by=[]).iloc[0].to_dict()
+        total = total_of(metrics.budget_deviation, self.period, fin).iloc[0].to_dict()
         total["account"] = TEXTS["unit_total"]
         return views.table(accounts, [
             ("account", labels.DIMENSIONS["account"], "text"), ("result", "mnkr_sign"),
