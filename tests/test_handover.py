@@ -111,3 +111,46 @@ def test_a_damaged_or_strange_hand_over_is_ignored_and_never_raises(sample, hand
     _, payload = handed
     assert _base.receive_region_figures(damage(payload)) is False
     assert fresh_memo == {} and _base._HANDED == {}
+
+
+def test_the_sick_leave_figures_are_read_back_from_the_cache_as_they_were_worked_out(sample, monkeypatch):
+    """The batch's main process keeps the sick-leave model's figures in the parsed-table
+    cache for the next run of the same files and code; read back they are the figures
+    worked out, a damaged entry is worked out again, and other data never read them."""
+    from regionanalytics import cache
+    from regionanalytics.runner.batch import _SICK_PARTS, _sick_leave_figures
+
+    worked = _base._RegionFigures(sample, T1)
+    _sick_leave_figures(sample, T1, worked)  # worked out (or read back) and kept
+    fresh = {part: worked[part] for part in _SICK_PARTS}
+    for part in _SICK_PARTS:  # against the model itself, not against what the cache held
+        pd.testing.assert_frame_equal(fresh[part], _base._RegionFigures(sample, T1)[part], check_exact=True)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("worked out again")
+
+    monkeypatch.setattr(shown_sick_leave, "figures", refuse)
+    again = _base._RegionFigures(sample, T1)
+    _sick_leave_figures(sample, T1, again)  # read back: the model does not run
+    for part in _SICK_PARTS:
+        pd.testing.assert_frame_equal(again[part], fresh[part], check_exact=True)
+    monkeypatch.undo()
+
+    entries = [f for f in cache.cache_dir().iterdir() if f.is_dir() and (f / "sick.parquet").exists()]
+    assert entries
+    for entry in entries:  # one flipped byte: the entry is absent, and worked out again
+        data = bytearray((entry / "sick.parquet").read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        (entry / "sick.parquet").write_bytes(bytes(data))
+    damaged = _base._RegionFigures(sample, T1)
+    _sick_leave_figures(sample, T1, damaged)
+    pd.testing.assert_frame_equal(damaged["sick"], fresh["sick"], check_exact=True)
+
+    other = sample.copy()
+    absence = other.absence.copy()
+    other.absence = absence.iloc[: len(absence) // 2]
+    other.fingerprint = {**other.fingerprint, "absence": "1" * 64}
+    shown = _base._RegionFigures(other, T1)
+    _sick_leave_figures(other, T1, shown)
+    pd.testing.assert_frame_equal(shown["sick"], _base._RegionFigures(other, T1)["sick"], check_exact=True)
+    assert not shown["sick"].equals(fresh["sick"])

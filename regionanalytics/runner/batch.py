@@ -228,8 +228,8 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
 
     # a report is made again when the data it shows changed (as the last run found them
     # when the files and the code are the same)
-    scopes = _previous_scopes(previous, specs, digests) or report_scopes(region, p, units, hours=hours(),
-                                                                          cells=shown["sick"])
+    scopes = _previous_scopes(previous, specs, digests) or report_scopes(region, p, units,
+                                                                          cells=_sick_leave_figures(region, p, shown))
     batch = BatchResult(p.label, out)
     todo, parts_of, reasons = [], {}, {}
     for spec in specs:
@@ -263,7 +263,10 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
         print_options = {"period_sv": p.label_sv, "region": region_name} if pdf else None
         # the region's figures for the kernels: worked out (the parts not known yet) only when a
         # report runs in one
-        handed = hand_over(region, p) if any(s.slug not in texts_only for s, _ in todo) else None
+        handed = None
+        if any(s.slug not in texts_only for s, _ in todo):
+            _sick_leave_figures(region, p, shown)
+            handed = hand_over(region, p)
         futures = {executor.submit(execute_report, spec, str(out), timeout, fp, True, print_options, handed): spec
                    for spec, fp in todo if spec.slug not in texts_only}
         bar = _progress(len(todo), progress)
@@ -423,6 +426,33 @@ def _key_figures(region, period, hours) -> dict:
             "wide.parquet": cache.frame_bytes(wide), "summary.xlsx": workbook,
             "unknown.json": json.dumps([unknown, empty], ensure_ascii=False).encode("utf-8")})
     return {"wide": wide, "unknown": unknown, "summary": summary, "workbook": workbook}
+
+
+#: The sick-leave model's parts of the region's figures (see :func:`_sick_leave_figures`).
+_SICK_PARTS = ("sick", "sick_figures", "unit_sick_figures")
+
+
+def _sick_leave_figures(region, period, shown: dict):
+    """Every sick-leave figure any report shows, as the one model decides it
+    (:func:`~regionanalytics.metrics.shown_sick_leave.figures`, with the division's and the
+    unit's key figures read from it), put in the region's figures ``shown``, and returned
+    (the model's cells). They depend only on the data files, the period and the package's
+    code: worked out once, they are read back from the parsed-table cache
+    (:func:`regionanalytics.cache.read_derived`, verified like its tables) by every later
+    run of the same files and code, as the key figures are (:func:`_key_figures`)."""
+    from .. import cache
+
+    if all(part in shown for part in _SICK_PARTS):
+        return shown["sick"]
+    name = f"sick-leave figures of {period.label} by the package {package_fingerprint()}"
+    found = cache.read_derived(region.fingerprint, name) or {}
+    try:
+        shown.update({part: cache.frame_from_bytes(found[f"{part}.parquet"]) for part in _SICK_PARTS})
+    except Exception:  # noqa: BLE001 - none kept (or not whole): worked out
+        shown["sick"]  # noqa: B018 - the model runs on first use (report._base)
+        cache.write_derived(region.fingerprint, name,
+                            {f"{part}.parquet": cache.frame_bytes(shown[part]) for part in _SICK_PARTS})
+    return shown["sick"]
 
 
 def _previous_scopes(previous: dict, specs, digests: dict) -> dict | None:
