@@ -383,6 +383,32 @@ def test_the_next_batch_of_a_process_runs_on_its_warm_workers_and_kernels(tmp_pa
     assert workers_and_kernels() == (workers, kernels)
 
 
+def test_a_worker_makes_a_report_without_importing_pandas(tmp_path):
+    """A worker drives papermill, nbconvert and its browser; the figures are computed in
+    its kernel. It imports neither pandas nor the package's data layers (half a second of
+    every worker's start, before its kernel could start): only the runner's own modules.
+    (numpy it does: jupyter_client imports it.)"""
+    import nbformat
+
+    from regionanalytics.runner.execute import execute_report
+    from regionanalytics.runner.executors import LocalExecutor
+    from regionanalytics.runner.planning import ReportSpec
+
+    nb = tmp_path / "small.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import pandas\nx = 1")]), nb)
+    pool = LocalExecutor(1, warm={"cwd": str(tmp_path), "data_dir": None})
+    try:
+        done = pool.submit(execute_report, ReportSpec("small", "small", str(nb), {}), str(tmp_path / "out"),
+                           120, "x").result(timeout=300)
+        loaded = pool.submit(eval, "sorted(m for m in ('pandas', 'regionanalytics.data', "
+                                   "'regionanalytics.runner.batch', 'regionanalytics.report._base', "
+                                   "'papermill', 'nbconvert') if m in __import__('sys').modules)").result(timeout=60)
+    finally:
+        pool.close()
+    assert done.status == "ok", done.error
+    assert loaded == ["nbconvert", "papermill"]
+
+
 def test_a_worker_never_builds_the_iri_grammars_nbformat_does_not_use(tmp_path):
     """jsonschema imports rfc3987_syntax (1–2 s of Earley grammars) when it is installed;
     a worker keeps it out, and nbformat still reads, checks and writes a notebook."""

@@ -3,7 +3,6 @@ the header and the recorded figures, and the messages for what a report cannot s
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,10 +16,9 @@ from ..metrics import shown_sick_leave
 from ..periods import MONTH_NAMES_SV, Period
 from ..summary import key_metrics_wide, missing_where_empty, tidy_key_metrics, unknown_figures
 from . import texts as tx
+from .recorded import FIGURES_MIME, figures_from_notebook  # noqa: F401 - the report kinds' names
 from . import views
 
-#: MIME type of the figures a report records for the runner and the tests.
-FIGURES_MIME = "application/vnd.regionanalytics.figures+json"
 
 TEXTS = labels.TEXTS
 TEXTS_WRITTEN = labels.WRITTEN
@@ -303,17 +301,6 @@ class _Report:
 
         clean = {k: (None if is_missing(v) else v) for k, v in figures.items()}
         display({FIGURES_MIME: clean, "text/plain": ""}, raw=True)
-
-
-def figures_from_notebook(nb) -> dict | None:
-    """The figures a report recorded (see :meth:`DivisionReport.record`), or None."""
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if FIGURES_MIME in data:
-                value = data[FIGURES_MIME]
-                return json.loads(value) if isinstance(value, str) else dict(value)
-    return None
 
 
 def _read_written(folder: Path, find) -> tx.TextFile | None:

@@ -10,10 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import labels
 from ..exceptions import ParameterError
 from ..iorw import slugify
-from ..schema import name_key
 
 #: The report notebooks, shipped inside the package (in a checkout a link to notebooks/).
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -72,6 +70,10 @@ def resolve_divisions(names: list[str], known: list[str],
     >>> resolve_divisions(["division service", "Länsteknik"], ["Länsteknik", "Service"])
     ['Service', 'Länsteknik']
     """
+    # imported here: a worker unpickling a ReportSpec needs neither, nor pandas through them
+    from .. import labels
+    from ..schema import name_key
+
     by_key: dict[str, str] = {}
     for division in known:
         by_key.setdefault(name_key(division), division)
@@ -91,6 +93,9 @@ def resolve_divisions(names: list[str], known: list[str],
 
 def _why_unknown(name: str, known: list[str], units: dict[str, list[str]]) -> str:
     """An unknown ``--division`` name with the nearest name the data has."""
+    from .. import labels
+    from ..schema import name_key
+
     key = name_key(name)
     unit_of = {name_key(u): (u, d) for d, us in units.items() for u in us}
     if key in unit_of:
@@ -163,6 +168,8 @@ def plan_reports(period: str, data_dir: Path, divisions: list[str] | None, known
     names stay theirs; ``earlier_pages`` (division -> {unit: page}) the unit reports an earlier
     run made, which a division's report made again without ``units`` still links to.
     """
+    from .. import labels
+
     chosen = resolve_divisions(divisions, known) if divisions else list(known)
     notebooks = Path(notebooks).resolve()
     # relative to the notebooks' folder (the kernel's working folder): no local absolute
