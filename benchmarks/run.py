@@ -475,7 +475,7 @@ def pseudonym_section(scales: list[int], repeat: int) -> list[str]:
 def bench_pdf(scale: int, repeat: int) -> dict:
     """The batch with and without --pdf, in turns, every report made again each time."""
     data = make_data(scale)
-    n_reports = 1 + len(describe(data)["divisions"])
+    n_reports = 2 + len(describe(data)["divisions"])  # the director's report, the region overview, the divisions
     with tempfile.TemporaryDirectory() as tmp:
         base = [sys.executable, "-m", "regionanalytics.cli", "run", "--period", PERIOD, "--data", str(data),
                 "--jobs", "2", "--force"]
