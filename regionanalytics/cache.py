@@ -82,13 +82,21 @@ def read(digests: dict[str, str]) -> tuple[dict[str, pd.DataFrame], list[str]] |
 
 def write(digests: dict[str, str], tables: dict[str, pd.DataFrame], notes: list[str] = ()) -> None:
     """Store validated tables; silently skipped where the cache folder is not writable."""
+    final = cache_dir() / _key(digests)
+    if (final / _MANIFEST).exists():
+        return
+    files = {f"{t}.parquet": _parquet(tables[t]) for t in digests}
+    files["notes.json"] = json.dumps(list(notes), ensure_ascii=False).encode("utf-8")
+    _store(final, files)
+
+
+def _store(final: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` as the entry ``final``, whole or not at all, with the SHA-256 of
+    each in its manifest; silently skipped where the cache folder is not writable."""
     try:
-        final = cache_dir() / _key(digests)
         if (final / _MANIFEST).exists():
             return
         with atomic_folder(final) as tmp:
-            files = {f"{t}.parquet": _parquet(tables[t]) for t in digests}
-            files["notes.json"] = json.dumps(list(notes), ensure_ascii=False).encode("utf-8")
             for name, data in files.items():
                 (tmp / name).write_bytes(data)
             sums = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
@@ -122,17 +130,7 @@ def read_derived(digests: dict[str, str], name: str) -> dict[str, bytes] | None:
 def write_derived(digests: dict[str, str], name: str, files: dict[str, bytes]) -> None:
     """Store ``files`` worked out from these files' tables under ``name`` (see
     :func:`read_derived`); silently skipped where the cache folder is not writable."""
-    try:
-        final = cache_dir() / f"{_key(digests)}-{_safe(name)}"
-        if (final / _MANIFEST).exists():
-            return
-        with atomic_folder(final) as tmp:
-            for file, data in files.items():
-                (tmp / file).write_bytes(data)
-            sums = {file: hashlib.sha256(data).hexdigest() for file, data in files.items()}
-            (tmp / _MANIFEST).write_text(json.dumps(sums, sort_keys=True), encoding="utf-8")
-    except OSError:
-        pass
+    _store(cache_dir() / f"{_key(digests)}-{_safe(name)}", files)
 
 
 def _safe(name: str) -> str:
