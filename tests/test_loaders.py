@@ -302,6 +302,13 @@ def test_employment_rates_of_shares_with_one_100_stop_the_load(tmp_path):
     assert not any("percent" in n for n in notes)
 
 
+def _budget_read(tmp_path, text: str):
+    """``text`` as a budget system saves it (Windows-1252), read as the budget table."""
+    path = tmp_path / "budget.csv"
+    path.write_bytes(text.encode("cp1252"))
+    return read_raw(path, "budget")
+
+
 def test_budget_amounts_in_accounting_formats_are_read_with_their_sign(tmp_path):
     # a budget template saved from Excel as CSV (Windows-1252, CRLF, a title block): the
     # cost rows in the accounting format's parentheses, one row from an SAP extract with
@@ -313,9 +320,7 @@ def test_budget_amounts_in_accounting_formats_are_read_with_their_sign(tmp_path)
             "2021-01;Akutsjukvård;Akutmottagning;5011;1 234,50-\r\n"
             "2021-01;Akutsjukvård;Akutmottagning;6011;1.234\r\n"
             "2021-01;Akutsjukvård;Akutmottagning;3011;2.345,50\r\n")
-    path = tmp_path / "budget.csv"
-    path.write_bytes(text.encode("cp1252"))
-    raw = read_raw(path, "budget")
+    raw = _budget_read(tmp_path, text)
     assert raw.problems == []
     budget = raw.frame.set_index("account")["budget"]
     # by hand: −1 234; −1 234,50; 1 234; 2 345,50
@@ -328,9 +333,7 @@ def test_a_column_with_english_thousands_commas_reads_every_cell_so(tmp_path):
     text = ('Month,Division,Verksamhet,Konto,Budget\r\n'
             '2021-01,Akutsjukvård,Akutmottagning,4011,"-1,234.50"\r\n'
             '2021-01,Akutsjukvård,Akutmottagning,5011,"-1,234"\r\n')
-    path = tmp_path / "budget.csv"
-    path.write_bytes(text.encode("cp1252"))
-    raw = read_raw(path, "budget")
+    raw = _budget_read(tmp_path, text)
     assert raw.frame.set_index("account")["budget"].to_dict() == {"4011": -1234.5, "5011": -1234.0}
 
 
@@ -345,8 +348,6 @@ def test_a_long_budget_s_months_written_as_excel_shows_a_month_date(tmp_path):
             "dec-21;Akutsjukvård;Akutmottagning;4011;-100\r\n"
             "jan;Akutsjukvård;Akutmottagning;4011;-100\r\n"
             "2021-13;Akutsjukvård;Akutmottagning;4011;-100\r\n")
-    path = tmp_path / "budget.csv"
-    path.write_bytes(text.encode("cp1252"))
-    raw = read_raw(path, "budget")
+    raw = _budget_read(tmp_path, text)
     assert raw.frame["month"].tolist()[:4] == ["2021-01", "2021-02", "2021-03", "2021-12"]
     assert {(p.row, p.column) for p in raw.problems} == {(6, "Period"), (7, "Period")}

@@ -14,35 +14,17 @@ The notebooks import from here, one call a cell::
 """
 from __future__ import annotations
 
-import importlib
+import lazy_loader
 
 #: The public names, by the module that defines them: imported on first use, so that the
 #: runner's main process can use the summary workbook or the texts without matplotlib.
-_LAZY = {
-    "DivisionReport": "division",
-    "UnitReport": "unit",
-    "RegionOverview": "region",
-    "DirectorReport": "director",
-    "figures_from_notebook": "recorded",
-    "FIGURES_MIME": "recorded",
-    "TEXTS": "_base",
-    "TEXT_METHODS": "_base",
-    "hand_over": "_base",
-    "key_metric_rows": "_base",
-    "receive_region_figures": "_base",
-    "region_figures": "_base",
+_NAMES = {
+    "division": ["DivisionReport"],
+    "unit": ["UnitReport"],
+    "region": ["RegionOverview"],
+    "director": ["DirectorReport"],
+    "recorded": ["figures_from_notebook", "FIGURES_MIME"],
+    "_base": ["TEXTS", "TEXT_METHODS", "hand_over", "key_metric_rows", "receive_region_figures", "region_figures"],
 }
 
-__all__ = list(_LAZY)
-
-
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module 'regionanalytics.report' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs=_NAMES)

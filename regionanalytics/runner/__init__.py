@@ -12,29 +12,16 @@ One module per job, as papermill splits its own:
 """
 from __future__ import annotations
 
-import importlib
+import lazy_loader
 
 #: The public names, by the module that defines them: imported on first use, so that a
 #: worker process (which imports :mod:`.executors` and :mod:`.execute` only) does not
 #: import the batch, its scopes and with them pandas and the whole package.
-_LAZY = {
-    "BatchResult": "batch", "data_digest": "batch", "report_fingerprint": "batch", "run_batch": "batch",
-    "ReportResult": "execute", "execute_report": "execute",
-    "EXECUTORS": "executors", "make_executor": "executors",
-    "NOTEBOOKS": "planning", "ReportSpec": "planning", "plan_reports": "planning",
-    "relative_path": "planning", "slugify": "planning",
+_NAMES = {
+    "batch": ["BatchResult", "data_digest", "report_fingerprint", "run_batch"],
+    "execute": ["ReportResult", "execute_report"],
+    "executors": ["EXECUTORS", "make_executor"],
+    "planning": ["NOTEBOOKS", "ReportSpec", "plan_reports", "relative_path", "slugify"],
 }
 
-__all__ = sorted(_LAZY, key=str.lower)
-
-
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module 'regionanalytics.runner' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs=_NAMES)
