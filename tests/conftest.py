@@ -6,6 +6,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from regionanalytics.runner.executors import skip_unused_iri_checks
+
+# The test processes, like the runner's workers, never build the "iri" grammars that
+# jsonschema (under nbformat) would import: 1–2 s of every pytest worker's collection.
+skip_unused_iri_checks()
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 
