@@ -78,20 +78,22 @@ def _scope_keys(df: pd.DataFrame, keys: list[str]) -> np.ndarray:
     return joined.to_numpy()
 
 
-def _row_sums(df: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """Per group of ``keys``: the sum (mod 2**64) of the rows' hashes."""
+def _row_sums(df: pd.DataFrame, keys: list[str], hashes: np.ndarray | None = None) -> pd.Series:
+    """Per group of ``keys``: the sum (mod 2**64) of the rows' hashes (``hashes``, when
+    worked out already: :func:`_hashes` of ``df``)."""
     if df.empty:
         return pd.Series(dtype="uint64")
-    hashes = _hashes(df)
+    hashes = _hashes(df) if hashes is None else hashes
     return pd.Series(hashes).groupby(_scope_keys(df, keys)).sum()
 
 
-def _absence_by(region: RegionData, keys: list[str]) -> pd.Series:
-    """The spells' row hashes summed per scope their persons are employed in (any month)."""
+def _absence_by(region: RegionData, keys: list[str], hashes: np.ndarray | None = None) -> pd.Series:
+    """The spells' row hashes (``hashes``, when worked out already) summed per scope their
+    persons are employed in (any month)."""
     if region.absence.empty:
         return pd.Series(dtype="uint64")
     hashes = pd.DataFrame({"person_id": region.absence["person_id"].to_numpy(),
-                           "_h": _hashes(region.absence)})
+                           "_h": _hashes(region.absence) if hashes is None else hashes})
     where = region.employees[["person_id"] + keys].drop_duplicates()
     joined = hashes.merge(where, on="person_id")
     return joined["_h"].groupby(_scope_keys(joined, keys)).sum()
@@ -118,8 +120,10 @@ def report_scopes(region: RegionData, period: Period, units: bool = False,
     :func:`~regionanalytics.metrics.shown_sick_leave.figures` of it, computed already."""
     tables = [t for t in ("finance", "forecast", "employees", "production", "goals", "action_plans",
                           "investments")]
-    by_division = [_row_sums(getattr(region, t), ["division"]) for t in tables]
-    by_division.append(_absence_by(region, ["division"]))
+    # each table's rows hashed once, for the divisions' digests and the units'
+    hashed = {t: _hashes(getattr(region, t)) for t in tables + ["absence"] if not getattr(region, t).empty}
+    by_division = [_row_sums(getattr(region, t), ["division"], hashed.get(t)) for t in tables]
+    by_division.append(_absence_by(region, ["division"], hashed.get("absence")))
     # one decision over every shown sick-leave figure: a report is made again when that of
     # a figure it shows (its own, its units') changes
     if cells is None:
@@ -132,8 +136,8 @@ def report_scopes(region: RegionData, period: Period, units: bool = False,
         out[f"division:{division}"] = _digest(rows, _flags(cells[cells["division"] == division]))
     if units:
         unit_tables = [t for t in ("finance", "forecast", "employees", "production")]
-        by_unit = [_row_sums(getattr(region, t), ["division", "unit"]) for t in unit_tables]
-        by_unit.append(_absence_by(region, ["division", "unit"]))
+        by_unit = [_row_sums(getattr(region, t), ["division", "unit"], hashed.get(t)) for t in unit_tables]
+        by_unit.append(_absence_by(region, ["division", "unit"], hashed.get("absence")))
         for division in region.divisions:
             units_of = region.finance.loc[region.finance["division"] == division, "unit"].dropna().unique()
             for unit in units_of:
