@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .exceptions import PeriodError
+
+if TYPE_CHECKING:  # imported where used: the batch's main process parses its period, and
+    import pandas as pd  # starts its workers, before it imports pandas
 
 #: Last month of each tertial.
 TERTIAL_END = {1: 4, 2: 8, 3: 12}
@@ -105,10 +107,14 @@ class Period:
 
     @property
     def start(self) -> pd.Timestamp:
+        import pandas as pd
+
         return pd.Timestamp(self.year, 1, 1)
 
     @property
     def end(self) -> pd.Timestamp:
+        import pandas as pd
+
         return pd.Timestamp(self.year, self.last_month, 1) + pd.offsets.MonthEnd(0)
 
     @property
@@ -186,6 +192,8 @@ def month_span(first: str, last: str) -> list[str]:
     >>> month_span("2020-11", "2021-02")
     ['2020-11', '2020-12', '2021-01', '2021-02']
     """
+    import pandas as pd
+
     return [str(p) for p in pd.period_range(first, last, freq="M")]
 
 

@@ -394,8 +394,10 @@ def test_the_next_batch_of_a_process_runs_on_its_warm_workers_and_kernels(tmp_pa
 def test_a_worker_makes_a_report_without_importing_pandas(tmp_path):
     """A worker drives papermill, nbconvert and its browser; the figures are computed in
     its kernel. It imports neither pandas nor the package's data layers (half a second of
-    every worker's start, before its kernel could start): only the runner's own modules.
-    (numpy it does: jupyter_client imports it.)"""
+    every worker's start, before its kernel could start): only the runner's own modules;
+    nor numpy and pyarrow, which papermill's HDFS handler would bring. What it made as it
+    started is frozen out of the garbage collector's full passes (its exit took half a
+    second of collecting the modules' objects, which the batch waited for)."""
     import nbformat
 
     from regionanalytics.runner.execute import execute_report
@@ -408,28 +410,68 @@ def test_a_worker_makes_a_report_without_importing_pandas(tmp_path):
     try:
         done = pool.submit(execute_report, ReportSpec("small", "small", str(nb), {}), str(tmp_path / "out"),
                            120, "x").result(timeout=300)
-        loaded = pool.submit(eval, "sorted(m for m in ('pandas', 'regionanalytics.data', "
+        loaded = pool.submit(eval, "sorted(m for m in ('pandas', 'numpy', 'pyarrow', 'regionanalytics.data', "
                                    "'regionanalytics.runner.batch', 'regionanalytics.report._base', "
                                    "'papermill', 'nbconvert') if m in __import__('sys').modules)").result(timeout=60)
+        frozen = pool.submit(eval, "__import__('gc').get_freeze_count()").result(timeout=60)
     finally:
         pool.close()
     assert done.status == "ok", done.error
     assert loaded == ["nbconvert", "papermill"]
+    assert frozen > 20_000  # the modules' objects (some 70,000 as measured)
 
 
 def test_a_worker_never_builds_the_iri_grammars_nbformat_does_not_use(tmp_path):
-    """jsonschema imports rfc3987_syntax (1–2 s of Earley grammars) when it is installed;
-    a worker keeps it out, and nbformat still reads, checks and writes a notebook."""
-    code = ("from regionanalytics.runner.executors import skip_unused_iri_checks\n"
+    """jsonschema imports rfc3987_syntax (1–2 s of Earley grammars) when it is installed,
+    and its other format checkers (arrow among them), and papermill pyarrow: a worker keeps
+    them out, nbformat still reads, checks and writes a notebook, and as the worker's
+    imports end every one of them is importable again."""
+    code = ("import importlib.util, sys\n"
+            "installed = [importlib.util.find_spec(m) is not None for m in ('rfc3987_syntax', 'isoduration', 'pyarrow')]\n"
+            "from regionanalytics.runner.executors import UNUSED_BY_WORKERS, _absent, skip_unused_iri_checks\n"
             "skip_unused_iri_checks()\n"
-            "import sys, nbformat\n"
+            "with _absent(UNUSED_BY_WORKERS):\n"
+            "    import nbformat, papermill\n"
             "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1')])\n"
             "nbformat.validate(nb)\n"
             f"nbformat.write(nb, {str(tmp_path / 'x.ipynb')!r})\n"
             f"nbformat.read({str(tmp_path / 'x.ipynb')!r}, as_version=4)\n"
-            "print(sys.modules['rfc3987_syntax'], 'jsonschema' in sys.modules)\n")
+            "kept_out = sorted(m for m in ('isoduration', 'uri_template', 'pyarrow', 'numpy') if m in sys.modules)\n"
+            "import pyarrow.fs, isoduration\n"
+            "print(sys.modules['rfc3987_syntax'], 'jsonschema' in sys.modules, installed, kept_out)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["None", "True"]
-    from importlib.metadata import version
-    assert version("rfc3987-syntax")  # installed: the step matters
+    # installed, so the step matters (in a fresh process: a test before may have kept it out here)
+    assert out.stdout.strip().split(maxsplit=2) == ["None", "True", "[True, True, True] []"]
+
+
+def test_reports_are_handed_to_the_workers_dearest_first_and_the_directors_last():
+    """The workers take the reports as each finishes one: the region overview and the
+    divisions first, then the units, the director's report (the cheapest) last, so the
+    worker that finishes last waits the least; within a kind, in the planned order."""
+    from regionanalytics.runner.batch import submission_rank
+    from regionanalytics.runner.planning import plan_reports
+
+    units = {"Service": ["Kost", "Städ"], "Länsteknik": ["IT"]}
+    specs = plan_reports("2021-T1", SAMPLE, None, ["Service", "Länsteknik"], units=units)
+    handed = [s.slug for s in sorted(specs, key=submission_rank)]
+    assert specs[0].slug == "rapport-2021-T1"  # planned (and listed) first
+    assert handed[0] == "region" and handed[-1] == "rapport-2021-T1"
+    assert handed[1:3] == [s.slug for s in specs if s.unit is None and s.slug.startswith("division-")]
+    assert handed[3:6] == [s.slug for s in specs if s.unit is not None] and len(handed) == 7
+
+
+def test_the_batch_starts_its_workers_before_it_imports_pandas(tmp_path):
+    """What the batch's main process does before it makes its pool (the period, the lock,
+    the pool's key with the package's digest) imports no pandas: the workers, and their
+    kernels, start at once, while this process imports pandas and loads the data."""
+    code = ("import sys\n"
+            "from regionanalytics.cli import build_parser\n"
+            "from regionanalytics.runner import batch, executors\n"
+            "from regionanalytics.periods import Period\n"
+            f"with batch.output_lock(__import__('pathlib').Path({str(tmp_path)!r}), 10, 'x'):\n"
+            "    executors._process_state(), Period.parse('2021-T1').label\n"
+            "print('pandas' in sys.modules, 'numpy' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]

@@ -26,10 +26,10 @@ from ..exceptions import OutputError, ParameterError, RegionAnalyticsError, os_e
 from ..iorw import atomic_write, write_csv
 from .execute import ReportResult, describe_error, execute_report
 from .executors import make_executor
+from .fingerprint import _PACKAGE, package_fingerprint  # noqa: F401
 from .locking import output_lock
-from .planning import (NOTEBOOKS, ReportSpec, plan_reports, refuse_credentials, relative_path,
-                       resolve_divisions)
-from .scopes import _PACKAGE, package_fingerprint, report_scopes, scope_of, text_digests  # noqa: F401
+from .planning import (DIRECTOR_NOTEBOOK, DIVISION_NOTEBOOK, NOTEBOOKS, REGION_NOTEBOOK, UNIT_NOTEBOOK,
+                       ReportSpec, plan_reports, refuse_credentials, relative_path, resolve_divisions)
 
 #: What the PDFs' page header and title page call the region when no name is given.
 DEFAULT_REGION_NAME = "Regionen"
@@ -65,6 +65,8 @@ def fingerprint_parts(spec: ReportSpec, data_digests: dict, pdf: bool = False,
     re-run can say which part changed). ``scopes`` (:func:`~regionanalytics.runner.scopes.report_scopes`)
     narrows "data" to the data the report shows; without it, all the data counts. ``texts``
     is the digest of the people's texts it shows (:func:`~regionanalytics.runner.scopes.text_digests`)."""
+    from .scopes import scope_of
+
     data = (scopes or {}).get(scope_of(spec.parameters)) or data_digest(data_digests)
     return {"notebook": _sha(Path(spec.notebook)), "data": data, "texts": texts,
             "parameters": spec.parameters, "package": package_fingerprint(), "pdf": pdf}
@@ -188,6 +190,7 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
     """:func:`run_batch` with its workers starting."""
     from ..data import load_region
     from ..parameters import check_period
+    from .scopes import report_scopes, text_digests
 
     region = load_region(data_dir)
     p = check_period(region, period)
@@ -268,7 +271,8 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
             _sick_leave_figures(region, p, shown)
             handed = hand_over(region, p)
         futures = {executor.submit(execute_report, spec, str(out), timeout, fp, True, print_options, handed): spec
-                   for spec, fp in todo if spec.slug not in texts_only}
+                   for spec, fp in sorted(todo, key=lambda job: submission_rank(job[0]))
+                   if spec.slug not in texts_only}
         bar = _progress(len(todo), progress)
         printing: dict = {}  # a re-rendered report's PDF, printed by a worker
         if texts_only:
@@ -347,6 +351,21 @@ def _run_with(executor, period, data_dir: Path, out_dir: Path, divisions, jobs, 
         pass
     _print_outcome(batch)
     return batch
+
+
+#: The order reports are handed to the workers, dearest first, by notebook (a division's
+#: and the region overview's reports take a kernel some 0.7–0.9 s, a unit's 0.4–0.6 s, the
+#: director's 0.3 s; benchmarks/RESULTS.md section 10): the workers take them as each
+#: finishes one, so the cheapest last leaves the shortest wait for the last worker at the
+#: end. The batch lists them in the planned order whatever order they finish in.
+_SUBMISSION_ORDER = (REGION_NOTEBOOK, DIVISION_NOTEBOOK, UNIT_NOTEBOOK, DIRECTOR_NOTEBOOK)
+
+
+def submission_rank(spec: ReportSpec) -> int:
+    """Where ``spec`` goes in the order reports are handed to the workers
+    (:data:`_SUBMISSION_ORDER`; a notebook it does not name goes first)."""
+    name = Path(spec.notebook).name
+    return _SUBMISSION_ORDER.index(name) + 1 if name in _SUBMISSION_ORDER else 0
 
 
 def _note_notebook(out: Path, result: ReportResult) -> None:
@@ -460,6 +479,8 @@ def _previous_scopes(previous: dict, specs, digests: dict) -> dict | None:
     when the data files and the package's code are those of that run (then so is the data
     each report shows, and :func:`report_scopes` need not work it out again); None when
     anything differs or a report is new."""
+    from .scopes import scope_of
+
     if not previous.get("data_fingerprint") or previous.get("data_fingerprint") != digests:
         return None
     out = {}
@@ -498,7 +519,6 @@ def _bilaga_titles(specs) -> dict[str, str]:
     """The division reports' titles in the combined PDF: "Bilaga 1: Delårsrapport Division X",
     numbered as the director's report numbers them."""
     from .. import labels
-    from .planning import DIRECTOR_NOTEBOOK
 
     director = next((s for s in specs if s.notebook.endswith(DIRECTOR_NOTEBOOK)), None)
     if director is None:
@@ -575,6 +595,7 @@ def _planned_without_data(period: str, data_dir: Path, out_dir: Path, divisions,
     from ..iorw import fingerprint
     from ..periods import Period
     from ..schema import table_files
+    from .scopes import text_digests
 
     try:
         label = Period.parse(period).label

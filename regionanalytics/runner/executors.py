@@ -6,6 +6,8 @@ one from the command line's options.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import gc
 import os
 import sys
 import threading
@@ -50,30 +52,66 @@ def skip_unused_iri_checks() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: ImportError, skipped
 
 
+#: Optional modules that papermill, nbformat and nbconvert import when they are installed
+#: and a worker never uses: jsonschema's checkers of string formats (nbformat checks no
+#: format; jupyterlab brings them, through ``jsonschema[format-nongpl]``: arrow and its
+#: date parsing among them) and papermill's HDFS handler (``pyarrow.fs``, which imports
+#: pyarrow and numpy into a worker that has no other use for them). Together a third of a
+#: worker's imports (about 0.25 s of CPU of each worker's start).
+UNUSED_BY_WORKERS = ("pyarrow.fs", "fqdn", "rfc3986_validator", "rfc3339_validator", "webcolors",
+                     "jsonpointer", "uri_template", "isoduration")
+
+
+@contextlib.contextmanager
+def _absent(names):
+    """Import as if the modules ``names`` were not installed (an ``import`` of one raises
+    ImportError, which the optional imports above skip); as it ends they are importable
+    again, so that nothing imported later is kept from them."""
+    marked = [name for name in names if name not in sys.modules]
+    for name in marked:
+        sys.modules[name] = None
+    try:
+        yield
+    finally:
+        for name in marked:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+
+
 def start_worker(parent: int, warm: dict | None = None) -> None:
     """What a worker does as it starts (the pool's initializer): end with ``parent``
     (:func:`end_with_parent`), then, with ``warm`` (``cwd``: the notebooks' folder,
-    ``data_dir``), pay before its first report what every report would: the runner's
-    imports, the HTML exporter's templates, and its kernel started with the package
-    imported and the data set kept when the cache holds it
+    ``data_dir``), pay before its first report what every report would: its kernel started
+    first, importing the package and keeping the data set when the cache holds it
+    (:func:`~regionanalytics.runner.kernels.launch_warm`), while this worker imports the
+    runner's modules (without those in :data:`UNUSED_BY_WORKERS`) and compiles the HTML
+    exporter's templates; then it waits for the kernel
     (:func:`~regionanalytics.runner.kernels.warm_up`); with ``pdf`` in ``warm`` its
-    browser started too (:func:`~regionanalytics.runner.pdf.warm_browser`)."""
+    browser started too (:func:`~regionanalytics.runner.pdf.warm_browser`). Last, what it
+    has made is frozen out of the garbage collector's full passes (:func:`gc.freeze`): its
+    reports' collections and its exit (a full collection of every module's objects, half
+    a second that the batch waited for as it ended) skip them."""
     end_with_parent(parent)
     skip_unused_iri_checks()
     if warm:
-        from . import execute, render
-        from .kernels import warm_up
+        from .kernels import launch_warm, warm_up
 
+        launched = launch_warm(warm["cwd"], warm.get("data_dir"))
         try:
-            execute._engine()
-            render.html_exporter()
+            with _absent(UNUSED_BY_WORKERS):
+                from . import execute, render
+
+                execute._engine()
+                render.html_exporter()
         except Exception:  # noqa: BLE001 - the first report meets it, and says it
             return
-        warm_up(warm["cwd"], warm.get("data_dir"))
+        if launched:
+            warm_up(warm["cwd"], warm.get("data_dir"))
         if warm.get("pdf"):
             from .pdf import warm_browser
 
             warm_browser()
+        gc.freeze()
 
 
 def _ready() -> int:
@@ -160,7 +198,7 @@ VOLATILE_ENVIRONMENT = frozenset({"PYTEST_CURRENT_TEST"})
 
 def _process_state() -> tuple:
     """What a worker took from this process as it started, for :func:`shared_executor`."""
-    from .scopes import package_fingerprint
+    from .fingerprint import package_fingerprint
 
     environment = tuple(sorted((k, v) for k, v in os.environ.items() if k not in VOLATILE_ENVIRONMENT))
     return (environment, os.getcwd(), tuple(sys.path), package_fingerprint())

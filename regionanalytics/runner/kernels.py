@@ -38,7 +38,7 @@ def receive_code(figures: bytes) -> str:
             f"__import__('base64').b64decode({base64.b64encode(figures).decode('ascii')!r})) and None\n")
 
 
-def warm_kernel(cwd: str):
+def warm_kernel(cwd: str, data_dir: str | None = None):
     """This worker's kernel, started on first use and reused for the next report, and
     whether it ran a report before (then the namespace is to be reset first:
     :data:`RESET_CODE`, run by the report's own client before its first cell).
@@ -46,9 +46,9 @@ def warm_kernel(cwd: str):
     Re-using a kernel saves its start-up and the imports (the floor of every
     report). A kernel that failed a report is shut down and replaced. (An async
     kernel manager, so that nbclient's watch for a dead kernel keeps running while
-    a cell executes.)
+    a cell executes.) With ``data_dir`` a new kernel runs :data:`WARM_UP_CODE` as it
+    starts (:func:`launch_warm`).
     """
-    from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
     km = _WARM.get("km")
@@ -56,23 +56,42 @@ def warm_kernel(cwd: str):
         shutdown_warm()
         km = None
     if km is None:
-        km = AsyncKernelManager(kernel_name="python3")
-        with open(os.devnull, "w") as devnull:
-            run_sync(km.start_kernel)(cwd=cwd, stderr=devnull, extra_arguments=KERNEL_ARGUMENTS)
-        _WARM.update(km=km, cwd=cwd, used=False)
-        import atexit
-        atexit.register(shutdown_warm)
+        km = _start(cwd, None if data_dir is None else warm_up_code(data_dir))
     used, _WARM["used"] = _WARM.get("used", False), True
     return km, used
 
 
-#: Run once in a new kernel, before its first report, while the batch checks the data:
-#: the imports every report pays (pandas, matplotlib and its inline backend, every report
-#: kind), and the data set when the parsed-table cache holds it already (so the first
-#: report reads no file; never a parse: a cold cache is left to the first report, after
-#: the main process has filled it). It leaves no name behind.
+def _start(cwd: str, startup_code: str | None):
+    """Start this worker's kernel process (and return at once), with ``startup_code`` run
+    in it before it answers its first request."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    arguments = KERNEL_ARGUMENTS + ([f"--IPKernelApp.exec_lines={startup_code}"] if startup_code else [])
+    km = AsyncKernelManager(kernel_name="python3")
+    with open(os.devnull, "w") as devnull:
+        run_sync(km.start_kernel)(cwd=cwd, stderr=devnull, extra_arguments=arguments)
+    _WARM.update(km=km, cwd=cwd, used=False)
+    if not _WARM.get("atexit"):
+        import atexit
+        atexit.register(shutdown_warm)
+        _WARM["atexit"] = True
+    return km
+
+
+#: Run once in a new kernel as it starts, before it answers its first request (its
+#: ``exec_lines``: the imports begin the moment the process does, while its worker imports
+#: papermill and nbconvert and the batch checks the data): the imports every report pays
+#: (pandas, matplotlib and its inline backend, every report kind), and the data set when
+#: the parsed-table cache holds it already (so the first report reads no file; never a
+#: parse: a cold cache is left to the first report, after the main process has filled it).
+#: Then the objects it made are frozen out of the garbage collector's full passes
+#: (:func:`gc.freeze`): every report's collections skip the modules' objects. It leaves no
+#: name behind. An error in it only costs its time: IPython shows it (on the kernel's
+#: stderr, not kept) and the kernel starts as it would have.
 WARM_UP_CODE = """\
 def _regionanalytics_warm_up(data_dir):
+    import gc
     import matplotlib.pyplot
     import regionanalytics.report as report
     for name in report.__all__:  # every report kind, imported on first use
@@ -80,30 +99,47 @@ def _regionanalytics_warm_up(data_dir):
     if data_dir:
         from regionanalytics.data import preload
         preload(data_dir)
+    gc.freeze()
 _regionanalytics_warm_up({data_dir!r})
 del _regionanalytics_warm_up
 """
 
 
+def warm_up_code(data_dir: str | None) -> str:
+    """:data:`WARM_UP_CODE` for the data folder ``data_dir`` (None or "": imports only)."""
+    return WARM_UP_CODE.format(data_dir=data_dir or "")
+
+
+def launch_warm(cwd: str, data_dir: str | None = None) -> bool:
+    """Start this worker's kernel process now, with :data:`WARM_UP_CODE` as its start-up
+    code, and return at once (:func:`warm_up` waits for it). Run first as a worker starts.
+    False when it could not be started: the first report starts its kernel as it would have."""
+    try:
+        warm_kernel(cwd, data_dir or "")
+        _WARM["used"] = False
+        return True
+    except Exception:  # noqa: BLE001 - the report's own start says what is wrong
+        shutdown_warm()
+        return False
+
+
 def warm_up(cwd: str, data_dir: str | None = None) -> bool:
-    """Start this worker's kernel now and pay its imports (:data:`WARM_UP_CODE`), so the
-    worker's first report starts warm; True when the kernel is ready. Run as a worker
-    starts, while the batch's main process loads and checks the data. A warm-up that fails
-    only costs its time: the report starts its kernel as it would have."""
+    """Start this worker's kernel (unless :func:`launch_warm` did) and wait until it has
+    run :data:`WARM_UP_CODE` and is ready, so that the worker's first report starts warm;
+    True when the kernel is ready. Run as a worker starts, while the batch's main process
+    loads and checks the data. A warm-up that fails only costs its time: the report starts
+    its kernel as it would have."""
     from jupyter_core.utils import run_sync
 
     try:
-        km, _ = warm_kernel(cwd)
+        km, _ = warm_kernel(cwd, data_dir or "")
         kc = km.client()
         kc.start_channels()
         try:
             run_sync(kc.wait_for_ready)(timeout=KERNEL_START_TIMEOUT)
-            reply = run_sync(kc.execute_interactive)(WARM_UP_CODE.format(data_dir=data_dir or ""),
-                                                     store_history=False, timeout=KERNEL_START_TIMEOUT,
-                                                     output_hook=lambda msg: None)
         finally:
             kc.stop_channels()
-        return reply["content"]["status"] == "ok"
+        return True
     except Exception:  # noqa: BLE001 - the report's own start says what is wrong
         shutdown_warm()
         return False

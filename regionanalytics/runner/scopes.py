@@ -24,29 +24,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import __version__, metrics
+from .. import metrics
 from ..data import RegionData
 from ..metrics import shown_sick_leave
 from ..periods import Period
-
-#: The package's digest, worked out once per process.
-_PACKAGE: dict = {}
-
-
-def package_fingerprint() -> str:
-    """SHA-256 of the whole package as installed: every module and template (the notebooks
-    are fingerprinted one by one, per report). A change of code re-runs the reports."""
-    if "digest" not in _PACKAGE:
-        root = Path(__file__).parents[1]
-        h = hashlib.sha256(__version__.encode())
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "notebooks" not in path.relative_to(root).parts \
-                    and path.suffix in (".py", ".j2", ".json", ".css") and "__pycache__" not in path.parts:
-                h.update(str(path.relative_to(root)).encode())
-                h.update(path.read_bytes())
-        _PACKAGE["digest"] = h.hexdigest()
-    return _PACKAGE["digest"]
-
+from .fingerprint import _PACKAGE, package_fingerprint  # noqa: F401 - where they were
 
 def _canonical(df: pd.DataFrame) -> pd.DataFrame:
     """The table in one representation whichever way it was loaded (parsed from the export
