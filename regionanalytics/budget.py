@@ -229,8 +229,8 @@ def disagreements(finance: pd.DataFrame, months: list[str] | None = None) -> pd.
     rows = rows.assign(year=rows["month"].str[:4], _a=rows["actual"].abs(), _b=rows["budget"].abs())
 
     def test(by: list[str]) -> pd.DataFrame:
-        g = rows.groupby(by, sort=True, dropna=False).agg(actual=("actual", "sum"), budget=("budget", "sum"),
-                                                          _a=("_a", "sum"), _b=("_b", "sum")).reset_index()
+        # the four sums in one grouping (as named aggregations they were four)
+        g = rows.groupby(by, sort=True, dropna=False)[["actual", "budget", "_a", "_b"]].sum().reset_index()
         g["kind"] = np.where((g["_b"] < _ZERO) & (g["_a"] >= _ZERO), "no_budget",
                              np.where((g["_a"] < _ZERO) & (g["_b"] >= _ZERO), "no_actuals", ""))
         return g[g["kind"] != ""]

@@ -5,6 +5,7 @@ unit, ``by=[]`` the region total: the same function for every level.
 """
 from .costs import investments, net_cost, region_result, staff_costs
 from .economy import (action_plan_fulfilment, budget_deviation, forecast_change, forecast_deviation,
+                      forecast_deviations,
                       forecast_prev_tertial,
                       monthly_result, require_period)
 from ._frames import in_months
@@ -18,7 +19,7 @@ from .staffing import (annual_workers, extra_hours, headcount, kolada_month, sta
                        turnover_12_months, worked_hours)
 
 __all__ = [
-    "action_plan_fulfilment", "budget_deviation", "forecast_deviation", "monthly_result",
+    "action_plan_fulfilment", "budget_deviation", "forecast_deviation", "forecast_deviations", "monthly_result",
     "require_period", "in_months", "goal_fulfilment", "production_change", "sick_leave",
     "sick_leave_key_figures", "person_months", "hours_pair", "headcount", "worked_hours",
     "forecast_change", "forecast_prev_tertial", "staff_costs", "net_cost", "region_result", "investments",

@@ -147,15 +147,49 @@ def forecast_deviation(forecast: pd.DataFrame, finance: pd.DataFrame, period: st
     >>> int(df.loc[0, "units_without_forecast"])
     1
     """
+    return forecast_deviations(forecast, finance, period, by)[0]
+
+
+def forecast_deviations(forecast: pd.DataFrame, finance: pd.DataFrame, period: str | Period,
+                        *levels: str | Sequence[str] | None) -> list[pd.DataFrame]:
+    """:func:`forecast_deviation` at several levels, from one pass over the units' latest
+    forecasts: one frame per ``by`` of ``levels``, each the very frame
+    ``forecast_deviation(forecast, finance, period, by=by)`` gives (a report's units
+    and their total).
+
+    >>> fin = pd.DataFrame({"month": ["2021-01"] * 2, "division": "D", "unit": ["a", "b"],
+    ...     "account": "x", "actual": None, "budget": [-10.0, -5.0]})
+    >>> fc = pd.DataFrame({"month": ["2021-03"], "division": "D", "unit": ["a"], "forecast": [-15.0]})
+    >>> units, total = forecast_deviations(fc, fin, "2021-T1", ["unit"], [])
+    >>> units["forecast"].tolist(), total["forecast"].tolist()
+    ([-15.0, -5.0], [-20.0])
+    """
     period = Period.parse(period)
-    by = as_by(by)
-    check_by(forecast, by, "forecast")
+    levels = [as_by(by) for by in levels]
+    for by in levels:
+        check_by(forecast, by, "forecast")
     units = ["division", "unit"]
-    keys = list(dict.fromkeys(units + by))
     made = forecast[(forecast["month"].str[:4] == str(period.year))
                     & (forecast["month"] <= period.end_month)]
     latest = made.sort_values("month").groupby(units, sort=False).tail(1)
-    budget = group_sum(in_months(finance, period.year_months), keys, ["budget"])
+    year = in_months(finance, period.year_months)
+    prev_months = Period(period.year - 1, 12, 3).months
+    prev = in_months(finance, prev_months)
+    prev_closed = prev["month"][prev["actual"].notna()].nunique() == 12
+    per_units: dict = {}
+    out = []
+    for by in levels:
+        keys = list(dict.fromkeys(units + by))
+        if tuple(keys) not in per_units:
+            per_units[tuple(keys)] = _per_unit_forecast(latest, year, keys)
+        out.append(_forecast_at(per_units[tuple(keys)], prev, prev_closed, by))
+    return out
+
+
+def _per_unit_forecast(latest: pd.DataFrame, year: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Every unit's latest forecast (``latest``) against its annual budget (the finance rows
+    of the year, ``year``), by ``keys``: see :func:`forecast_deviation`."""
+    budget = group_sum(year, keys, ["budget"])
     budget = budget.rename(columns={"budget": "annual_budget"})
     per_unit = budget.merge(latest[keys + ["forecast", "month"]], on=keys, how="outer")
     without = per_unit["forecast"].isna() & per_unit["annual_budget"].notna()
@@ -164,15 +198,18 @@ def forecast_deviation(forecast: pd.DataFrame, finance: pd.DataFrame, period: st
     # a unit with neither a forecast nor a budget (none in the data): its forecast is not
     # known, and neither is a total that needs it (never a sum of the other units only)
     per_unit["_unknown"] = per_unit["forecast"].isna().astype("int64")
+    return per_unit
+
+
+def _forecast_at(per_unit: pd.DataFrame, prev: pd.DataFrame, prev_closed: bool, by: list[str]) -> pd.DataFrame:
+    """The units' forecasts (:func:`_per_unit_forecast`) summed to ``by``, with last year's
+    result (``prev``: its finance rows, ``prev_closed``: all twelve months closed)."""
     out = group_sum(per_unit, by, ["forecast", "annual_budget", "units_without_forecast", "_unknown"])
     out["forecast"] = out["forecast"].where(~(out["_unknown"] > 0))
     out["units_without_forecast"] = out["units_without_forecast"].fillna(0).astype("int64")
     out = (out.merge(per_unit.groupby(by)["month"].max().rename("forecast_month").reset_index(), on=by, how="left")
            if by else out.assign(forecast_month=per_unit["month"].max() if per_unit["month"].notna().any()
                                  else None))
-    prev_months = Period(period.year - 1, 12, 3).months
-    prev = in_months(finance, prev_months)
-    prev_closed = prev["month"][prev["actual"].notna()].nunique() == 12
     prev_result = group_sum(prev, by, ["actual"]).rename(columns={"actual": "result_prev_full_year"})
     if not prev_closed:
         prev_result["result_prev_full_year"] = float("nan")

@@ -91,14 +91,19 @@ def goal_fulfilment(goals: pd.DataFrame, period: str | Period,
     rows = goals[goals["period"] == chosen].copy()
     rows["_assessment"] = indicator_assessment(rows)
     keys = by if by else [lambda _: 0]
-    grouped = rows.groupby(keys, sort=True)["_assessment"]
-    out = pd.DataFrame({
-        "assessment": grouped.apply(roll_up),
-        "indicators": grouped.size(),
-        "met": grouped.apply(lambda s: int((s == MET).sum())),
-        "partly": grouped.apply(lambda s: int((s == PARTLY).sum())),
-        "not_met": grouped.apply(lambda s: int((s == NOT_MET).sum())),
-    })
+    # every group's counts in one grouping (a group's own roll_up, four applies of a Python
+    # function per group, was most of a division report's scorecard)
+    assessed = rows["_assessment"]
+    flags = pd.DataFrame({"indicators": 1, "_known": assessed.notna(), "met": assessed == MET,
+                          "partly": assessed == PARTLY, "not_met": assessed == NOT_MET},
+                         index=rows.index).astype("int64")
+    out = flags.groupby([rows[k] for k in by] if by else keys, sort=True).sum()
+    known = out.pop("_known")
+    # roll_up's rule: none assessed → None, all met → uppfyllt, none met → ej, else delvis
+    # (a list, so that pandas infers the column's type as apply does: text, or objects when None only)
+    out.insert(0, "assessment", pd.Series(np.select(
+        [known == 0, out["met"] == known, out["not_met"] == known], [None, MET, NOT_MET], PARTLY).tolist(),
+        index=out.index))
     out = out.reset_index(drop=not by)
     out["goals_period"] = chosen
     return out[by + ["assessment", "indicators", "met", "partly", "not_met", "goals_period"]]

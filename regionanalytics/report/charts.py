@@ -48,6 +48,19 @@ plt = _OnFirstUse("matplotlib.pyplot")
 sns = _OnFirstUse("seaborn")
 
 
+def _figure(figsize=None):
+    """A figure and its axes, drawn by Agg (as pyplot's would be, in a kernel and out of
+    one) but kept out of pyplot's figure manager: a report's chart is shown once, by its
+    :class:`~regionanalytics.report.views.Chart`, and pyplot's bookkeeping of every new
+    figure was a third of making one."""
+    figure = importlib.import_module("matplotlib.figure")
+    if _THEME["wanted"] and not _THEME["applied"]:
+        _apply_theme()
+    fig = figure.Figure(figsize=figsize)
+    importlib.import_module("matplotlib.backends.backend_agg").FigureCanvasAgg(fig)
+    return fig, fig.subplots()
+
+
 def FuncFormatter(function):  # noqa: N802 - matplotlib's name
     return importlib.import_module("matplotlib.ticker").FuncFormatter(function)
 
@@ -151,7 +164,7 @@ def _month_labels(months) -> list[str]:
 def cumulative_result(monthly: pd.DataFrame, title: str = labels.CHARTS["cumulative_result"]) -> plt.Figure:
     """Cumulative result and budget by month (from ``metrics.monthly_result``), in mnkr;
     without a budget (none in the data) the result alone, titled so."""
-    fig, ax = plt.subplots()
+    fig, ax = _figure()
     x = np.arange(len(monthly))
     has_budget = bool(monthly["budget_cum"].notna().any())
     if not has_budget and title == labels.CHARTS["cumulative_result"]:
@@ -174,7 +187,7 @@ def deviation_by_group(df: pd.DataFrame, column: str = "budget_deviation", by: s
                        title: str = labels.CHARTS["deviation_by_division"]) -> plt.Figure:
     """Horizontal bars of an amount (tkr, shown in mnkr); dark better, light and hatched worse."""
     data = df.sort_values(column)
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.2))
+    fig, ax = _figure(figsize=(8, 0.45 * len(data) + 1.2))
     values = mnkr(data[column])
     bars = ax.barh(data[by].astype(str), values, color=[POSITIVE if v >= 0 else NEGATIVE for v in values],
                    edgecolor=DARK)
@@ -196,7 +209,7 @@ def deviation_by_group(df: pd.DataFrame, column: str = "budget_deviation", by: s
 def sick_leave_by_month(df: pd.DataFrame, year: int, title: str = labels.CHARTS["sick_leave_by_month"]) -> plt.Figure:
     """Sick leave per month against the same month last year (from ``metrics.sick_leave``
     with ``by=[..., "month"]``). Suppressed months are left out of the lines."""
-    fig, ax = plt.subplots()
+    fig, ax = _figure()
     months = df["month"].tolist()
     x = np.arange(len(months))
     ax.plot(x, df["sick_leave_pct"], color=DARK, marker="o", lw=2, label=str(year))
@@ -215,7 +228,7 @@ def sick_leave_by_group(df: pd.DataFrame, by: str = "division",
                         title: str = labels.CHARTS["sick_leave_by_division"]) -> plt.Figure:
     """Bars of this year's and last year's sick leave per group (suppressed groups show no bar)."""
     data = df[[by, "sick_leave_pct", "sick_leave_pct_prev_year"]].copy()
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(data) + 1.2))
+    fig, ax = _figure(figsize=(8, 0.55 * len(data) + 1.2))
     y = np.arange(len(data))
     ax.barh(y - 0.2, data["sick_leave_pct"], height=0.4, color=DARK, label=labels.CHARTS["this_year"])
     ax.barh(y + 0.2, data["sick_leave_pct_prev_year"], height=0.4, color=LIGHT, edgecolor=DARK,
@@ -243,7 +256,7 @@ def goal_heatmap(df: pd.DataFrame, title: str = labels.CHARTS["goal_heatmap"]) -
     text = grid.apply(lambda col: col.map(lambda a: wrap(labels.ASSESSMENT.get(a, labels.ASSESSMENT[None]))))
     # as wide as the other charts (8 in, printed at the page's width): its text is then
     # printed at the size it is set in, like theirs
-    fig, ax = plt.subplots(figsize=(8, 0.6 * len(grid) + 1.5))
+    fig, ax = _figure(figsize=(8, 0.6 * len(grid) + 1.5))
     cmap = matplotlib.colors.ListedColormap(list(GOAL_COLOURS))
     sns.heatmap(scores, ax=ax, cmap=cmap, vmin=-0.5, vmax=2.5, cbar=False, linewidths=1,
                 linecolor="white", annot=text.to_numpy(), fmt="",
@@ -259,7 +272,7 @@ def goal_heatmap(df: pd.DataFrame, title: str = labels.CHARTS["goal_heatmap"]) -
 
 def production_by_month(df: pd.DataFrame, measure: str, year: int) -> plt.Figure:
     """One measure per month against the same month last year (``production_change`` by month)."""
-    fig, ax = plt.subplots()
+    fig, ax = _figure()
     x = np.arange(len(df))
     ax.bar(x - 0.2, df["value"], width=0.4, color=DARK, label=str(year))
     ax.bar(x + 0.2, df["value_prev_year"], width=0.4, color=LIGHT, edgecolor=DARK, hatch="..",

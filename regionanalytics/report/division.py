@@ -41,17 +41,36 @@ def _parts(data: RegionData, table: str, by: tuple[str, ...]) -> dict:
     set in a kernel (by the files' digests, whatever the period): a warm kernel's reports
     each take their own part instead of filtering the region's rows again for every
     table they show."""
+    def split(data: RegionData) -> dict:
+        df = getattr(data, table)
+        parts = {key if len(by) > 1 else key[0]: part
+                 for key, part in df.groupby(list(by), sort=False, dropna=False)}
+        parts[None] = df.iloc[:0]  # the empty part, for a group without rows
+        return parts
+
+    return _of_data(data, ("parts", table, by), split)
+
+
+def _of_data(data: RegionData, name, compute):
+    """``compute(data)``, worked out once per data set in a kernel (by the files' digests,
+    whatever the period): what every report of a warm kernel reads alike. A data set
+    without digests (not loaded from files) is never kept."""
+    if not data.fingerprint:
+        return compute(data)
     data_key = tuple(sorted(data.fingerprint.items()))
     if _PARTS.get("data") != data_key:
         _PARTS.clear()
         _PARTS["data"] = data_key
     memo = _PARTS.setdefault("parts", {})
-    if (table, by) not in memo:
-        df = getattr(data, table)
-        memo[(table, by)] = {key if len(by) > 1 else key[0]: part
-                             for key, part in df.groupby(list(by), sort=False, dropna=False)}
-        memo[(table, by)][None] = df.iloc[:0]  # the empty part, for a group without rows
-    return memo[(table, by)]
+    if name not in memo:
+        memo[name] = compute(data)
+    return memo[name]
+
+
+def _units_of(data: RegionData) -> dict[str, list[str]]:
+    """Every division's units (:func:`~regionanalytics.parameters.units_of`), once per data
+    set in a kernel: a report's text is looked up against every scope's name."""
+    return {d: list(units) for d, units in _of_data(data, "units", units_of).items()}
 
 
 _TOTALS: dict = {}
@@ -102,7 +121,7 @@ class DivisionReport(_Report):
         folder = tx.texts_folder(data_dir, p.label, texts_dir or None)
         return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"],
                    unknown=region["unknown"], division=division, texts=folder,
-                   written=_read_written(folder, lambda f: tx.division_file(f, division, units_of(data))))
+                   written=_read_written(folder, lambda f: tx.division_file(f, division, _units_of(data))))
 
     def _text_scope(self) -> tx.Scope:
         return tx.Scope(self.division, _scope_figures(self.data, self.period))
@@ -153,9 +172,13 @@ class DivisionReport(_Report):
 
     def _unit_forecasts(self) -> pd.DataFrame:
         """The forecast of every unit (the forecast table and the data notes read it)."""
+        return self._forecasts()[0]
+
+    def _forecasts(self) -> list[pd.DataFrame]:
+        """The forecast of every unit and of the division, from one pass (read once a report)."""
         if getattr(self, "_forecast_cache", None) is None:
-            self._forecast_cache = metrics.forecast_deviation(
-                self._table("forecast"), self._table("finance"), self.period, by=["unit"])
+            self._forecast_cache = metrics.forecast_deviations(
+                self._table("forecast"), self._table("finance"), self.period, ["unit"], [])
         return self._forecast_cache
 
     def data_notes(self) -> views.Markup:
@@ -215,9 +238,8 @@ class DivisionReport(_Report):
                            caption=charts.title_of(charts.cumulative_result))
 
     def forecast_table(self) -> views.Table:
-        forecast, finance = self._table("forecast"), self._table("finance")
-        fc = self._unit_forecasts()
-        total = total_of(metrics.forecast_deviation, self.period, forecast, finance).iloc[0].to_dict()
+        fc, total = self._forecasts()
+        total = total.iloc[0].to_dict()
         total["unit"] = self._total_label
         return views.table(fc, [
             ("unit", "text"), ("forecast", "mnkr_sign"),

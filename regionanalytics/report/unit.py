@@ -9,12 +9,12 @@ import pandas as pd
 
 from .. import labels, metrics
 from ..data import RegionData, load_region
-from ..parameters import check_division, check_period, check_unit, units_of
+from ..parameters import check_division, check_period, check_unit
 from ..periods import Period
 from ..summary import KEY_METRICS, SICK_LEAVE_FIGURES
 from . import charts, narrative, texts as tx, views
 from ._base import TEXTS, _read_written, _region_figures, _sick_months
-from .division import DivisionReport, _parts, total_of
+from .division import DivisionReport, _parts, _units_of, total_of
 
 
 def unit_figures(data: RegionData, period: Period, division: str, unit: str) -> dict:
@@ -111,7 +111,7 @@ class UnitReport(DivisionReport):
         folder = tx.texts_folder(data_dir, p.label, texts_dir or None)
         return cls(period=p, data=data, data_dir=str(data_dir), key=region["key"],
                    unknown=region["unknown"], division=division, unit=unit, texts=folder,
-                   written=_read_written(folder, lambda f: tx.unit_file(f, division, unit, units_of(data))))
+                   written=_read_written(folder, lambda f: tx.unit_file(f, division, unit, _units_of(data))))
 
     def _text_scope(self) -> tx.Scope:
         return tx.Scope(self.unit, {self.unit: unit_text_figures(self._figures, self.unknown)})

@@ -28,12 +28,31 @@ from ..formatting import MISSING, SUPPRESSED, SUPPRESSED_PROTECTS, fmt_int, fmt_
 _TABLE_CLASS = "ra-table"
 
 
-@dataclass
 class Table:
-    """A table of a report: ``data`` holds its figures as computed (amounts in tkr)."""
+    """A table of a report: ``data`` holds its figures as computed (amounts in tkr).
 
-    data: pd.DataFrame = field(repr=False)
-    html: str = field(repr=False)
+    ``Table(data, html)``; or, as :func:`table` makes it, with the rows and the total row
+    of ``data`` given apart (``rows=``, ``total=``): the frame of both is then put
+    together when ``data`` is first read (a notebook shows the HTML; most tables' data
+    are never read)."""
+
+    def __init__(self, data: pd.DataFrame | None = None, html: str = "", *,
+                 rows: pd.DataFrame | None = None, total: dict | None = None):
+        self._data, self.html = data, html
+        # a frame of its own (copy on write): the caller's later changes to ``rows`` are not ours
+        self._parts = None if rows is None else (rows.copy(deep=False), None if total is None else dict(total))
+
+    @property
+    def data(self) -> pd.DataFrame:
+        if self._parts is not None:
+            rows, total = self._parts
+            data = rows if total is None else pd.concat([rows, pd.DataFrame([total])], ignore_index=True)
+            self._data, self._parts = data.reset_index(drop=True), None
+        return self._data
+
+    @data.setter
+    def data(self, value: pd.DataFrame) -> None:
+        self._data, self._parts = value, None
 
     def __repr__(self) -> str:
         caption = re.search(r"<caption>(.*?)</caption>", self.html)
@@ -199,8 +218,7 @@ def html_table(df: pd.DataFrame, columns: list[tuple], caption: str | None = Non
 
 def table(df: pd.DataFrame, columns: list[tuple], total: dict | None = None, **options) -> Table:
     """A :class:`Table` of ``df`` (its ``data`` has the total row last, when given)."""
-    data = df if total is None else pd.concat([df, pd.DataFrame([total])], ignore_index=True)
-    return Table(data=data.reset_index(drop=True), html=html_table(df, columns, total=total, **options))
+    return Table(html=html_table(df, columns, total=total, **options), rows=df, total=total)
 
 
 def _flag(value) -> bool | str:
