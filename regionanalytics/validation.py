@@ -471,14 +471,19 @@ def name_problems(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> lis
     for table, df in tables.items():
         if "division" not in df or table == "organisation":
             continue
-        groups = [("division", df[["division", ROW]].dropna())]
+        groups = [("division", ["division", ROW])]
         if "unit" in df:
-            groups.append(("unit", df[["division", "unit", ROW]].dropna()))
-        for column, rows in groups:
-            first = rows.drop_duplicates([c for c in ("division", "unit") if c in rows])
+            groups.append(("unit", ["division", "unit", ROW]))
+        for column, columns in groups:
+            # each name's first row: the distinct names first, then those with a gap left
+            # out (the same rows as leaving the gaps out first, without copying a large table)
+            first = df[columns].drop_duplicates(columns[:-1]).dropna()
             scope = first["division"] if column == "unit" else pd.Series("", index=first.index)
             keys = scope + "\x1f" + first[column].map(name_key)
-            for _, same in first[keys.duplicated(keep=False)].groupby(keys[keys.duplicated(keep=False)], sort=False):
+            same_key = keys.duplicated(keep=False)
+            if not same_key.any():
+                continue
+            for _, same in first[same_key].groupby(keys[same_key], sort=False):
                 shown = " and ".join(_spelling(v, r) for v, r in zip(same[column], same[ROW]))
                 where = f" of division {same['division'].iloc[0]!r}" if column == "unit" else ""
                 problems.append(Problem(names[table], int(same[ROW].iloc[-1]), column, same[column].iloc[-1],
@@ -488,12 +493,14 @@ def name_problems(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> lis
                                         "(and a file name) cannot tell apart"))
     finance = tables.get("finance")
     if finance is not None and finance["division"].notna().any():
-        pairs = finance[["division", "account"]].dropna().drop_duplicates()
-        central = set(pairs.loc[categorise(pairs["account"], tables.get("accounts")).isin(list(TAX_FINANCING)).to_numpy(),
-                                "division"])
         # each distinct name read once (the rows are many, the divisions few)
         named = [d for d in finance["division"].dropna().unique() if name_key(d) == name_key(REGION_ROW)]
-        region = finance["division"].isin(named) & ~finance["division"].isin(central)
+        region = finance["division"].isin(named)
+        if region.any():  # the central level's accounts are looked up only for a division so named
+            pairs = finance.loc[region, ["division", "account"]].dropna().drop_duplicates()
+            central = set(pairs.loc[categorise(pairs["account"], tables.get("accounts")).isin(list(TAX_FINANCING)).to_numpy(),
+                                    "division"])
+            region &= ~finance["division"].isin(central)
         if region.any():
             row = finance.loc[region, ROW].iloc[0]
             problems.append(Problem(names["finance"], int(row), "division", finance.loc[region, "division"].iloc[0],

@@ -80,9 +80,16 @@ def working_days_per_month(months) -> pd.Series:
     >>> working_days_per_month(["2021-04", "2021-12"]).tolist()
     [20, 21]
     """
-    months = list(months)
+    return _working_days(tuple(months)).copy()
+
+
+@lru_cache(maxsize=256)
+def _working_days(months: tuple[str, ...]) -> pd.Series:
+    """:func:`working_days_per_month` of ``months``, counted once per list of months (a
+    report's figures read the same few spans again and again; the caller gets a copy)."""
     if not months:
         return pd.Series(dtype="int64")
+    months = list(months)
     starts = pd.to_datetime(pd.Series(months), format="%Y-%m")
     ends = starts + pd.offsets.MonthEnd(0)
     cal = WorkdayCalendar(starts.min(), ends.max())
