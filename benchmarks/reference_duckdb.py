@@ -4,6 +4,18 @@ Used by the benchmark to time the package against a fast SQL engine and to
 check that both give the same numbers. Written from the metric definitions in
 the README, not from the package's code: episodes as known at the period's end,
 spells separated only by days off in one episode.
+
+It computes 36 of the package's key metrics: per division the economy (result,
+budget and their deviation, last year's result for the span and the full year,
+the forecast against the annual budget), staff (headcount and its change, in
+percent and per employment form; worked hours against last year and as full-time
+equivalents; årsarbetare, the full-time share, turnover; övertid and mertid, in
+total and per årsarbetare), sick leave (this year, last year, the long-term
+share), personnel costs and hired staff, investments; and for the region's row
+the 20 figures of :func:`_more_sql`. The package's other figures (turnover over
+12 months, Kolada's årsarbetare, the region's net cost, tax revenue and result,
+the balance sheet and balanskrav, the action plan, the forecast per tertial) are
+not computed here.
 """
 from __future__ import annotations
 
@@ -35,8 +47,12 @@ def key_figures(data_dir: str, year: int, last_month: int) -> pd.DataFrame:
     end, prev_dec = months[-1], f"{year - 1}-12"
     _run(con, f"""
         CREATE TABLE finance AS SELECT "Månad" AS month, "Division" AS division, "Verksamhet" AS unit,
-               "Utfall"::DOUBLE AS actual, "Budget"::DOUBLE AS budget
+               "Konto" AS account, "Utfall"::DOUBLE AS actual, "Budget"::DOUBLE AS budget
         FROM read_csv('{d}/finance.csv', delim=';', decimal_separator=',', header=true, encoding='latin-1')
+;;
+        CREATE TABLE investments AS SELECT "Månad" AS month, "Division" AS division, "Utfall"::DOUBLE AS actual,
+               "Budget"::DOUBLE AS budget
+        FROM read_csv('{d}/investments.csv', delim=';', decimal_separator=',', header=true, encoding='latin-1')
 ;;
         CREATE TABLE forecast AS SELECT "Månad" AS month, "Division" AS division, "Verksamhet" AS unit,
                "Prognos"::DOUBLE AS forecast
@@ -44,7 +60,8 @@ def key_figures(data_dir: str, year: int, last_month: int) -> pd.DataFrame:
 ;;
         CREATE TABLE employees AS SELECT "Månad" AS month, "Person-id" AS person_id, "Division" AS division,
                "Anställningsform" AS employment, "Schemalagd tid"::DOUBLE AS scheduled_hours,
-               "Arbetad tid"::DOUBLE AS worked_hours, "Sysselsättningsgrad"::DOUBLE AS rate
+               "Arbetad tid"::DOUBLE AS worked_hours, "Sysselsättningsgrad"::DOUBLE AS rate,
+               "Övertid"::DOUBLE AS overtime, "Mertid"::DOUBLE AS additional
         FROM read_csv('{d}/employees.csv.gz', delim=';', decimal_separator=',', header=true)
 ;;
         -- a rate column written in percent (any value above 1) is read as shares
@@ -145,5 +162,87 @@ def key_figures(data_dir: str, year: int, last_month: int) -> pd.DataFrame:
     LEFT JOIN turnover USING (division)
     ORDER BY division
     """
-    wide = con.execute(sql).df()
+    wide = con.execute(sql).df().merge(con.execute(_more_sql(m, p, end, prev_dec, year)).df(), on="division",
+                                       how="outer")
+    wide = wide.set_index("division").astype("float64").reset_index()  # a figure not known: NaN
     return wide.melt(id_vars="division", var_name="metric", value_name="value")
+
+
+#: The account plan's default classes (Region-Bas, README "accounts"): an account is a number
+#: in a class's range or one of its names.
+PERSONNEL = "(account IN ('Personalkostnader', 'Löner', 'Sociala avgifter', 'Pensionskostnader') " \
+            "OR TRY_CAST(account AS INTEGER) BETWEEN 4000 AND 4999)"
+HIRED = "(account IN ('Inhyrd personal', 'Bemanningsföretag') OR TRY_CAST(account AS INTEGER) BETWEEN 5500 AND 5599)"
+TAX = "(account IN ('Skatteintäkter', 'Generella statsbidrag', 'Utjämning') " \
+      "OR TRY_CAST(account AS INTEGER) BETWEEN 8000 AND 8399)"
+
+
+def _more_sql(m: tuple, p: tuple, end: str, prev_dec: str, year: int) -> str:
+    """The figures of issues 20 and 22 the package gives too, from the README's metric
+    definitions: last year's full-year result, the headcount's change (in percent and per
+    employment form), worked hours against last year and as full-time equivalents,
+    övertid and mertid (in total and per årsarbetare), personnel costs and hired staff,
+    investments; per division and for the region (the central level, the division that
+    books tax revenue, is no division; the region's personnel costs include its rows)."""
+    full = tuple(f"{year - 1}-{k:02d}" for k in range(1, 13))
+    year_months = tuple(f"{year}-{k:02d}" for k in range(1, 13))
+    return f"""
+    WITH central AS (SELECT DISTINCT division FROM finance WHERE {TAX}),
+    fin AS (SELECT * FROM finance WHERE division NOT IN (SELECT division FROM central)),
+    wd AS (SELECT sum(work::INT) FILTER (WHERE strftime(day, '%Y-%m') IN {m}) AS now,
+                  sum(work::INT) FILTER (WHERE strftime(day, '%Y-%m') IN {p}) AS prev FROM cal),
+    econ AS (
+        SELECT coalesce(division, 'Region') AS division,
+               sum(actual) FILTER (WHERE month IN {m}) - sum(actual) FILTER (WHERE month IN {p}) AS result_change,
+               CASE WHEN count(DISTINCT month) FILTER (WHERE month IN {full} AND actual IS NOT NULL) = 12
+                    THEN sum(actual) FILTER (WHERE month IN {full}) END AS result_prev_full_year
+        FROM fin GROUP BY ROLLUP (division)),
+    staff AS (SELECT * FROM employees WHERE employment IN ('tillsvidare', 'visstid')),
+    hc AS (
+        SELECT coalesce(division, 'Region') AS division,
+               count(DISTINCT person_id) FILTER (WHERE month = '{prev_dec}') AS headcount_start,
+               100 * (count(DISTINCT person_id) FILTER (WHERE month = '{end}')
+                      - count(DISTINCT person_id) FILTER (WHERE month = '{prev_dec}'))
+                   / count(DISTINCT person_id) FILTER (WHERE month = '{prev_dec}') AS headcount_change_pct,
+               count(DISTINCT person_id) FILTER (WHERE month = '{end}' AND employment = 'tillsvidare')
+                   - count(DISTINCT person_id) FILTER (WHERE month = '{prev_dec}' AND employment = 'tillsvidare')
+                   AS headcount_change_tillsvidare,
+               count(DISTINCT person_id) FILTER (WHERE month = '{end}' AND employment = 'visstid')
+                   - count(DISTINCT person_id) FILTER (WHERE month = '{prev_dec}' AND employment = 'visstid')
+                   AS headcount_change_visstid
+        FROM staff GROUP BY ROLLUP (division)),
+    rates AS (SELECT division, person_id, sum(rate) AS rate FROM staff WHERE month = '{end}' GROUP BY ALL),
+    fte AS (SELECT coalesce(division, 'Region') AS division, sum(rate) AS fte FROM rates GROUP BY ROLLUP (division)),
+    hours AS (
+        SELECT coalesce(division, 'Region') AS division,
+               sum(worked_hours) FILTER (WHERE month IN {p}) AS worked_hours_prev_year,
+               100 * (sum(worked_hours) FILTER (WHERE month IN {m}) - sum(worked_hours) FILTER (WHERE month IN {p}))
+                   / sum(worked_hours) FILTER (WHERE month IN {p}) AS worked_hours_change_pct,
+               sum(worked_hours) FILTER (WHERE month IN {m}) / (8 * (SELECT now FROM wd)) AS worked_fte,
+               sum(worked_hours) FILTER (WHERE month IN {p}) / (8 * (SELECT prev FROM wd)) AS worked_fte_prev_year,
+               sum(overtime) FILTER (WHERE month IN {m}) AS overtime_hours,
+               sum(additional) FILTER (WHERE month IN {m}) AS additional_hours
+        FROM employees GROUP BY ROLLUP (division)),
+    costs AS (  -- the region's row: every division's rows and the central level's
+        SELECT coalesce(division, 'Region') AS division,
+               -sum(actual) FILTER (WHERE month IN {m} AND {PERSONNEL}) AS personnel_cost,
+               -sum(actual) FILTER (WHERE month IN {p} AND {PERSONNEL}) AS personnel_cost_prev,
+               -sum(actual) FILTER (WHERE month IN {m} AND {HIRED}) AS hired_staff_cost
+        FROM finance GROUP BY ROLLUP (division)),
+    inv AS (
+        SELECT coalesce(division, 'Region') AS division,
+               sum(actual) FILTER (WHERE month IN {m}) AS investments,
+               sum(budget) FILTER (WHERE month IN {year_months}) AS investment_budget_year
+        FROM investments GROUP BY ROLLUP (division))
+    SELECT econ.division, result_change, result_prev_full_year, headcount_start, headcount_change_pct,
+           headcount_change_tillsvidare, headcount_change_visstid, worked_hours_prev_year, worked_hours_change_pct,
+           worked_fte, worked_fte_prev_year, overtime_hours, additional_hours,
+           overtime_hours / fte AS overtime_per_fte, additional_hours / fte AS additional_per_fte,
+           personnel_cost, 100 * (personnel_cost - personnel_cost_prev) / personnel_cost_prev
+               AS personnel_cost_change_pct,
+           hired_staff_cost, 100 * hired_staff_cost / personnel_cost AS hired_staff_share_pct,
+           investments, investment_budget_year
+    FROM econ LEFT JOIN hc USING (division) LEFT JOIN fte USING (division) LEFT JOIN hours USING (division)
+    LEFT JOIN costs USING (division) LEFT JOIN inv USING (division)
+    ORDER BY division
+    """
