@@ -23,10 +23,15 @@ setup: $(VENV)/.installed
 # with uv (the machine's, else the lock's own uv, bootstrapped by the standard library's
 # venv and pip): the same lock, in a fraction of pip's time.
 UV_PIN := $(shell grep -m1 '^uv==' requirements.lock)
+# The environment gets no pip of its own (ensurepip is a few seconds of every set-up): uv
+# is installed into it by the interpreter's pip (`pip --python`, pip 22.3 and later), or,
+# where that fails, by a pip the environment is then given.
 $(VENV)/.installed: pyproject.toml requirements.lock
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --without-pip $(VENV)
 	@if command -v uv >/dev/null 2>&1; then uv=uv; else \
-	  $(BIN)/python -m pip install --quiet --disable-pip-version-check "$(UV_PIN)" && uv=$(BIN)/uv; fi; \
+	  { $(PYTHON) -m pip --python $(BIN)/python install --quiet --disable-pip-version-check "$(UV_PIN)" 2>/dev/null \
+	    || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet --disable-pip-version-check "$(UV_PIN)"; }; } \
+	  && uv=$(BIN)/uv; fi; \
 	  echo "installing requirements.lock with $$uv"; \
 	  $$uv pip install --quiet --python $(BIN)/python -r requirements.lock && \
 	  $$uv pip install --quiet --python $(BIN)/python --no-deps -e .

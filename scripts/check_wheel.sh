@@ -19,7 +19,7 @@ listing="$("$python" -m zipfile -l "$work"/dist/regionanalytics-*.whl)"
 for f in regionanalytics/templates/report/index.html.j2 regionanalytics/notebooks/division_report.ipynb; do
     grep -qF "$f" <<<"$listing" || { echo "wheel check: $f is not in the wheel" >&2; exit 1; }
 done
-"$python" -m venv "$work/venv"
+"$python" -m venv --without-pip "$work/venv"  # uv installs into it
 "$uv" pip install --quiet --python "$work/venv/bin/python" -r "$root/requirements.lock"
 "$uv" pip install --quiet --python "$work/venv/bin/python" --no-deps "$work"/dist/regionanalytics-*.whl
 "$work/venv/bin/python" -m ipykernel install --sys-prefix --name python3 >/dev/null
