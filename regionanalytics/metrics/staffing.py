@@ -59,7 +59,7 @@ def headcount(employees: pd.DataFrame, period: str | Period,
     by = as_by(by)
     check_by(employees, by, "employees")
     months = [period.end_month, period.previous_year_end_month, period.previous_year().end_month]
-    staff = monthly_paid(in_months(employees, months))  # months first: the smaller frame
+    staff = monthly_paid(in_months(employees, months, by + ["employment", "person_id"]))  # months first
     counts = ["headcount", "headcount_start", "headcount_prev_year"]
     # distinct persons per group and month in one grouping; a full year's start and the
     # same month last year are one month (December)
@@ -142,7 +142,7 @@ def staff_structure(employees: pd.DataFrame, period: str | Period,
     period = Period.parse(period)
     by = as_by(by)
     check_by(employees, by, "employees")
-    staff = monthly_paid(in_months(employees, [period.end_month]))
+    staff = monthly_paid(in_months(employees, [period.end_month], by + ["employment", "person_id", "employment_rate"]))
     per_person = staff.groupby(by + ["person_id"], dropna=False, sort=False)["employment_rate"].sum()
     per_person = per_person.reset_index()
     per_person["fulltime"] = (per_person["employment_rate"] >= 1 - 1e-9).astype("float64")
@@ -195,7 +195,8 @@ def annual_workers(employees: pd.DataFrame, period: str | Period,
     by = as_by(by)
     check_by(employees, by, "employees")
     month = kolada_month(period)
-    rows = in_months(employees, [month])
+    rows = in_months(employees, [month],
+                     by + ["employment", "employment_rate", "actual_employment_rate", "worked_hours"])
     monthly = rows["employment"].isin(list(MONTHLY_PAID))
     contracted = "actual_employment_rate" not in rows or employees["actual_employment_rate"].isna().all()
     rate = rows["employment_rate"] if contracted else \
@@ -238,7 +239,7 @@ def turnover(employees: pd.DataFrame, period: str | Period,
     by = as_by(by)
     check_by(employees, by, "employees")
     months = [period.previous_year_end_month] + period.months
-    rows = in_months(employees, months)
+    rows = in_months(employees, months, by + ["person_id", "employment"])
     # persons and months as integers: "in no row the next month" is one lookup per row
     person, _ = pd.factorize(rows["person_id"])
     codes, distinct = pd.factorize(rows["month"])
@@ -286,9 +287,9 @@ def turnover_12_months(employees: pd.DataFrame, period: str | Period,
     by = as_by(by)
     check_by(employees, by, "employees")
     before, now = period.previous_year().end_month, period.end_month
-    then = in_months(employees, [before])
+    then = in_months(employees, [before], by + ["person_id", "employment"])
     then = then[then["employment"] == "tillsvidare"]
-    staying = in_months(employees, [now])["person_id"]
+    staying = in_months(employees, [now], ["person_id"])["person_id"]
     frame = then[by + ["person_id"]].drop_duplicates()  # a person once per group
     frame = frame.assign(leavers_12m=(~is_among(frame["person_id"], staying)).astype("float64"),
                          tillsvidare_year_before=1.0)
@@ -314,7 +315,7 @@ def extra_hours(employees: pd.DataFrame, period: str | Period,
     """
     period = Period.parse(period)
     by = as_by(by)
-    rows = in_months(employees, period.months)
+    rows = in_months(employees, period.months, by + ["overtime_hours", "additional_hours"])
     columns = [c for c in ("overtime_hours", "additional_hours") if c in rows]
     sums = group_sum(rows, by, columns) if columns else group_sum(rows.assign(_n=0.0), by, ["_n"])
     structure = structure if structure is not None else staff_structure(employees, period, by=by)
