@@ -62,11 +62,15 @@ pdf: setup
 metrics: setup
 	$(BIN)/regionanalytics metrics --period $(PERIOD) --data $(DATA)
 
+# Three test processes on 2 cores: the batch tests wait on kernels, subprocesses and locks
+# for part of their time, which a third process fills (a fresh clone, idle machine:
+# pytest 230 s with 3 or 4, 260 s with 2; benchmarks/RESULTS.md section 14).
+TEST_PROCESSES ?= 3
 test: setup
-	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup --no-loadscope-reorder
 
 test-fast: setup
-	$(BIN)/python -m pytest -n 2 -m "not slow and not browser"
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) -m "not slow and not browser"
 
 sample: setup
 	$(BIN)/python scripts/make_sample.py data/sample

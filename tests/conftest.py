@@ -102,7 +102,7 @@ def batch_output(tmp_path_factory):
 
 def pytest_collection_modifyitems(config, items):
     """The slow tests first (each module's in its own order): with ``--dist loadgroup
-    --no-loadscope-reorder`` (``make test``) the two workers start on the long batches and
+    --no-loadscope-reorder`` (``make test``) the workers start on the long batches and
     the quick tests fill in at the end, instead of a long test starting last."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
