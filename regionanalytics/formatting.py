@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
-
 from functools import lru_cache
 
 from babel.core import Locale

@@ -28,7 +28,6 @@ GROUPS = [
      "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel_launcher", "matplotlib_inline.backend_inline",
      "IPython"],
 ]
-MODULES = [name for group in GROUPS for name in group]
 #: What printing PDFs imports (the pdf extra), when it is installed: pypdf alone is 1.4 s
 #: of CPU per worker compiled from source.
 OPTIONAL = ["pypdf", "playwright.sync_api"]

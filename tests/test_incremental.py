@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from regionanalytics.runner import batch as batch_module
+from regionanalytics.runner import fingerprint
 from regionanalytics.runner import run_batch
 
 from .conftest import SAMPLE, write_two_divisions
@@ -78,8 +79,8 @@ def test_package_fingerprint_reads_every_module_and_template(monkeypatch):
     read = []
     original = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or original(self))
-    batch_module._PACKAGE.clear()
-    digest = batch_module.package_fingerprint()
+    fingerprint._PACKAGE.clear()
+    digest = fingerprint.package_fingerprint()
     modules = {p for p in root.rglob("*.py") if "__pycache__" not in p.parts and "notebooks" not in p.parts}
     assert modules <= set(read) and root / "templates" / "report" / "index.html.j2" in read
     assert len(digest) == 64

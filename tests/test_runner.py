@@ -340,7 +340,7 @@ def test_a_process_keeps_its_pool_until_what_a_worker_took_from_it_changes(monke
     variable pytest changes per test is no such change."""
     import psutil
 
-    from regionanalytics.runner import executors, scopes
+    from regionanalytics.runner import executors, fingerprint
 
     executors.close_shared()
     try:
@@ -359,11 +359,11 @@ def test_a_process_keeps_its_pool_until_what_a_worker_took_from_it_changes(monke
         assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
         # the package's code is part of what a worker took: another version, another pool
         state = executors._process_state()
-        scopes._PACKAGE["digest"] = "another version of the code"
+        fingerprint._PACKAGE["digest"] = "another version of the code"
         try:
             assert executors._process_state() != state
         finally:
-            scopes._PACKAGE.clear()
+            fingerprint._PACKAGE.clear()
         assert executors._process_state() == state
     finally:
         executors.close_shared()

@@ -26,7 +26,7 @@ from ..exceptions import OutputError, ParameterError, RegionAnalyticsError, os_e
 from ..iorw import atomic_write, write_csv
 from .execute import ReportResult, describe_error, execute_report
 from .executors import make_executor
-from .fingerprint import _PACKAGE, package_fingerprint  # noqa: F401
+from .fingerprint import package_fingerprint
 from .locking import output_lock
 from .planning import (DIRECTOR_NOTEBOOK, DIVISION_NOTEBOOK, NOTEBOOKS, REGION_NOTEBOOK, UNIT_NOTEBOOK,
                        ReportSpec, plan_reports, refuse_credentials, relative_path, resolve_divisions)

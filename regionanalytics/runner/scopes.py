@@ -19,7 +19,6 @@ they were.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -28,7 +27,7 @@ from .. import metrics
 from ..data import RegionData
 from ..metrics import shown_sick_leave
 from ..periods import Period
-from .fingerprint import _PACKAGE, package_fingerprint  # noqa: F401 - where they were
+
 
 def _canonical(df: pd.DataFrame) -> pd.DataFrame:
     """The table in one representation whichever way it was loaded (parsed from the export
