@@ -47,7 +47,7 @@ def test_reruns_say_why(tmp_path, monkeypatch):
     path = out / "2021-T1" / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
     for entry in manifest["reports"].values():
-        assert entry["parts"]["package"] == batch_module.package_fingerprint()
+        assert entry["parts"]["package"] == fingerprint.package_fingerprint()
         entry["parts"]["package"] = "the digest of another version of the code"
     path.write_text(json.dumps(manifest), encoding="utf-8")
     changed = run()
