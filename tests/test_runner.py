@@ -222,6 +222,44 @@ def test_a_warm_kernel_forgets_the_previous_report(tmp_path):
     assert [r.status for r in results] == ["ok", "ok"], [r.error for r in results]
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("kernels")
+def test_a_report_is_written_once_and_an_output_outside_the_notebook_schema_fails_it(tmp_path, monkeypatch):
+    """The outputs are not checked one by one as they arrive, but the notebook is checked
+    whole when its cells have run: an output that breaks nbformat's schema (HTML that is a
+    number) still fails its report, and says so. Papermill's notebook is written once a
+    report, when it ends (not also as it starts)."""
+    import nbformat
+    import papermill.engines
+    import papermill.execute
+
+    from regionanalytics.runner.execute import execute_report
+    from regionanalytics.runner.kernels import shutdown_warm
+    from regionanalytics.runner.planning import ReportSpec
+
+    writes = []
+    real_write = papermill.engines.write_ipynb
+    for module in (papermill.engines, papermill.execute):  # as it starts, per cell, as it ends
+        monkeypatch.setattr(module, "write_ipynb", lambda nb, path: (writes.append(path), real_write(nb, path)))
+    good, bad = tmp_path / "good.ipynb", tmp_path / "bad.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"),
+                                                   nbformat.v4.new_code_cell("from IPython.display import HTML\nHTML('<b>x</b>')")]), good)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from IPython.display import display\ndisplay({'text/html': 5}, raw=True)"),
+        nbformat.v4.new_code_cell("y = 2")]), bad)
+    out = tmp_path / "out"
+    try:
+        ok = execute_report(ReportSpec("good", "good", str(good), {}), str(out), 120, "x")
+        assert ok.status == "ok", ok.error
+        assert len(writes) == 1, writes
+        failed = execute_report(ReportSpec("bad", "bad", str(bad), {}), str(out), 120, "x")
+    finally:
+        shutdown_warm()
+    assert failed.status == "failed"
+    assert "NotebookValidationError" in failed.error and "text/html" in failed.error, failed.error
+    assert not (out / "bad.html").exists() and not (out / "bad.ipynb").exists()
+
+
 def test_reports_on_a_warm_kernel_leave_no_connections_open(tmp_path):
     """A worker makes one report after another on its kernel: each report's connection
     (sockets, heartbeat thread, zmq context) is closed when it ends, so a worker making

@@ -80,13 +80,16 @@ def staff_costs(finance: pd.DataFrame, period: str | Period,
     by = as_by(by)
     check_by(finance, by, "finance")
     staff = _in(finance, [PERSONNEL, HIRED_STAFF])
-    now, before = in_months(staff, period.months), in_months(staff, period.previous_year().months)
-    out = _complete(finance, by, [
-        _sum(now, by, [PERSONNEL], "personnel_cost"),
-        _sum(before, by, [PERSONNEL], "personnel_cost_prev_year"),
-        _sum(now, by, [HIRED_STAFF], "hired_staff_cost"),
-        _sum(before, by, [HIRED_STAFF], "hired_staff_cost_prev_year"),
-    ])
+    now, before = staff["month"].isin(period.months), staff["month"].isin(period.previous_year().months)
+    staff, now, before = staff[now | before], now[now | before], before[now | before]
+    cost = -staff["actual"]  # each of the four sums over its own rows, in one grouping (NaN where a
+    personnel = staff["category"] == PERSONNEL  # group has none: group_sum's min_count)
+    parts = staff[by].assign(personnel_cost=cost.where(now & personnel),
+                             personnel_cost_prev_year=cost.where(before & personnel),
+                             hired_staff_cost=cost.where(now & ~personnel),
+                             hired_staff_cost_prev_year=cost.where(before & ~personnel))
+    out = _complete(finance, by, [group_sum(parts, by, ["personnel_cost", "personnel_cost_prev_year",
+                                                        "hired_staff_cost", "hired_staff_cost_prev_year"])])
     out["personnel_cost_change_pct"] = pct(out["personnel_cost"] - out["personnel_cost_prev_year"],
                                            out["personnel_cost_prev_year"])
     # SKR: hired staff against the region's own personnel costs, not against both together
