@@ -535,6 +535,7 @@ def step_marginal(data_dir: str) -> dict:
 
     from regionanalytics.runner import kernels
     from regionanalytics.runner.execute import execute_report
+    from regionanalytics.runner.executors import start_worker
     from regionanalytics.runner.planning import plan_reports
     from regionanalytics.data import load_region
 
@@ -542,6 +543,9 @@ def step_marginal(data_dir: str) -> dict:
     units = {d: sorted(region.finance.loc[region.finance["division"] == d, "unit"].unique())
              for d in region.divisions}
     specs = plan_reports(PERIOD, Path(data_dir), None, region.divisions, units=units)
+    # this process is a batch's worker, started as the batch starts one (its kernel warmed
+    # with the data set, the imports paid and frozen out of the garbage collector's passes)
+    start_worker(os.getppid(), {"cwd": str(Path(specs[0].notebook).parent), "data_dir": data_dir})
     kinds = {"division": [s for s in specs if s.slug.startswith("division-") and s.unit is None],
              "unit": [s for s in specs if s.unit is not None]}
     out = {}
