@@ -585,7 +585,7 @@ STEPS["marginal"] = step_marginal
 def marginal_section(repeat: int = 3) -> list[str]:
     rounds = [json.loads(run_step("marginal", make_data(1))[2]) for _ in range(repeat)]
     lines = ["## 10. Marginal cost of one more report on a warm worker", "",
-             "One worker process with its warm kernel runs N reports, then 2N, of the same kind "
+             "One worker process, started as a batch starts its workers (its kernel warmed with the data set), runs N reports, then 2N, of the same kind "
              "(after a warm-up); CPU seconds are the worker's and its kernel's together. The marginal "
              "cost is (time for 2N − time for N) / N, the median of "
              f"{repeat} rounds, each in a new worker. The target is at most 0.6 s of CPU.", "",
