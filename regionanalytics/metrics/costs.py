@@ -82,8 +82,9 @@ def staff_costs(finance: pd.DataFrame, period: str | Period,
     staff = _in(finance, [PERSONNEL, HIRED_STAFF])
     now, before = staff["month"].isin(period.months), staff["month"].isin(period.previous_year().months)
     staff, now, before = staff[now | before], now[now | before], before[now | before]
-    cost = -staff["actual"]  # each of the four sums over its own rows, in one grouping (NaN where a
-    personnel = staff["category"] == PERSONNEL  # group has none: group_sum's min_count)
+    # the four sums, each over its own rows, in one grouping (NaN where a group has none)
+    cost = -staff["actual"]
+    personnel = staff["category"] == PERSONNEL
     parts = staff[by].assign(personnel_cost=cost.where(now & personnel),
                              personnel_cost_prev_year=cost.where(before & personnel),
                              hired_staff_cost=cost.where(now & ~personnel),

@@ -184,7 +184,7 @@ def _engine() -> str:
 
             def output(self, outs, msg, display_id, cell_index):
                 check, nbbase.validate = nbbase.validate, lambda node, ref=None: None
-                try:  # nbformat's output_from_msg, unchecked (checked whole when written)
+                try:  # nbformat's output_from_msg, unchecked (the notebook is, whole, when its cells have run)
                     return super().output(outs, msg, display_id, cell_index)
                 finally:
                     nbbase.validate = check
